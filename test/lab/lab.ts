@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+// The lab: emulated ARM64 hosts (QEMU TCG, the real Debian arm64 kernel, real
+// OpenSSH) booted from one cached base image, each with its own overlay disk,
+// its own SSH host key and an SSH port forwarded on 127.0.0.1.
+import { execFile, execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { cacheDir, repoRoot } from "../workbench";
+
+const execFileAsync = promisify(execFile);
+
+export const maxHosts = 8;
+
+export class LabError extends Error {}
+
+export interface LabHost {
+    name: string;
+    address: string;
+    port: number;
+    user: string;
+    keyPath: string;
+    hostKeyFingerprint: string;
+    hostPublicKey: string;
+    knownHostsPath: string;
+    consoleLog: string;
+    pidFile: string;
+}
+
+export interface Inventory {
+    image: string;
+    kernelAbi: string;
+    hosts: LabHost[];
+}
+
+export const labDir = () => path.join(cacheDir(), "lab");
+export const inventoryPath = () => process.env.PJ_LAB_INVENTORY || path.join(labDir(), "inventory.json");
+const hostsDir = () => path.join(labDir(), "hosts");
+const clientKeyPath = () => path.join(labDir(), "id_lab");
+const knownHostsPath = () => path.join(labDir(), "known_hosts");
+const basePort = () => Number(process.env.PJ_LAB_BASE_PORT || 10022);
+const bootTimeoutSeconds = () => Number(process.env.PJ_LAB_BOOT_TIMEOUT || 900);
+
+export function hostName(index: number): string {
+    return `h${index + 1}`;
+}
+
+export function readInventory(): Inventory {
+    const file = inventoryPath();
+    if (!fs.existsSync(file)) {
+        throw new LabError(`no lab inventory at ${file}; boot the lab first: npm run lab -- up 2`);
+    }
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Inventory;
+}
+
+function writeInventory(inventory: Inventory): void {
+    const file = inventoryPath();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(inventory, null, 2) + "\n");
+    fs.renameSync(`${file}.tmp`, file);
+    fs.writeFileSync(
+        knownHostsPath(),
+        inventory.hosts.map((h) => `[${h.address}]:${h.port} ${h.hostPublicKey}`).join("\n") + "\n",
+    );
+}
+
+export function parseHostCount(text: string | undefined): number {
+    const count = Number(text);
+    if (text === undefined || !/^\d+$/.test(text) || count < 1 || count > maxHosts) {
+        throw new LabError(
+            `lab up: the host count must be a whole number from 1 to ${maxHosts}, got '${text ?? ""}'; for example: npm run lab -- up 2`,
+        );
+    }
+    return count;
+}
+
+/** Builds the base image if needed (cached by its inputs) and returns its folder. */
+export function buildImage(): string {
+    const script = path.join(repoRoot, "test", "lab", "build-image.sh");
+    const output = execFileSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+    return output.trim().split("\n").pop()!;
+}
+
+/** The cached image, checked for presence and integrity, without building. */
+export function existingImage(): { dir: string; kernelAbi: string } {
+    const images = path.join(labDir(), "images");
+    const candidates = fs.existsSync(images)
+        ? fs.readdirSync(images).filter((d) => fs.existsSync(path.join(images, d, "complete")))
+        : [];
+    if (candidates.length === 0) {
+        throw new LabError(`lab up: no lab image in ${images}; build it first (about 8 min): npm run lab -- build`);
+    }
+    const dir = candidates
+        .map((d) => path.join(images, d))
+        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+    for (const file of ["vmlinuz", "initrd.img", "base.qcow2", "kernel-abi"]) {
+        if (!fs.existsSync(path.join(dir, file))) {
+            throw new LabError(`lab up: the lab image in ${dir} lacks ${file}; remove ${dir} and run: npm run lab -- build`);
+        }
+    }
+    try {
+        execFileSync("qemu-img", ["check", "-q", path.join(dir, "base.qcow2")], { stdio: "pipe" });
+    } catch (error) {
+        const detail = String((error as { stderr?: Buffer }).stderr ?? "").trim().split("\n")[0];
+        throw new LabError(`lab up: the lab image ${dir}/base.qcow2 is corrupt (${detail}); remove ${dir} and run: npm run lab -- build`);
+    }
+    return { dir, kernelAbi: fs.readFileSync(path.join(dir, "kernel-abi"), "utf8").trim() };
+}
+
+function isRunning(pidFile: string): boolean {
+    if (!fs.existsSync(pidFile)) return false;
+    const pid = Number(fs.readFileSync(pidFile, "utf8").trim());
+    try {
+        process.kill(pid, 0);
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("qemu-system-aarch64");
+    } catch {
+        return false;
+    }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const server = net.createServer();
+        server.once("error", () => resolve(false));
+        server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+}
+
+function ensureClientKey(): void {
+    if (fs.existsSync(clientKeyPath())) return;
+    fs.mkdirSync(labDir(), { recursive: true });
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "pulumi-jailhouse-lab", "-f", clientKeyPath()]);
+}
+
+/** A fresh identity per boot: host key, authorized key and hostname, packed as the seed disk. */
+function makeSeed(dir: string, name: string): { fingerprint: string; publicKey: string } {
+    const seedRoot = path.join(dir, "seed");
+    fs.rmSync(seedRoot, { recursive: true, force: true });
+    fs.mkdirSync(path.join(seedRoot, "etc", "ssh"), { recursive: true });
+    fs.mkdirSync(path.join(seedRoot, "root", ".ssh"), { recursive: true });
+    const hostKey = path.join(seedRoot, "etc", "ssh", "ssh_host_ed25519_key");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${name}`, "-f", hostKey]);
+    fs.copyFileSync(`${clientKeyPath()}.pub`, path.join(seedRoot, "root", ".ssh", "authorized_keys"));
+    fs.writeFileSync(path.join(seedRoot, "etc", "hostname"), `${name}\n`);
+    execFileSync("tar", ["-cf", path.join(dir, "seed.tar"), "--owner=0", "--group=0", "-C", seedRoot, "etc", "root"]);
+    const fingerprint = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${hostKey}.pub`], { encoding: "utf8" })
+        .split(" ")[1];
+    const publicKey = fs.readFileSync(`${hostKey}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
+    return { fingerprint, publicKey };
+}
+
+function qemuArgs(image: string, dir: string, port: number): string[] {
+    return [
+        "-M", "virt,virtualization=on,gic-version=3,its=off",
+        "-cpu", "cortex-a57", "-smp", "4", "-m", "1G",
+        "-accel", "tcg,thread=multi",
+        "-kernel", path.join(image, "vmlinuz"),
+        "-initrd", path.join(image, "initrd.img"),
+        // kvm-arm.mode=none leaves EL2 to the hyp stub; mem=768M keeps
+        // 0x70000000-0x7fffffff out of Linux for the hypervisor and cells.
+        "-append", "root=/dev/vda rw console=ttyAMA0 kvm-arm.mode=none mem=768M",
+        "-drive", `if=none,id=root,file=${path.join(dir, "disk.qcow2")},format=qcow2`,
+        "-device", "virtio-blk-pci,drive=root",
+        "-drive", `if=none,id=seed,file=${path.join(dir, "seed.tar")},format=raw,readonly=on`,
+        "-device", "virtio-blk-pci,drive=seed",
+        "-netdev", `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${port}-:22`,
+        "-device", "virtio-net-pci,netdev=net0",
+        "-chardev", `socket,id=serial0,path=${path.join(dir, "serial.sock")},server=on,wait=off,logfile=${path.join(dir, "console.log")}`,
+        "-serial", "chardev:serial0",
+        "-monitor", `unix:${path.join(dir, "monitor.sock")},server=on,wait=off`,
+        "-display", "none", "-daemonize",
+        "-pidfile", path.join(dir, "qemu.pid"),
+    ];
+}
+
+export function sshArgs(host: LabHost, extra: string[] = []): string[] {
+    return [
+        "-i", host.keyPath,
+        "-p", String(host.port),
+        "-o", "BatchMode=yes",
+        "-o", "StrictHostKeyChecking=yes",
+        "-o", `UserKnownHostsFile=${host.knownHostsPath}`,
+        "-o", "ConnectTimeout=20",
+        "-o", "LogLevel=ERROR",
+        ...extra,
+        `${host.user}@${host.address}`,
+    ];
+}
+
+async function answersSsh(host: LabHost): Promise<boolean> {
+    try {
+        await execFileAsync("ssh", sshArgs(host, ["-o", "ConnectTimeout=10"]).concat("true"), { timeout: 30_000 });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+function consoleTail(host: LabHost, lines = 15): string {
+    if (!fs.existsSync(host.consoleLog)) return "(no console output)";
+    return fs.readFileSync(host.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+async function waitForSsh(host: LabHost, log: (line: string) => void): Promise<void> {
+    const started = Date.now();
+    const deadline = started + bootTimeoutSeconds() * 1000;
+    while (Date.now() < deadline) {
+        if (!isRunning(host.pidFile)) {
+            throw new LabError(`lab up: ${host.name}'s QEMU exited during boot; last console lines:\n${consoleTail(host)}`);
+        }
+        if (await answersSsh(host)) {
+            log(`${host.name}: SSH up on 127.0.0.1:${host.port} after ${Math.round((Date.now() - started) / 1000)} s`);
+            return;
+        }
+        await new Promise((r) => setTimeout(r, 3000));
+    }
+    throw new LabError(
+        `lab up: ${host.name} did not answer SSH on 127.0.0.1:${host.port} within ${bootTimeoutSeconds()} s; ` +
+            `see ${host.consoleLog} or raise PJ_LAB_BOOT_TIMEOUT; last console lines:\n${consoleTail(host)}`,
+    );
+}
+
+/** Boots hosts h1..hN; hosts already running are kept as they are. */
+export async function up(count: number, log: (line: string) => void = console.error): Promise<Inventory> {
+    const image = existingImage();
+    ensureClientKey();
+    const previous = fs.existsSync(inventoryPath()) ? readInventory() : undefined;
+    const hosts: LabHost[] = [];
+    const booting: LabHost[] = [];
+    for (let i = 0; i < count; i++) {
+        const name = hostName(i);
+        const dir = path.join(hostsDir(), name);
+        const known = previous?.hosts.find((h) => h.name === name);
+        if (known && isRunning(known.pidFile) && previous?.image === image.dir) {
+            hosts.push(known);
+            continue;
+        }
+        const port = basePort() + i;
+        if (!(await portIsFree(port))) {
+            throw new LabError(
+                `lab up: port ${port} for ${name} on 127.0.0.1 is already in use by another program; stop it or choose other ports with PJ_LAB_BASE_PORT=20022`,
+            );
+        }
+        if (known && isRunning(known.pidFile)) stopHost(known);
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true });
+        execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", path.join(image.dir, "base.qcow2"), path.join(dir, "disk.qcow2")]);
+        const identity = makeSeed(dir, name);
+        const host: LabHost = {
+            name,
+            address: "127.0.0.1",
+            port,
+            user: "root",
+            keyPath: clientKeyPath(),
+            hostKeyFingerprint: identity.fingerprint,
+            hostPublicKey: identity.publicKey,
+            knownHostsPath: knownHostsPath(),
+            consoleLog: path.join(dir, "console.log"),
+            pidFile: path.join(dir, "qemu.pid"),
+        };
+        try {
+            execFileSync("qemu-system-aarch64", qemuArgs(image.dir, dir, port), { stdio: "pipe" });
+        } catch (error) {
+            const detail = String((error as { stderr?: Buffer }).stderr ?? "").trim();
+            throw new LabError(`lab up: QEMU refused to start ${name}: ${detail}`);
+        }
+        log(`${name}: booting (QEMU pid ${fs.readFileSync(host.pidFile, "utf8").trim()}, console ${host.consoleLog})`);
+        hosts.push(host);
+        booting.push(host);
+    }
+    const others = (previous?.hosts ?? []).filter((h) => !hosts.some((k) => k.name === h.name) && isRunning(h.pidFile));
+    const inventory: Inventory = { image: image.dir, kernelAbi: image.kernelAbi, hosts: [...hosts, ...others] };
+    writeInventory(inventory);
+    await Promise.all(booting.map((h) => waitForSsh(h, log)));
+    return inventory;
+}
+
+function stopHost(host: LabHost): void {
+    if (!isRunning(host.pidFile)) return;
+    const pid = Number(fs.readFileSync(host.pidFile, "utf8").trim());
+    process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 50 && isRunning(host.pidFile); i++) execFileSync("sleep", ["0.1"]);
+    if (isRunning(host.pidFile)) process.kill(pid, "SIGKILL");
+}
+
+export function down(log: (line: string) => void = console.error): void {
+    if (!fs.existsSync(inventoryPath())) return;
+    for (const host of readInventory().hosts) {
+        stopHost(host);
+        log(`${host.name}: stopped`);
+    }
+    fs.rmSync(inventoryPath(), { force: true });
+}
+
+export interface HostStatus extends LabHost {
+    running: boolean;
+}
+
+export function status(): { inventory: string; hosts: HostStatus[] } {
+    const hosts = fs.existsSync(inventoryPath()) ? readInventory().hosts : [];
+    return { inventory: inventoryPath(), hosts: hosts.map((h) => ({ ...h, running: isRunning(h.pidFile) })) };
+}
+
+export function findHost(name: string): LabHost {
+    const host = readInventory().hosts.find((h) => h.name === name);
+    if (!host) {
+        const names = readInventory().hosts.map((h) => h.name).join(", ") || "none";
+        throw new LabError(`lab: no host named '${name}' in the lab (hosts: ${names})`);
+    }
+    return host;
+}
+
+/** Runs a command on a lab host with OpenSSH, inheriting stdio; resolves to its exit code. */
+export function sshInteractive(host: LabHost, command: string[]): Promise<number> {
+    return new Promise((resolve) => {
+        const child = spawn("ssh", sshArgs(host, command.length ? [] : ["-t"]).concat(command), { stdio: "inherit" });
+        child.on("exit", (code) => resolve(code ?? 255));
+    });
+}
+
+/** Runs a command on a lab host and returns its output; throws with stderr on failure. */
+export async function sshRun(host: LabHost, command: string, timeoutMs = 600_000): Promise<string> {
+    try {
+        const { stdout } = await execFileAsync("ssh", sshArgs(host).concat(command), {
+            timeout: timeoutMs,
+            maxBuffer: 64 * 1024 * 1024,
+        });
+        return stdout;
+    } catch (error) {
+        const e = error as { stderr?: string; code?: number };
+        throw new LabError(`${host.name}: '${command}' failed (exit ${e.code}): ${(e.stderr ?? "").trim().slice(-2000)}`);
+    }
+}

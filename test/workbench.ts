@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+// Where the workbench keeps what it builds and downloads, shared by the lab,
+// the tests and `npm start`. Mirrors test/setup/common.sh.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+export function cacheDir(): string {
+    return process.env.PULUMI_JAILHOUSE_CACHE || path.join(os.homedir(), ".cache", "pulumi-jailhouse");
+}
+
+function pinnedVersions(): Record<string, string> {
+    const text = fs.readFileSync(path.join(repoRoot, "test", "setup", "versions.env"), "utf8");
+    const versions: Record<string, string> = {};
+    for (const line of text.split("\n")) {
+        const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+        if (match) versions[match[1]] = match[2];
+    }
+    return versions;
+}
+
+export const pulumiVersion = pinnedVersions().PULUMI_VERSION;
+
+export function pulumiBinDir(): string {
+    return path.join(cacheDir(), `pulumi-${pulumiVersion}`, "bin");
+}
+
+/** Environment for the Pulumi CLI: our build first on PATH, a private PULUMI_HOME, no network fetches. */
+export function pulumiEnv(backendDir: string): Record<string, string> {
+    fs.mkdirSync(backendDir, { recursive: true });
+    return {
+        PATH: `${pulumiBinDir()}:${path.join(repoRoot, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+        PULUMI_HOME: path.join(cacheDir(), "pulumi-home"),
+        PULUMI_BACKEND_URL: `file://${backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
+    };
+}

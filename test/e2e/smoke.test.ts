@@ -45,10 +45,13 @@ test("smoke: up, no-change preview and destroy of a dynamic resource that runs a
         return { kernel: resource.stdout };
     };
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "pj-smoke-"));
+    // The engine starts the provider launcher in the work dir, which must
+    // resolve @pulumi/pulumi: a folder inside the checkout does.
+    const workDir = fs.mkdtempSync(path.join(repoRoot, "dist", "pj-smoke-"));
     const stack = await automation.LocalWorkspace.createOrSelectStack(
         { stackName: "smoke", projectName: "pj-smoke", program },
         {
-            workDir: repoRoot,
+            workDir,
             pulumiCommand: await automation.PulumiCommand.get({ root: path.dirname(pulumiBinDir()) }),
             envVars: pulumiEnv(backend),
             projectSettings: { name: "pj-smoke", runtime: "nodejs", backend: { url: `file://${backend}` } },
@@ -68,6 +71,7 @@ test("smoke: up, no-change preview and destroy of a dynamic resource that runs a
     } finally {
         await stack.workspace.removeStack("smoke").catch(() => undefined);
         fs.rmSync(backend, { recursive: true, force: true });
+        fs.rmSync(workDir, { recursive: true, force: true });
     }
     assert.ok(fs.existsSync(cacheDir()));
 });

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// `npm start`: boots the lab fleet if needed, then runs `pulumi up` of the
+// default program (index.ts) non-interactively on a local file backend kept in
+// the cache, so a second run sees the first run's state.
+import * as automation from "@pulumi/pulumi/automation";
+import * as path from "node:path";
+import { buildImage, up } from "./lab";
+import { cacheDir, pulumiBinDir, pulumiEnv, repoRoot } from "../workbench";
+
+async function main(): Promise<void> {
+    const hosts = Number(process.env.PJ_LAB_HOSTS || 2);
+    buildImage();
+    await up(hosts);
+    const backend = path.join(cacheDir(), "state");
+    const program = async () => require(path.join(repoRoot, "dist", "index.js"));
+    const stack = await automation.LocalWorkspace.createOrSelectStack(
+        { stackName: "lab", projectName: "pulumi-jailhouse", program },
+        {
+            workDir: repoRoot,
+            pulumiCommand: await automation.PulumiCommand.get({ root: path.dirname(pulumiBinDir()) }),
+            envVars: pulumiEnv(backend),
+        },
+    );
+    const result = await stack.up({ onOutput: (line) => process.stdout.write(line) });
+    console.log(`\npulumi up: ${result.summary.result}; changes ${JSON.stringify(result.summary.resourceChanges)}`);
+    for (const [name, output] of Object.entries(result.outputs)) {
+        console.log(`${name}: ${JSON.stringify(output.value)}`);
+    }
+}
+
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+});

@@ -100,7 +100,7 @@ export function existingImage(): { dir: string; kernelAbi: string } {
         }
     }
     try {
-        execFileSync("qemu-img", ["check", "-q", path.join(dir, "base.qcow2")], { stdio: "pipe" });
+        execFileSync("qemu-img", ["check", "-q", "-f", "qcow2", path.join(dir, "base.qcow2")], { stdio: "pipe" });
     } catch (error) {
         const detail = String((error as { stderr?: Buffer }).stderr ?? "").trim().split("\n")[0];
         throw new LabError(`lab up: the lab image ${dir}/base.qcow2 is corrupt (${detail}); remove ${dir} and run: npm run lab -- build`);

@@ -42,7 +42,7 @@ function markdown(sections: Section[], host: ReturnType<typeof machine>): string
 
 async function main(): Promise<void> {
     const sections: Section[] = [];
-    const bare = bareTimerLatency();
+    const bare = await bareTimerLatency();
     sections.push({
         title: "Timer-IRQ latency (timer demo, QEMU -icount)",
         columns: ["setting", "ticks", "min ns", "max ns", "mean ns"],

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * UART demo: says hello once a second, numbered, so the root can see that
- * the cell runs ("count=N" stops after N lines).
+ * UART demo: says hello once a second ("period-ms=" changes that),
+ * numbered, so the root can see that the cell runs ("count=N" stops after
+ * N lines).
  */
 #include "inmate.h"
 
@@ -12,15 +13,15 @@ void handle_irq(u64 counter_on_entry)
 
 void inmate_main(void)
 {
-	u64 frequency, next, count, lines;
+	u64 period, next, count, lines;
 
 	console_init();
-	frequency = read_sysreg(cntfrq_el0);
+	period = read_sysreg(cntfrq_el0) * cmdline_u64("period-ms", 1000) / 1000;
 	lines = cmdline_u64("count", 0);
 	next = read_sysreg(cntvct_el0);
 	for (count = 1; !lines || count <= lines; count++) {
 		print("uart-hello: hello %lu from a cell\n", count);
-		next += frequency;
+		next += period;
 		while (read_sysreg(cntvct_el0) < next)
 			;
 	}

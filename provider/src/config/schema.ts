@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+// The partition configs people write, in YAML or TypeScript. These zod
+// schemas are the single source of the config types: `SystemConfigInput` /
+// `CellConfigInput` are what a user may write, `SystemConfig` / `CellConfig`
+// the normalised form (bigint addresses, sorted CPU lists, named flags) that
+// validation, diffing and the compiler to .cell work on.
+import { z } from "zod";
+import {
+    architectures,
+    CELL_NAME_MAXLEN,
+    cacheTypes,
+    cellFlags,
+    consoleFlags,
+    consoleTypes,
+    iommuTypes,
+    MAX_IOMMU_UNITS,
+    memoryFlags,
+    pciDeviceTypes,
+} from "./abi";
+import { parseAddress, parseCpuList, parseInteger, parseSize, UnitError } from "./units";
+
+const numeric = z.union([z.number(), z.bigint(), z.string()]);
+
+function converted<T>(convert: (value: unknown) => T, description: string) {
+    return numeric.transform((value, ctx): T => {
+        try {
+            return convert(value);
+        } catch (error) {
+            if (!(error instanceof UnitError)) throw error;
+            ctx.addIssue({ code: "custom", message: error.message, input: value });
+            return z.NEVER;
+        }
+    }).describe(description);
+}
+
+export const Address = converted(parseAddress, 'An address: a number or a hex string such as "0x7f000000".');
+export const Size = converted(parseSize, 'A size: "64 MiB", "4 KiB", a hex string such as "0x1000", or a number of bytes.');
+
+function intField(bits: 8 | 16 | 32, what = "value") {
+    const max = 2 ** bits - 1;
+    return converted((value) => {
+        const n = parseInteger(value, what);
+        if (n < 0n || n > BigInt(max)) throw new UnitError(`${what} ${n} is out of range 0..${max} (${bits}-bit field)`);
+        return Number(n);
+    }, `An integer 0..${max}.`);
+}
+const U8 = intField(8);
+const U16 = intField(16);
+const U32 = intField(32);
+const U64 = converted((v) => parseAddress(v), "A 64-bit integer, decimal or hex string.");
+
+export const CpuList = z
+    .union([z.number(), z.bigint(), z.string(), z.array(z.union([z.number(), z.bigint(), z.string()]))])
+    .transform((value, ctx) => {
+        try {
+            return parseCpuList(value);
+        } catch (error) {
+            if (!(error instanceof UnitError)) throw error;
+            ctx.addIssue({ code: "custom", message: error.message, input: value });
+            return z.NEVER;
+        }
+    })
+    .describe('CPUs as a list or ranges: "1", "2-3", "0,2-3" or [0, "2-3"].');
+
+const SpiList = CpuList.describe('SPI numbers (GIC INTID minus 32) as a list or ranges: "1", "32-35" or [1, 7].');
+
+/** Named flags, plus "0x..." for bits without a name so nothing is lost. */
+function flagList<T extends Record<string, number>>(known: T, what: string) {
+    const names = Object.keys(known) as [string, ...string[]];
+    return z
+        .array(z.union([z.enum(names), z.string().regex(/^0x[0-9a-f]+$/i)]))
+        .default([])
+        .superRefine((flags, ctx) => {
+            flags.forEach((flag, i) => {
+                if (!(flag in known) && !/^0x[0-9a-f]+$/i.test(flag))
+                    ctx.addIssue({ code: "custom", path: [i], message: `unknown ${what} flag "${flag}"; use one of ${names.join(", ")}` });
+            });
+        })
+        .describe(`${what} flags: ${names.join(", ")}.`);
+}
+
+const ArchitectureName = z.enum(Object.keys(architectures) as [keyof typeof architectures, ...(keyof typeof architectures)[]]).default("arm64");
+
+export const ConsoleSchema = z
+    .strictObject({
+        type: z.enum(Object.keys(consoleTypes) as [string, ...string[]]).default("none"),
+        address: Address.default(0n),
+        size: Size.default(0n),
+        flags: flagList(consoleFlags, "console"),
+        divider: U32.default(0),
+        gateNr: U32.default(0),
+        clockReg: U64.default(0n),
+    })
+    .describe("A UART or framebuffer console. flags: mmio (else port I/O), regdist-4 (else 1-byte register distance).");
+
+const defaultConsole = () => ConsoleSchema.parse({});
+
+export const MemoryRegionSchema = z
+    .strictObject({
+        name: z.string().min(1).optional().describe("A label for diffs and messages; not stored in .cell files."),
+        phys: Address.optional().describe("Physical start. Omit only for a comm region."),
+        virt: Address.optional().describe("Start in the cell's address space; defaults to phys."),
+        size: Size,
+        flags: flagList(memoryFlags, "memory"),
+        ioWidth: U8.refine((v) => [8, 16, 32, 64].includes(v), { message: "ioWidth must be 8, 16, 32 or 64" })
+            .optional()
+            .describe("Access width in bits for a sub-page I/O region."),
+    })
+    .superRefine((region, ctx) => {
+        if (region.phys === undefined && !region.flags.includes("comm-region"))
+            ctx.addIssue({
+                code: "custom",
+                path: ["phys"],
+                message: "missing: give the region's physical start address (only a comm-region may omit it)",
+            });
+    })
+    .transform((region) => ({
+        ...region,
+        phys: region.phys ?? 0n,
+        virt: region.virt ?? region.phys ?? 0n,
+    }));
+
+export const IrqchipSchema = z
+    .strictObject({
+        address: Address.describe("The interrupt controller's base: the GIC distributor on ARM."),
+        spis: SpiList,
+        pinBase: U32.optional().describe("First INTID of the bitmap (a multiple of 32); chosen automatically when omitted."),
+        id: U32.default(0).describe("IOAPIC source id (x86)."),
+    })
+    .describe("Interrupts owned by the cell, as SPI numbers.");
+
+export const CacheRegionSchema = z.strictObject({
+    start: U32,
+    size: U32,
+    type: z.enum(Object.keys(cacheTypes) as [string, ...string[]]).default("l3"),
+    rootShared: z.boolean().default(false),
+    padding: U8.default(0),
+    flags: U16.default(0).describe("Flag bits besides rootShared."),
+});
+
+export const PioRegionSchema = z.strictObject({ base: U16, length: U16 });
+
+export const PciDeviceSchema = z.strictObject({
+    type: z.enum(Object.keys(pciDeviceTypes) as [string, ...string[]]),
+    iommu: U8.default(0),
+    domain: U16.default(0),
+    bdf: z
+        .union([z.number(), z.string()])
+        .transform((value, ctx) => {
+            if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 0xffff) return value;
+            const m = typeof value === "string" ? /^([0-9a-f]{1,2}):([0-9a-f]{1,2})\.([0-7])$/i.exec(value) : null;
+            if (m) {
+                const [bus, dev, fn] = [parseInt(m[1], 16), parseInt(m[2], 16), Number(m[3])];
+                if (dev < 32) return (bus << 8) | (dev << 3) | fn;
+            }
+            ctx.addIssue({ code: "custom", message: `PCI address ${JSON.stringify(value)} is not understood; write "bus:device.function" in hex, e.g. "00:01.0"`, input: value });
+            return z.NEVER;
+        }),
+    barMask: z.array(U32).length(6).default([0, 0, 0, 0, 0, 0]),
+    capsStart: U16.default(0),
+    numCaps: U16.default(0),
+    msiVectors: U8.default(0),
+    msi64Bits: z.boolean().default(false),
+    msiMaskable: z.boolean().default(false),
+    msiReservedBits: U8.default(0).describe("Bits 2-7 of the MSI flag byte, kept as found."),
+    msixVectors: U16.default(0),
+    msixRegionSize: U16.default(0),
+    msixAddress: U64.default(0n),
+    shmemRegionsStart: U32.default(0),
+    shmemDevId: U8.default(0),
+    shmemPeers: U8.default(0),
+    shmemProtocol: U16.default(0),
+});
+
+export const PciCapabilitySchema = z.strictObject({ id: U16, start: U16, len: U16, flags: U16.default(0) });
+
+export const CellConfigSchema = z
+    .strictObject({
+        name: z
+            .string()
+            .min(1, "missing: give the cell a name")
+            .superRefine((name, ctx) => {
+                const bytes = Buffer.byteLength(name, "utf8");
+                if (bytes > CELL_NAME_MAXLEN)
+                    ctx.addIssue({ code: "custom", message: `cell name "${name}" is ${bytes} bytes; the limit is ${CELL_NAME_MAXLEN}: shorten it` });
+                if (name.includes("\0")) ctx.addIssue({ code: "custom", message: "cell name must not contain NUL" });
+            }),
+        architecture: ArchitectureName,
+        flags: flagList(cellFlags, "cell"),
+        cpus: CpuList,
+        cpuSetSize: U32.optional().describe("Bytes of the CPU bitmap; the smallest multiple of 8 that fits when omitted."),
+        memory: z.array(MemoryRegionSchema).default([]),
+        cache: z.array(CacheRegionSchema).default([]),
+        irqchips: z.array(IrqchipSchema).default([]),
+        pio: z.array(PioRegionSchema).default([]),
+        pciDevices: z.array(PciDeviceSchema).default([]),
+        pciCapabilities: z.array(PciCapabilitySchema).default([]),
+        streamIds: z.array(U32).default([]),
+        vpciIrqBase: U32.default(0),
+        cpuResetAddress: Address.default(0n),
+        msgReplyTimeout: U64.default(0n),
+        console: ConsoleSchema.default(defaultConsole),
+        id: U32.default(0).describe("Assigned by the driver at creation; leave it out."),
+    })
+    .describe("A cell: the CPUs, memory, interrupts and devices split off the root.");
+
+export const RootCellSchema = CellConfigSchema.extend({
+    signed: z.boolean().default(false).describe('Write "JHCLL" and the revision into the root cell header (Jailhouse leaves them zero).'),
+});
+
+const IommuSchema = z.strictObject({
+    type: z.enum(Object.keys(iommuTypes) as [string, ...string[]]),
+    base: Address.default(0n),
+    size: U32.default(0),
+    vendorData: z
+        .string()
+        .regex(/^[0-9a-f]{24}$/)
+        .default("0".repeat(24))
+        .describe("The 12 vendor-specific bytes (AMD or TI PVU fields) as hex."),
+});
+
+export const GicSchema = z.strictObject({
+    version: U8.refine((v) => v === 2 || v === 3, { message: "GIC version must be 2 or 3" }),
+    maintenanceIrq: U8.describe("INTID of the maintenance interrupt (a PPI, 25 on most boards)."),
+    distributor: Address,
+    redistributor: Address.default(0n).describe("GICv3 only."),
+    cpuInterface: Address.default(0n).describe("GICv2 only."),
+    hypervisorInterface: Address.default(0n).describe("GICv2 only."),
+    virtualCpuInterface: Address.default(0n).describe("GICv2 only."),
+    padding: U16.default(0),
+});
+
+export const X86PlatformSchema = z.strictObject({
+    pmTimerAddress: U16.default(0),
+    apicMode: U8.default(0),
+    padding: U8.default(0),
+    vtdInterruptLimit: U32.default(0),
+    tscKhz: U32.default(0),
+    apicKhz: U32.default(0),
+    unused: z.string().regex(/^[0-9a-f]{56}$/).default("0".repeat(56)),
+});
+
+export const SystemConfigSchema = z
+    .strictObject({
+        architecture: ArchitectureName,
+        hypervisor: z.strictObject({
+            memory: z.strictObject({
+                phys: Address,
+                size: Size,
+                virt: Address.default(0n),
+                flags: U64.default(0n),
+            }),
+        }),
+        debugConsole: ConsoleSchema.default(defaultConsole),
+        virtualDebugConsole: z.boolean().default(false).describe("Let the root read the hypervisor console."),
+        systemFlags: U32.default(0).describe("Flag bits besides virtualDebugConsole."),
+        platform: z
+            .strictObject({
+                pci: z
+                    .strictObject({
+                        mmconfigBase: Address.default(0n),
+                        mmconfigEndBus: U8.default(0),
+                        isVirtual: U8.default(0),
+                        domain: U16.default(0),
+                    })
+                    .default({ mmconfigBase: 0n, mmconfigEndBus: 0, isVirtual: 0, domain: 0 }),
+                iommus: z.array(IommuSchema).max(MAX_IOMMU_UNITS).default([]),
+                gic: GicSchema.optional(),
+                x86: X86PlatformSchema.optional(),
+            })
+            .superRefine((platform, ctx) => {
+                if (platform.gic && platform.x86)
+                    ctx.addIssue({ code: "custom", message: "give either gic (ARM) or x86, not both" });
+            }),
+        rootCell: RootCellSchema,
+    })
+    .superRefine((system, ctx) => {
+        const arm = system.architecture !== "x86";
+        if (arm && !system.platform.gic)
+            ctx.addIssue({ code: "custom", path: ["platform", "gic"], message: "missing: an ARM system needs its GIC (version, maintenanceIrq, distributor, redistributor)" });
+        if (!arm && system.platform.gic)
+            ctx.addIssue({ code: "custom", path: ["platform", "gic"], message: "an x86 system has no GIC; use platform.x86" });
+    })
+    .describe("A host: hypervisor memory, debug console, platform and the root cell.");
+
+export type CellConfigInput = z.input<typeof CellConfigSchema>;
+export type CellConfig = z.output<typeof CellConfigSchema>;
+export type RootCellConfig = z.output<typeof RootCellSchema>;
+export type SystemConfigInput = z.input<typeof SystemConfigSchema>;
+export type SystemConfig = z.output<typeof SystemConfigSchema>;
+export type MemoryRegion = z.output<typeof MemoryRegionSchema>;
+export type Irqchip = z.output<typeof IrqchipSchema>;
+export type Console = z.output<typeof ConsoleSchema>;
+
+/** The JSON Schema editors use for YAML completion (`jailhouse-config schema`). */
+export function jsonSchemas(): Record<"system" | "cell", unknown> {
+    const options = { io: "input", unrepresentable: "any" } as const;
+    return {
+        system: z.toJSONSchema(SystemConfigSchema, options),
+        cell: z.toJSONSchema(CellConfigSchema, options),
+    };
+}

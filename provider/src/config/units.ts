@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// The notations people write in partition configs: sizes ("64 MiB", "0x1000",
+// 4096), addresses (hex strings, numbers or bigints; YAML is read with
+// integers as bigints so 64-bit values survive), and CPU lists ("1", "2-3",
+// [0, "2-3"]). Parsers return undefined or throw UnitError with the fix;
+// the zod schemas turn that into a path-qualified message.
+
+export class UnitError extends Error {}
+
+const sizeUnits: Record<string, bigint> = {
+    "": 1n,
+    b: 1n,
+    kib: 1n << 10n,
+    mib: 1n << 20n,
+    gib: 1n << 30n,
+    tib: 1n << 40n,
+};
+
+const maxU64 = (1n << 64n) - 1n;
+
+export function parseInteger(value: unknown, what: string): bigint {
+    if (typeof value === "bigint") return value;
+    if (typeof value === "number") {
+        if (!Number.isSafeInteger(value))
+            throw new UnitError(`${what} ${value} is not an exact integer; write it as a hex string such as "0x7f000000"`);
+        return BigInt(value);
+    }
+    if (typeof value === "string") {
+        const text = value.trim().replace(/_/g, "");
+        if (/^0x[0-9a-f]+$/i.test(text) || /^[0-9]+$/.test(text)) return BigInt(text);
+    }
+    throw new UnitError(`${what} ${JSON.stringify(String(value))} is not a number; write decimal (4096) or hex ("0x1000")`);
+}
+
+export function parseSize(value: unknown): bigint {
+    if (typeof value === "string") {
+        const match = /^\s*(0x[0-9a-f_]+|[0-9_]+)\s*([a-z]*)\s*$/i.exec(value);
+        const unit = match ? sizeUnits[match[2].toLowerCase()] : undefined;
+        if (!match || unit === undefined)
+            throw new UnitError(
+                `size ${JSON.stringify(value)} is not understood; write e.g. "64 MiB", "4 KiB", "0x1000" or 4096 (units: B, KiB, MiB, GiB, TiB)`,
+            );
+        return checkU64(parseInteger(match[1], "size") * unit, "size");
+    }
+    return checkU64(parseInteger(value, "size"), "size");
+}
+
+export function parseAddress(value: unknown): bigint {
+    return checkU64(parseInteger(value, "address"), "address");
+}
+
+function checkU64(value: bigint, what: string): bigint {
+    if (value < 0n || value > maxU64) throw new UnitError(`${what} 0x${value.toString(16)} does not fit in 64 bits`);
+    return value;
+}
+
+export function formatHex(value: bigint | number): string {
+    return `0x${value.toString(16)}`;
+}
+
+export function formatSize(value: bigint): string {
+    for (const [unit, factor] of [
+        ["GiB", 1n << 30n],
+        ["MiB", 1n << 20n],
+        ["KiB", 1n << 10n],
+    ] as const) {
+        if (value >= factor && value % factor === 0n) return `${value / factor} ${unit}`;
+    }
+    return value < 1024n ? `${value} B` : formatHex(value);
+}
+
+/** "0-1,3" style CPU list, also accepting numbers and arrays of either. */
+export function parseCpuList(value: unknown, maxCpu = 1023): number[] {
+    const parts: unknown[] = Array.isArray(value) ? value : [value];
+    const cpus = new Set<number>();
+    for (const part of parts) {
+        if (typeof part === "number" || typeof part === "bigint") {
+            addCpu(cpus, Number(part), maxCpu, String(part));
+            continue;
+        }
+        if (typeof part !== "string")
+            throw new UnitError(`CPU list item ${JSON.stringify(String(part))} is not a CPU number or range; write e.g. "1", "2-3" or [0, "2-3"]`);
+        for (const item of part.split(",")) {
+            const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(item);
+            if (!match)
+                throw new UnitError(`CPU list ${JSON.stringify(part)} is not understood; write e.g. "1", "2-3" or "0,2-3"`);
+            const first = Number(match[1]);
+            const last = match[2] === undefined ? first : Number(match[2]);
+            if (last < first) throw new UnitError(`CPU range "${item.trim()}" runs backwards; write "${last}-${first}"`);
+            for (let cpu = first; cpu <= last; cpu++) addCpu(cpus, cpu, maxCpu, item.trim());
+        }
+    }
+    return [...cpus].sort((a, b) => a - b);
+}
+
+function addCpu(cpus: Set<number>, cpu: number, maxCpu: number, text: string) {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu > maxCpu)
+        throw new UnitError(`CPU ${text} is out of range; CPUs are numbered 0 to ${maxCpu}`);
+    cpus.add(cpu);
+}
+
+/** The shortest range form of a CPU list: [0,1,2,5] -> "0-2,5". */
+export function formatCpuList(cpus: readonly number[]): string {
+    return formatRanges(cpus);
+}
+
+export function formatRanges(values: readonly number[]): string {
+    const sorted = [...new Set(values)].sort((a, b) => a - b);
+    const ranges: string[] = [];
+    for (let i = 0; i < sorted.length; ) {
+        let j = i;
+        while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+        ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+        i = j + 1;
+    }
+    return ranges.length ? ranges.join(",") : "none";
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+// The one ABI definition (hypervisor/include/jailhouse/cell-config.h) against
+// the TypeScript codec: C initialisers compiled with the host gcc must give
+// the same bytes as the YAML twins through the encoder, and every size,
+// offset and constant the codec relies on must match the header.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, test } from "node:test";
+import * as abi from "../../../provider/src/config/abi";
+import { decodeConfig, encodeConfig, encodeLoaded, loadConfigFile } from "../../../provider/src/config";
+
+const repo = path.resolve(__dirname, "..", "..", "..", "..");
+const include = path.join(repo, "hypervisor", "include");
+const vectors = path.join(repo, "test", "vectors");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-abi-"));
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function gccRun(name: string, args: string[]): Buffer {
+    const exe = path.join(work, name);
+    execFileSync("gcc", ["-std=gnu11", "-Wall", "-Werror", "-I", include, ...args, "-o", exe], { stdio: ["ignore", "inherit", "inherit"] });
+    return execFileSync(exe, { maxBuffer: 1 << 20 });
+}
+
+function firstDifference(a: Buffer, b: Buffer): string {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return `first difference at byte offset ${i}: C 0x${a[i].toString(16)}, TypeScript 0x${b[i].toString(16)}`;
+    return `lengths differ: C ${a.length} bytes, TypeScript ${b.length} bytes`;
+}
+
+const cases: [string, string][] = [
+    ["lab-system", "examples/lab/system.yaml"],
+    ["rt-timer", "examples/lab/rt-timer.yaml"],
+    ["uart-hello", "examples/lab/uart-hello.yaml"],
+    ["all-sections-cell", "test/vectors/all-sections-cell.yaml"],
+    ["x86-system", "test/vectors/x86-system.yaml"],
+];
+
+describe("C header vs TypeScript encoder on shared vectors", () => {
+    for (const [vector, yaml] of cases)
+        test(`${vector}.c = ${yaml}`, () => {
+            const fromC = gccRun(vector, ["-include", path.join(vectors, `${vector}.c`), path.join(vectors, "emit.c")]);
+            const fromTs = encodeLoaded(loadConfigFile(path.join(repo, yaml)));
+            assert.ok(fromC.equals(fromTs), firstDifference(fromC, fromTs));
+            assert.ok(encodeConfig(decodeConfig(fromC)).equals(fromC), "decode then encode of the C bytes changed them");
+        });
+});
+
+describe("C header constants and layout vs abi.ts", () => {
+    const fields: [string, string, number][] = [
+        ["jailhouse_system", "hypervisor_memory", 12],
+        ["jailhouse_system", "debug_console", 44],
+        ["jailhouse_system", "platform_info", 76],
+        ["jailhouse_system", "platform_info.iommu_units", 88],
+        ["jailhouse_system", "platform_info.arm.maintenance_irq", 312],
+        ["jailhouse_system", "platform_info.arm.gicr_base", 348],
+        ["jailhouse_system", "platform_info.x86.tsc_khz", 320],
+        ["jailhouse_system", "root_cell", 356],
+        ["jailhouse_cell_desc", "name", 8],
+        ["jailhouse_cell_desc", "id", 40],
+        ["jailhouse_cell_desc", "cpu_set_size", 48],
+        ["jailhouse_cell_desc", "num_stream_ids", 76],
+        ["jailhouse_cell_desc", "vpci_irq_base", 80],
+        ["jailhouse_cell_desc", "cpu_reset_address", 84],
+        ["jailhouse_cell_desc", "msg_reply_timeout", 92],
+        ["jailhouse_cell_desc", "console", 100],
+        ["jailhouse_pci_device", "caps_start", 30],
+        ["jailhouse_pci_device", "num_msix_vectors", 36],
+        ["jailhouse_pci_device", "shmem_regions_start", 48],
+        ["jailhouse_iommu", "amd", 16],
+        ["jailhouse_console", "clock_reg", 24],
+    ];
+    const structs = {
+        jailhouse_cell_desc: abi.sizes.cellDesc,
+        jailhouse_system: abi.sizes.system,
+        jailhouse_memory: abi.sizes.memory,
+        jailhouse_cache: abi.sizes.cache,
+        jailhouse_irqchip: abi.sizes.irqchip,
+        jailhouse_pio: abi.sizes.pio,
+        jailhouse_pci_device: abi.sizes.pciDevice,
+        jailhouse_pci_capability: abi.sizes.pciCapability,
+        jailhouse_iommu: abi.sizes.iommu,
+        jailhouse_console: abi.sizes.console,
+    };
+    const constants: Record<string, number> = {
+        JAILHOUSE_CONFIG_REVISION: abi.CONFIG_REVISION,
+        JAILHOUSE_CELL_NAME_LEN: abi.CELL_NAME_LEN,
+        JAILHOUSE_MAX_IOMMU_UNITS: abi.MAX_IOMMU_UNITS,
+        JAILHOUSE_ARM64: abi.architectures.arm64,
+        JAILHOUSE_X86: abi.architectures.x86,
+        JAILHOUSE_SYS_VIRTUAL_DEBUG_CONSOLE: abi.SYS_VIRTUAL_DEBUG_CONSOLE,
+        JAILHOUSE_MEM_IO_WIDTH_SHIFT: abi.MEM_IO_WIDTH_SHIFT,
+        JAILHOUSE_CACHE_ROOTSHARED: abi.CACHE_ROOTSHARED,
+        JAILHOUSE_PCI_EXT_CAP: abi.PCI_EXT_CAP,
+        JAILHOUSE_PCICAPS_WRITE: abi.PCICAPS_WRITE,
+    };
+    const macro = (prefix: string, name: string) => `${prefix}${name.toUpperCase().replace(/-/g, "_")}`;
+    const named: [string, Record<string, number>][] = [
+        ["JAILHOUSE_MEM_", abi.memoryFlags],
+        ["JAILHOUSE_CON_TYPE_", abi.consoleTypes],
+        ["JAILHOUSE_PCI_TYPE_", abi.pciDeviceTypes],
+        ["JAILHOUSE_IOMMU_", abi.iommuTypes],
+    ];
+    for (const [prefix, table] of named) for (const [name, value] of Object.entries(table)) constants[macro(prefix, name)] = value;
+    constants.JAILHOUSE_CELL_PASSIVE_COMMREG = abi.cellFlags["passive-comm-region"];
+    constants.JAILHOUSE_CELL_TEST_DEVICE = abi.cellFlags["test-device"];
+    constants.JAILHOUSE_CELL_AARCH32 = abi.cellFlags.aarch32;
+    constants.JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED = abi.cellFlags["virtual-console-permitted"];
+    constants.JAILHOUSE_CELL_VIRTUAL_CONSOLE_ACTIVE = abi.cellFlags["virtual-console-active"];
+    constants.JAILHOUSE_CON_ACCESS_MMIO = abi.consoleFlags.mmio;
+    constants.JAILHOUSE_CON_REGDIST_4 = abi.consoleFlags["regdist-4"];
+    constants.JAILHOUSE_CON_FB_1920x1080 = abi.consoleFlags["fb-1920x1080"];
+    constants.JAILHOUSE_CON_INVERTED_GATE = abi.consoleFlags["inverted-gate"];
+    constants.JAILHOUSE_CON_MDR_QUIRK = abi.consoleFlags["mdr-quirk"];
+    for (const [name, value] of Object.entries(abi.cacheTypes)) constants[macro("JAILHOUSE_CACHE_", name)] = value;
+
+    test("struct sizes, field offsets and every constant agree", () => {
+        const lines = [
+            ...Object.keys(structs).map((s) => `printf("size %s %zu\\n", "${s}", sizeof(struct ${s}));`),
+            ...fields.map(([s, f]) => `printf("offset %s.%s %zu\\n", "${s}", "${f}", offsetof(struct ${s}, ${f}));`),
+            ...Object.keys(constants).map((c) => `printf("const %s %llu\\n", "${c}", (unsigned long long)(${c}));`),
+        ];
+        const source = path.join(work, "layout.c");
+        fs.writeFileSync(source, `#include <stddef.h>\n#include <stdio.h>\n#include <jailhouse/cell-config.h>\nint main(void) {\n${lines.join("\n")}\nreturn 0;\n}\n`);
+        const report = gccRun("layout", [source]).toString();
+        const seen = new Map(report.trim().split("\n").map((l) => { const [kind, name, value] = l.split(" "); return [`${kind} ${name}`, Number(value)]; }));
+        for (const [s, size] of Object.entries(structs)) assert.equal(seen.get(`size ${s}`), size, `sizeof(struct ${s})`);
+        for (const [s, f, offset] of fields) assert.equal(seen.get(`offset ${s}.${f}`), offset, `offsetof(struct ${s}, ${f})`);
+        for (const [c, value] of Object.entries(constants)) assert.equal(seen.get(`const ${c}`), value >>> 0, c);
+    });
+});

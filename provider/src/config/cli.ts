@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import { describeCellDiff, diffSystem } from "./diff";
 import { encodeLoaded, type LoadedConfig, loadConfigFile, toYaml } from "./load";
+import { configReference } from "./reference";
 import { jsonSchemas } from "./schema";
 import { ConfigValidationError, validateCell, validateHost, type ValidationIssue } from "./validate";
 
@@ -14,6 +15,7 @@ const usage = `usage: jailhouse-config <command> ...
   check SYSTEM CELL... [--cpus N]   host-level checks of a system and the cells to run together
   diff OLD NEW                      what changed, in partition terms
   schema [system|cell]              JSON Schema for editors
+  reference                         the config reference in markdown
 Inputs may be YAML or .cell files. Exit 0 ok, 1 invalid config, 2 bad usage.`;
 
 class UsageError extends Error {}
@@ -96,6 +98,12 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
                 const which = args[0] ?? "cell";
                 if (args.length > 1 || (which !== "system" && which !== "cell")) throw new UsageError("schema takes system or cell");
                 out(`${JSON.stringify(jsonSchemas()[which], null, 2)}\n`);
+                return 0;
+            }
+            case "reference": {
+                noMoreOptions(args);
+                if (args.length) throw new UsageError("reference takes no arguments");
+                out(configReference());
                 return 0;
             }
             case "help":

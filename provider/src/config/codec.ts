@@ -361,12 +361,16 @@ interface CellHeader {
 
 function readCellHeader(r: Reader, standalone: boolean): CellHeader {
     const start = r.offset;
-    r.need(sizes.cellDesc, "the cell header");
     let signed = true;
     let architecture: number;
     if (standalone) {
+        // Signature and revision first: they explain a short file best.
         architecture = checkPrefix(r, CELL_SIGNATURE, "cell");
+        r.offset = start;
+        r.need(sizes.cellDesc, "the cell header");
+        r.offset = start + 8;
     } else {
+        r.need(sizes.cellDesc, "the cell header");
         const prefix = r.raw(8);
         if (prefix.every((b) => b === 0)) {
             signed = false;
@@ -467,8 +471,10 @@ export function decodeCell(bytes: Uint8Array): CellDesc {
 
 export function decodeSystem(bytes: Uint8Array): SystemDesc {
     const r = new Reader(bytes);
-    r.need(sizes.system, "the system header");
     const architecture = checkPrefix(r, SYSTEM_SIGNATURE, "system");
+    r.offset = 0;
+    r.need(sizes.system, "the system header");
+    r.offset = 8;
     const flags = r.u32();
     const hypervisorMemory = readMemory(r);
     const debugConsole = readConsole(r);

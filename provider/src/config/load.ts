@@ -32,7 +32,7 @@ function zodIssue(issue: z.core.$ZodIssue, prefix: string): ValidationIssue {
         case "unrecognized_keys":
             return {
                 path,
-                message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"} or fix the spelling (see docs/config-reference.md)`,
+                message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"} or fix the spelling (see provider/config-reference.md)`,
             };
         case "invalid_type":
             return issue.input === undefined

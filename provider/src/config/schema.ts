@@ -68,12 +68,12 @@ const SpiList = CpuList.describe('SPI numbers (GIC INTID minus 32) as a list or 
 function flagList<T extends Record<string, number>>(known: T, what: string) {
     const names = Object.keys(known) as [string, ...string[]];
     return z
-        .array(z.union([z.enum(names), z.string().regex(/^0x[0-9a-f]+$/i)]))
+        .array(z.string())
         .default([])
         .superRefine((flags, ctx) => {
             flags.forEach((flag, i) => {
                 if (!(flag in known) && !/^0x[0-9a-f]+$/i.test(flag))
-                    ctx.addIssue({ code: "custom", path: [i], message: `unknown ${what} flag "${flag}"; use one of ${names.join(", ")}` });
+                    ctx.addIssue({ code: "custom", path: [i], message: `unknown ${what} flag "${flag}"; use one of ${names.join(", ")} (or "0x..." for a raw bit)` });
             });
         })
         .describe(`${what} flags: ${names.join(", ")}.`);
@@ -185,13 +185,13 @@ export const CellConfigSchema = z
                     ctx.addIssue({ code: "custom", message: `cell name "${name}" is ${bytes} bytes; the limit is ${CELL_NAME_MAXLEN}: shorten it` });
                 if (name.includes("\0")) ctx.addIssue({ code: "custom", message: "cell name must not contain NUL" });
             }),
-        architecture: ArchitectureName,
+        architecture: ArchitectureName.describe("Instruction set of the cell (the architecture byte of the .cell file)."),
         flags: flagList(cellFlags, "cell"),
         cpus: CpuList,
         cpuSetSize: U32.optional().describe("Bytes of the CPU bitmap; the smallest multiple of 8 that fits when omitted."),
-        memory: z.array(MemoryRegionSchema).default([]),
+        memory: z.array(MemoryRegionSchema).default([]).describe("Memory and device regions the cell may access."),
         cache: z.array(CacheRegionSchema).default([]),
-        irqchips: z.array(IrqchipSchema).default([]),
+        irqchips: z.array(IrqchipSchema).default([]).describe("Interrupts owned by the cell, as SPI numbers per interrupt controller."),
         pio: z.array(PioRegionSchema).default([]),
         pciDevices: z.array(PciDeviceSchema).default([]),
         pciCapabilities: z.array(PciCapabilitySchema).default([]),
@@ -199,7 +199,7 @@ export const CellConfigSchema = z
         vpciIrqBase: U32.default(0),
         cpuResetAddress: Address.default(0n),
         msgReplyTimeout: U64.default(0n),
-        console: ConsoleSchema.default(defaultConsole),
+        console: ConsoleSchema.default(defaultConsole).describe("The console the cell's inmate should use, handed over in the comm region."),
         id: U32.default(0).describe("Assigned by the driver at creation; leave it out."),
     })
     .describe("A cell: the CPUs, memory, interrupts and devices split off the root.");
@@ -245,12 +245,13 @@ export const SystemConfigSchema = z
         architecture: ArchitectureName,
         hypervisor: z.strictObject({
             memory: z.strictObject({
+                // Only phys and size are used; the rest is kept for exact round trips.
                 phys: Address,
                 size: Size,
                 virt: Address.default(0n),
                 flags: U64.default(0n),
-            }),
-        }),
+            }).describe("Memory reserved for the hypervisor, kept out of Linux (mem= or reserved-memory)."),
+        }).describe("The hypervisor's own resources."),
         debugConsole: ConsoleSchema.default(defaultConsole),
         virtualDebugConsole: z.boolean().default(false).describe("Let the root read the hypervisor console."),
         systemFlags: U32.default(0).describe("Flag bits besides virtualDebugConsole."),
@@ -265,14 +266,14 @@ export const SystemConfigSchema = z
                     })
                     .default({ mmconfigBase: 0n, mmconfigEndBus: 0, isVirtual: 0, domain: 0 }),
                 iommus: z.array(IommuSchema).max(MAX_IOMMU_UNITS).default([]),
-                gic: GicSchema.optional(),
+                gic: GicSchema.optional().describe("The GIC of an ARM host: required for arm and arm64."),
                 x86: X86PlatformSchema.optional(),
             })
             .superRefine((platform, ctx) => {
                 if (platform.gic && platform.x86)
                     ctx.addIssue({ code: "custom", message: "give either gic (ARM) or x86, not both" });
             }),
-        rootCell: RootCellSchema,
+        rootCell: RootCellSchema.describe("The root cell: Linux, with every CPU, region and interrupt it starts with."),
     })
     .superRefine((system, ctx) => {
         const arm = system.architecture !== "x86";
@@ -293,10 +294,28 @@ export type Irqchip = z.output<typeof IrqchipSchema>;
 export type Console = z.output<typeof ConsoleSchema>;
 
 /** The JSON Schema editors use for YAML completion (`jailhouse-config schema`). */
-export function jsonSchemas(): Record<"system" | "cell", unknown> {
+export function jsonSchemas(): Record<"system" | "cell", Record<string, unknown>> {
     const options = { io: "input", unrepresentable: "any" } as const;
     return {
-        system: z.toJSONSchema(SystemConfigSchema, options),
-        cell: z.toJSONSchema(CellConfigSchema, options),
+        system: tidySchema(z.toJSONSchema(SystemConfigSchema, options)) as Record<string, unknown>,
+        cell: tidySchema(z.toJSONSchema(CellConfigSchema, options)) as Record<string, unknown>,
     };
+}
+
+// bigint inputs come out as `{}` (anything) in JSON Schema; YAML and JSON
+// numbers are covered by the number branch, so the empty branch only hides
+// mistakes from editors.
+function tidySchema(node: unknown): unknown {
+    if (Array.isArray(node)) return node.map(tidySchema);
+    if (typeof node !== "object" || node === null) return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) out[key] = tidySchema(value);
+    if (Array.isArray(out.anyOf)) {
+        const branches = out.anyOf.filter((b) => typeof b !== "object" || b === null || Object.keys(b).length > 0);
+        if (branches.length === 1) {
+            delete out.anyOf;
+            Object.assign(out, branches[0]);
+        } else out.anyOf = branches;
+    }
+    return out;
 }

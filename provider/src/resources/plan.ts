@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+// The provider's decisions, kept pure: config inputs to state-safe form,
+// what a change means for a cell (update in place or replace, and why),
+// what the live host says about drift, and what a Hypervisor update must
+// do. The resource code in providers.ts only does the SSH around these.
+import * as crypto from "node:crypto";
+import {
+    type CellConfig,
+    compileCell,
+    compileSystem,
+    ConfigValidationError,
+    decompileCell,
+    decompileSystem,
+    diffCell,
+    diffSystem,
+    encodeCellConfig,
+    encodeSystemConfig,
+    formatCpuList,
+    loadConfigFile,
+    parseCellConfig,
+    parseCpuList,
+    parseSystemConfig,
+    type SystemConfig,
+    type ValidationIssue,
+} from "../config";
+import type { LiveCell, LiveHostState } from "../host/live-state";
+
+/**
+ * A config as it is kept in Pulumi state: JSON-safe (hex strings, no
+ * bigints), complete, and the same for every input that means the same
+ * partition, plus the hash of its .cell bytes.
+ */
+export interface StoredConfig {
+    config: Record<string, unknown>;
+    sha256: string;
+}
+
+const sha256 = (data: Uint8Array) => crypto.createHash("sha256").update(data).digest("hex");
+
+/** A typed object, or the path of a YAML or .cell file read on the user's machine. */
+export function resolveCellConfig(input: unknown): CellConfig {
+    if (typeof input === "string") {
+        const loaded = loadConfigFile(input);
+        if (loaded.kind !== "cell") throw new ConfigValidationError([{ path: input, message: "is a system config; a Cell needs a cell config" }]);
+        return loaded.config;
+    }
+    return parseCellConfig(input);
+}
+
+export function resolveSystemConfig(input: unknown): SystemConfig {
+    if (typeof input === "string") {
+        const loaded = loadConfigFile(input);
+        if (loaded.kind !== "system") throw new ConfigValidationError([{ path: input, message: "is a cell config; a Hypervisor needs a system config" }]);
+        return loaded.config;
+    }
+    return parseSystemConfig(input);
+}
+
+export function storeCellConfig(config: CellConfig): StoredConfig {
+    const stored = decompileCell(compileCell(config), config.memory.map((r) => r.name));
+    return { config: stored, sha256: sha256(encodeCellConfig(config)) };
+}
+
+export function storeSystemConfig(config: SystemConfig): StoredConfig {
+    const stored = decompileSystem(compileSystem(config), config.rootCell.memory.map((r) => r.name));
+    return { config: stored, sha256: sha256(encodeSystemConfig(config)) };
+}
+
+/** The failures `check()` returns, one per issue, on the given property. */
+export function checkFailures(property: string, error: unknown): { property: string; reason: string }[] {
+    if (error instanceof ConfigValidationError) return error.issues.map((issue) => ({ property, reason: `${property}.${issue.path}: ${issue.message}` }));
+    throw error;
+}
+
+export function issueFailures(property: string, issues: readonly ValidationIssue[]) {
+    return issues.map((issue) => ({ property, reason: `${property}.${issue.path}: ${issue.message}` }));
+}
+
+// ------------------------------------------------------------------- cells
+
+export type CellState = "running" | "stopped";
+
+/** What the driver's sysfs state means for a desired state. */
+export function liveStateMatches(live: LiveCell, desired: CellState): boolean {
+    return desired === "running" ? live.state === "running" || live.state === "running/locked" : live.state === "shut down";
+}
+
+/** Drift between a cell's config and what runs on the host, in words. */
+export function cellDrift(config: CellConfig, desired: CellState, live: LiveCell | undefined): string[] {
+    if (!live) return [`cell ${config.name} is gone from the host`];
+    const drift: string[] = [];
+    const liveCpus = formatCpuList(parseCpuList(live.cpusAssigned || "none"));
+    if (liveCpus !== formatCpuList(config.cpus)) drift.push(`cell ${config.name} runs on CPUs ${liveCpus}, not ${formatCpuList(config.cpus)}`);
+    if (live.state === "failed" || live.cpusFailed.trim()) drift.push(`cell ${config.name} has failed${live.cpusFailed.trim() ? ` (CPUs ${live.cpusFailed.trim()})` : ""}`);
+    else if (!liveStateMatches(live, desired)) drift.push(`cell ${config.name} is ${live.state}, not ${desired}`);
+    return drift;
+}
+
+export interface CellResourceState {
+    host: string;
+    config: Record<string, unknown>;
+    configSha256: string;
+    imagesSha256: string;
+    state: CellState;
+    /** From the last read: what the host showed. */
+    liveCpus?: string;
+    liveState?: string;
+}
+
+export interface CellDiff {
+    changes: boolean;
+    replaces: string[];
+    /** Why, in partition terms: "cell rt-demo: CPUs 1 -> 1-2". */
+    reasons: string[];
+}
+
+/**
+ * A cell's config is fixed while it exists (Jailhouse has no way to change
+ * a running cell's resources), so any config change replaces it, and so do
+ * a move to another host and a live CPU set that drifted from the config.
+ * Images and the desired run state are applied in place.
+ */
+export function diffCellResource(olds: CellResourceState, news: CellResourceState): CellDiff {
+    const replaces = new Set<string>();
+    const reasons: string[] = [];
+    if (olds.host !== news.host) {
+        replaces.add("connection");
+        reasons.push(`cell moves from ${olds.host} to ${news.host}`);
+    }
+    if (olds.configSha256 !== news.configSha256) {
+        replaces.add("config");
+        const before = parseCellConfig(olds.config);
+        const after = parseCellConfig(news.config);
+        const changes = diffCell(before, after);
+        reasons.push(`cell ${after.name}: ${changes.length ? changes.join("; ") : "config bytes changed"}`);
+    }
+    const newCpus = formatCpuList(parseCellConfig(news.config).cpus);
+    if (olds.liveCpus !== undefined && olds.liveState !== "gone" && olds.liveCpus !== newCpus) {
+        replaces.add("config");
+        reasons.push(`cell ${String(news.config.name)}: live CPUs ${olds.liveCpus} differ from ${newCpus}`);
+    }
+    let inPlace = false;
+    if (olds.imagesSha256 !== news.imagesSha256) {
+        inPlace = true;
+        reasons.push(`cell ${String(news.config.name)}: images changed (reload)`);
+    }
+    if (olds.state !== news.state || (olds.liveState !== undefined && olds.liveState !== "gone" && olds.liveState !== expectedSysfsState(news.state))) {
+        inPlace = true;
+        reasons.push(`cell ${String(news.config.name)}: ${olds.liveState ?? olds.state} -> ${news.state}`);
+    }
+    if (olds.liveState === "gone") {
+        replaces.add("config");
+        reasons.push(`cell ${String(news.config.name)}: gone from the host (recreate)`);
+    }
+    return { changes: replaces.size > 0 || inPlace, replaces: [...replaces], reasons };
+}
+
+function expectedSysfsState(state: CellState): string {
+    return state === "running" ? "running" : "shut down";
+}
+
+export type CellCreatePlan =
+    | { action: "adopt"; loadAndStart: boolean }
+    | { action: "create" }
+    | { action: "conflict"; message: string };
+
+/** Create adopts an identical live cell of the same name. */
+export function planCellCreate(host: string, live: LiveHostState, config: CellConfig, desired: CellState): CellCreatePlan {
+    if (!live.jailhouse?.enabled)
+        return { action: "conflict", message: `${host}: the hypervisor is not enabled; declare a Hypervisor for this host and pass it to the Cell` };
+    const existing = live.cells.find((cell) => cell.name === config.name);
+    if (!existing) {
+        const busy = live.cells.filter((cell) => cell.id !== 0).flatMap((cell) => parseCpuList(cell.cpusAssigned || []).filter((cpu) => config.cpus.includes(cpu)).map((cpu) => `${cpu} (cell ${cell.name})`));
+        if (busy.length) return { action: "conflict", message: `${host}: cell ${config.name} needs CPU ${busy.join(", ")} already in use; destroy that cell or pick other CPUs` };
+        return { action: "create" };
+    }
+    const drift = cellDrift(config, desired, existing).filter((d) => !/ is (shut down|running)/.test(d));
+    if (drift.length)
+        return {
+            action: "conflict",
+            message: `${host}: a different cell named ${config.name} already exists (${drift.join("; ")}); destroy it with "jailhouse cell destroy ${config.name}" or rename this cell`,
+        };
+    return { action: "adopt", loadAndStart: !liveStateMatches(existing, desired) };
+}
+
+// -------------------------------------------------------------- hypervisor
+
+export interface HypervisorPlan {
+    rebuild: boolean;
+    reenable: boolean;
+    /** Set when the update cannot go ahead; says why and what to do. */
+    refuse?: string;
+    reasons: string[];
+}
+
+export function planHypervisorUpdate(
+    host: string,
+    olds: { configSha256: string; config: Record<string, unknown>; sourcesStamp: string },
+    news: { configSha256: string; config: Record<string, unknown>; sourcesStamp: string },
+    live: LiveHostState,
+): HypervisorPlan {
+    const reasons: string[] = [];
+    const rebuild = live.buildStamp !== news.sourcesStamp;
+    if (rebuild) reasons.push(`${host}: sources or kernel changed: rebuild module and CLI`);
+    let reenable = !live.jailhouse?.enabled;
+    if (reenable) reasons.push(`${host}: hypervisor is not enabled`);
+    if (olds.configSha256 !== news.configSha256) {
+        reenable = true;
+        const changes = diffSystem(parseSystemConfig(olds.config), parseSystemConfig(news.config));
+        reasons.push(`${host}: system config: ${changes.join("; ") || "bytes changed"}`);
+    }
+    if (rebuild && live.jailhouse?.enabled) reenable = true;
+    const cells = live.cells.filter((cell) => cell.id !== 0);
+    if (reenable && live.jailhouse?.enabled && cells.length)
+        return {
+            rebuild,
+            reenable,
+            reasons,
+            refuse: `${host}: applying this needs the hypervisor disabled and enabled again, which would destroy the running cells ${cells.map((c) => c.name).join(", ")}; remove or replace those Cell resources first (or in the same update, so Pulumi deletes them before)`,
+        };
+    return { rebuild, reenable, reasons };
+}

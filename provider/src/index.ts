@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+// pulumi-jailhouse: the Hypervisor and Cell resources, and the partition
+// model they take (schemas, .cell codec, validation, diff).
+export { Cell, type CellArgs, type CellImage } from "./resources/cell";
+export { Hypervisor, type HypervisorArgs } from "./resources/hypervisor";
+export type { HostConnectionInput } from "./host";
+export * as config from "./config";

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// The Cell resource: one partition of a host, created from the root cell,
+// loaded with its images and started (or left stopped).
+import * as pulumi from "@pulumi/pulumi";
+import type { CellConfigInput } from "../config";
+import type { HostConnectionInput } from "../host";
+import { Hypervisor } from "./hypervisor";
+import { providerShim } from "./shim";
+
+/** One image to load into the cell before it starts. */
+export type CellImage =
+    /** A demo inmate bundled with the package, built on the host: "timer" or "uart-hello"; args go to its command line. */
+    | { demo: string; args?: string }
+    /** A local file, loaded at `address` (default 0, the cell's first loadable region). */
+    | { file: string; address?: number | string }
+    /** A string (for example an inmate's command line), loaded at `address`. */
+    | { string: string; address: number | string };
+
+export interface CellArgs {
+    /** The hypervisor this cell runs under; its connection is used. */
+    hypervisor?: Hypervisor;
+    /** The connection, when the cell is managed without a Hypervisor resource. */
+    connection?: pulumi.Input<HostConnectionInput>;
+    /** The cell config: a typed object, or the path of a YAML or .cell file. */
+    config: pulumi.Input<CellConfigInput | string>;
+    images?: pulumi.Input<pulumi.Input<CellImage>[]>;
+    /** "running" (default) or "stopped" (created and loaded, not started). */
+    state?: pulumi.Input<"running" | "stopped">;
+}
+
+export class Cell extends pulumi.dynamic.Resource {
+    /** The id the driver gave the cell. */
+    declare readonly cellId: pulumi.Output<number>;
+    /** The sysfs state at the last create, update or refresh: "running", "shut down", "failed". */
+    declare readonly liveState: pulumi.Output<string>;
+    declare readonly liveCpus: pulumi.Output<string>;
+    declare readonly configSha256: pulumi.Output<string>;
+
+    constructor(name: string, args: CellArgs, opts?: pulumi.CustomResourceOptions) {
+        const connection = args.hypervisor ? args.hypervisor.connection : args.connection;
+        if (!connection) {
+            throw new Error(`Cell ${name}: give either 'hypervisor' (a Hypervisor resource) or 'connection'`);
+        }
+        const outputs = { cellId: undefined, liveState: undefined, liveCpus: undefined, configSha256: undefined };
+        super(
+            providerShim("cell"),
+            name,
+            {
+                config: args.config,
+                images: args.images ?? [],
+                state: args.state ?? "running",
+                connection: pulumi.secret(connection),
+                hypervisorId: args.hypervisor ? args.hypervisor.id : "",
+                ...outputs,
+            },
+            // hypervisorId is an output of the Hypervisor, so the engine
+            // orders the cell after it on create and before it on delete.
+            { ...opts, additionalSecretOutputs: ["connection"] },
+            "jailhouse",
+            "Cell",
+        );
+    }
+}

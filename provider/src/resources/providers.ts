@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: MIT
+// The implementation behind the Hypervisor and Cell shims (shim.ts). It is
+// require()d at call time inside the dynamic-provider process, so module
+// state here (the SSH pool and per-host locks of ../host) is shared by every
+// resource of one deployment. Decisions live in plan.ts; this file does the
+// SSH around them and logs each step per host.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { encodeCellConfig, encodeSystemConfig, formatCpuList, parseCellConfig, parseSystemConfig, validateCell, validateHost } from "../config";
+import { hostLabel, type HostSession, type LiveHostState, parseHostConnection, treeManifest, withHost } from "../host";
+import { preflight } from "./preflight";
+import {
+    cellDrift,
+    checkFailures,
+    diffCellResource,
+    issueFailures,
+    planCellCreate,
+    planHypervisorUpdate,
+    resolveCellConfig,
+    resolveSystemConfig,
+    storeCellConfig,
+    storeSystemConfig,
+} from "./plan";
+import {
+    buildAndInstallScript,
+    cellLoadCommand,
+    disableScript,
+    enableScript,
+    type ImageLoad,
+    remoteCellConfig,
+    remoteCellImages,
+    remoteSources,
+    remoteSystemConfig,
+    shellQuote,
+} from "./remote-layout";
+
+/** The engine's placeholder for values not known during preview. */
+const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const packageRoot = path.resolve(__dirname, "..", "..", "..", "..");
+
+function containsUnknown(value: unknown): boolean {
+    if (value === unknownValue) return true;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+    return false;
+}
+
+// The engine shows a dynamic provider's stdout lines in the CLI's output.
+const log = (line: string) => console.log(line);
+
+type Failure = pulumi.dynamic.CheckFailure;
+type ProviderImplementation = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+
+function connectionFailures(connection: unknown): Failure[] {
+    if (connection === undefined) return [{ property: "connection", reason: "connection: missing; give the host's SSH connection" }];
+    if (containsUnknown(connection)) return [];
+    try {
+        parseHostConnection(connection);
+        return [];
+    } catch (error) {
+        return [{ property: "connection", reason: (error as Error).message }];
+    }
+}
+
+function hostOf(connection: unknown): string {
+    if (containsUnknown(connection)) return unknownValue;
+    try {
+        return hostLabel(parseHostConnection(connection));
+    } catch {
+        return "";
+    }
+}
+
+function bundledSources(): { files: string[]; hash: string } {
+    return treeManifest(packageRoot, ["hypervisor", "kmod"]);
+}
+
+// -------------------------------------------------------------- Hypervisor
+
+interface HypervisorProps {
+    connection: unknown;
+    host: string;
+    systemConfig: Record<string, unknown>;
+    configSha256: string;
+    stack: "bundled" | "installed";
+    sourcesSha256: string;
+}
+
+function hypervisorOutputs(inputs: HypervisorProps, live: LiveHostState) {
+    return {
+        ...inputs,
+        hostName: live.hostname,
+        kernelRelease: live.kernelRelease,
+        firmwareSha256: live.firmwareSha256 ?? "",
+        moduleBuild: live.buildStamp ?? "",
+        enabled: live.jailhouse?.enabled ?? false,
+        memPoolSize: live.jailhouse?.memPoolSize ?? 0,
+        memPoolUsed: live.jailhouse?.memPoolUsed ?? 0,
+        remapPoolSize: live.jailhouse?.remapPoolSize ?? 0,
+        remapPoolUsed: live.jailhouse?.remapPoolUsed ?? 0,
+    };
+}
+
+const buildStamp = (inputs: HypervisorProps, live: LiveHostState) => `${inputs.sourcesSha256} ${live.kernelRelease}`;
+
+async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, live: LiveHostState, reenable: boolean) {
+    const label = inputs.host;
+    const system = parseSystemConfig(inputs.systemConfig);
+    if (!live.jailhouse?.enabled) {
+        const failures = preflight(
+            { dmesg: live.bootLog, cmdline: live.cmdline, onlineCpus: live.onlineCpus, systemRam: live.systemRam },
+            { rootCpus: system.rootCell.cpus, hypervisorMemory: { start: system.hypervisor.memory.phys, size: system.hypervisor.memory.size } },
+        );
+        if (failures.length)
+            throw new Error(`${label}: pre-flight checks failed, nothing was changed:\n${failures.map((f) => `  - ${f.message}; fix: ${f.fix}`).join("\n")}`);
+    }
+    if (inputs.stack === "bundled") {
+        const sources = bundledSources();
+        log(`${label}: upload hypervisor and driver sources`);
+        await host.uploadTree(packageRoot, sources.files, remoteSources, sources.hash);
+        const stamp = buildStamp(inputs, live);
+        if (live.buildStamp !== stamp) {
+            if (live.jailhouse?.enabled) {
+                log(`${label}: disable to replace the running hypervisor`);
+                await host.run("disable", disableScript());
+            }
+            await host.run("build and install hypervisor, module, CLI and demos", buildAndInstallScript(stamp), { timeoutMs: 20 * 60_000 });
+        } else log(`${label}: build skipped: sources and kernel ${live.kernelRelease} unchanged`);
+    }
+    await host.upload(encodeSystemConfig(system), remoteSystemConfig, 0o644);
+    if (reenable && live.jailhouse?.enabled) await host.run("disable to apply the new system config", disableScript());
+    await host.run("enable", enableScript(), { timeoutMs: 5 * 60_000 });
+    return hypervisorOutputs(inputs, await host.readLiveState());
+}
+
+const hypervisorProvider: ProviderImplementation = {
+    async check(_olds, news) {
+        const failures = connectionFailures(news.connection);
+        const inputs: Record<string, unknown> = { connection: news.connection, host: hostOf(news.connection), stack: news.stack ?? "bundled" };
+        if (!["bundled", "installed"].includes(String(inputs.stack)))
+            failures.push({ property: "stack", reason: `stack: "${String(inputs.stack)}" is not known; use "bundled" or "installed"` });
+        inputs.sourcesSha256 = inputs.stack === "bundled" ? bundledSources().hash : "";
+        if (containsUnknown(news.systemConfig)) {
+            inputs.systemConfig = news.systemConfig;
+            inputs.configSha256 = unknownValue;
+        } else {
+            try {
+                const system = resolveSystemConfig(news.systemConfig);
+                failures.push(...issueFailures("systemConfig", validateHost(system, [])));
+                const stored = storeSystemConfig(system);
+                inputs.systemConfig = stored.config;
+                inputs.configSha256 = stored.sha256;
+            } catch (error) {
+                failures.push(...checkFailures("systemConfig", error));
+            }
+        }
+        return { inputs, failures };
+    },
+
+    async diff(_id, olds, news) {
+        const replaces = olds.host !== news.host ? ["connection"] : [];
+        const changes =
+            replaces.length > 0 ||
+            olds.configSha256 !== news.configSha256 ||
+            olds.stack !== news.stack ||
+            olds.sourcesSha256 !== news.sourcesSha256 ||
+            olds.enabled === false;
+        return { changes, replaces, deleteBeforeReplace: true };
+    },
+
+    async create(inputs) {
+        const props = inputs as HypervisorProps;
+        const outs = await withHost(props.connection, async (host) => convergeHypervisor(host, props, await host.readLiveState(), false), log);
+        return { id: `${props.host}/hypervisor`, outs };
+    },
+
+    async read(id, props) {
+        const inputs = props as HypervisorProps;
+        const live = await withHost(inputs.connection, (host) => host.readLiveState(), log);
+        return { id, props: hypervisorOutputs(inputs, live) };
+    },
+
+    async update(_id, olds, news) {
+        const inputs = news as HypervisorProps;
+        return {
+            outs: await withHost(
+                inputs.connection,
+                async (host) => {
+                    const live = await host.readLiveState();
+                    const plan = planHypervisorUpdate(
+                        inputs.host,
+                        { config: olds.systemConfig, configSha256: olds.configSha256, sourcesStamp: `${olds.sourcesSha256} ${live.kernelRelease}` },
+                        { config: inputs.systemConfig, configSha256: inputs.configSha256, sourcesStamp: buildStamp(inputs, live) },
+                        live,
+                    );
+                    plan.reasons.forEach(log);
+                    if (plan.refuse) throw new Error(plan.refuse);
+                    return convergeHypervisor(host, inputs, live, plan.reenable);
+                },
+                log,
+            ),
+        };
+    },
+
+    async delete(_id, props) {
+        const inputs = props as HypervisorProps;
+        await withHost(inputs.connection, (host) => host.run("disable and unload", disableScript()), log);
+    },
+};
+
+// -------------------------------------------------------------------- Cell
+
+/** One image to load before start; see CellImage in cell.ts. */
+interface ImageInput {
+    demo?: string;
+    args?: string;
+    file?: string;
+    string?: string;
+    address?: number | string;
+}
+
+interface CellProps {
+    connection: unknown;
+    host: string;
+    config: Record<string, unknown>;
+    configSha256: string;
+    images: ImageInput[];
+    imagesSha256: string;
+    state: "running" | "stopped";
+    liveState?: string;
+    liveCpus?: string;
+}
+
+function imageFailures(images: unknown): Failure[] {
+    if (!Array.isArray(images)) return [{ property: "images", reason: "images: give a list of { demo }, { file, address } or { string, address }" }];
+    const failures: Failure[] = [];
+    images.forEach((image: ImageInput, i) => {
+        if (containsUnknown(image)) return;
+        const kinds = ["demo", "file", "string"].filter((k) => (image as Record<string, unknown>)[k] !== undefined);
+        if (kinds.length !== 1)
+            failures.push({ property: "images", reason: `images[${i}]: give exactly one of demo, file or string (found ${kinds.join(", ") || "none"})` });
+        else if (image.file !== undefined && !fs.existsSync(image.file))
+            failures.push({ property: "images", reason: `images[${i}].file: ${image.file} does not exist on this machine; give the path of the image to load` });
+        else if (image.string !== undefined && image.address === undefined)
+            failures.push({ property: "images", reason: `images[${i}].address: a string image needs the address to load it at, e.g. 0x1000` });
+    });
+    return failures;
+}
+
+function imagesSha256(images: ImageInput[]): string {
+    const hash = crypto.createHash("sha256");
+    for (const image of images) {
+        hash.update(JSON.stringify(image));
+        if (image.file && fs.existsSync(image.file)) hash.update(fs.readFileSync(image.file));
+    }
+    return hash.digest("hex");
+}
+
+async function loadAndStart(host: HostSession, inputs: CellProps) {
+    const name = String(inputs.config.name);
+    const loads: ImageLoad[] = [];
+    for (const [index, image] of inputs.images.entries()) {
+        const address = image.address === undefined ? undefined : String(image.address);
+        if (image.demo) {
+            loads.push({ source: { path: `${remoteSources}/hypervisor/inmates/demos/${image.demo}.bin` }, address });
+            // The demos read their command line from 0x1000 in the cell.
+            if (image.args) loads.push({ source: { string: image.args }, address: "0x1000" });
+        } else if (image.file) {
+            const target = `${remoteCellImages(name)}/${index}-${path.basename(image.file)}`;
+            await host.upload(image.file, target, 0o644);
+            loads.push({ source: { path: target }, address });
+        } else if (image.string !== undefined) loads.push({ source: { string: image.string }, address });
+    }
+    if (loads.length) await host.run(`load cell ${name}`, cellLoadCommand(name, loads));
+    if (inputs.state === "running") await host.run(`start cell ${name}`, `jailhouse cell start ${shellQuote(name)}`);
+}
+
+async function cellOutputs(host: HostSession, inputs: CellProps) {
+    const live = await host.readLiveState();
+    const cell = live.cells.find((c) => c.name === inputs.config.name);
+    return { ...inputs, cellId: cell?.id ?? -1, liveState: cell?.state ?? "gone", liveCpus: cell ? formatCpuList(parseCellConfig({ name: "x", cpus: cell.cpusAssigned || [] }).cpus) : "" };
+}
+
+const cellProvider: ProviderImplementation = {
+    async check(_olds, news) {
+        const failures = connectionFailures(news.connection);
+        const images = (news.images ?? []) as ImageInput[];
+        failures.push(...imageFailures(images));
+        const inputs: Record<string, unknown> = {
+            connection: news.connection,
+            host: hostOf(news.connection),
+            images,
+            imagesSha256: containsUnknown(images) ? unknownValue : imagesSha256(images),
+            state: news.state ?? "running",
+            hypervisorId: news.hypervisorId ?? "",
+        };
+        if (!["running", "stopped"].includes(String(inputs.state)))
+            failures.push({ property: "state", reason: `state: "${String(inputs.state)}" is not known; use "running" or "stopped"` });
+        if (containsUnknown(news.config)) {
+            inputs.config = news.config;
+            inputs.configSha256 = unknownValue;
+        } else {
+            try {
+                const config = resolveCellConfig(news.config);
+                failures.push(...issueFailures("config", validateCell(config, config.name)));
+                const stored = storeCellConfig(config);
+                inputs.config = stored.config;
+                inputs.configSha256 = stored.sha256;
+            } catch (error) {
+                failures.push(...checkFailures("config", error));
+            }
+        }
+        return { inputs, failures };
+    },
+
+    async diff(_id, olds, news) {
+        if (news.configSha256 === unknownValue || news.host === unknownValue) return { changes: true };
+        const diff = diffCellResource(olds as CellProps, news as CellProps);
+        diff.reasons.forEach((reason) => log(`${String(news.host)}: ${reason}`));
+        return { changes: diff.changes, replaces: diff.replaces, deleteBeforeReplace: true };
+    },
+
+    async create(inputs) {
+        const props = inputs as CellProps;
+        const config = parseCellConfig(props.config);
+        const outs = await withHost(
+            props.connection,
+            async (host) => {
+                const live = await host.readLiveState();
+                const plan = planCellCreate(props.host, live, config, props.state);
+                if (plan.action === "conflict") throw new Error(plan.message);
+                if (plan.action === "create") {
+                    await host.upload(encodeCellConfig(config), remoteCellConfig(config.name), 0o644);
+                    await host.run(`create cell ${config.name} on CPUs ${formatCpuList(config.cpus)}`, `jailhouse cell create ${remoteCellConfig(config.name)}`);
+                } else log(`${props.host}: adopt the identical live cell ${config.name}`);
+                if (plan.action === "create" || plan.loadAndStart) await loadAndStart(host, props);
+                return cellOutputs(host, props);
+            },
+            log,
+        );
+        return { id: `${props.host}/${config.name}`, outs };
+    },
+
+    async read(id, props) {
+        const inputs = props as CellProps;
+        return withHost(
+            inputs.connection,
+            async (host) => {
+                const live = await host.readLiveState();
+                const cell = live.cells.find((c) => c.name === inputs.config.name);
+                const drift = cellDrift(parseCellConfig(inputs.config), inputs.state, cell);
+                drift.forEach((d) => log(`${inputs.host}: drift: ${d}`));
+                // Gone: an empty id tells the engine the resource no longer exists.
+                if (!cell) return { id: "", props: {} };
+                return { id, props: await cellOutputs(host, inputs) };
+            },
+            log,
+        );
+    },
+
+    async update(_id, _olds, news) {
+        const inputs = news as CellProps;
+        const name = String(inputs.config.name);
+        return {
+            outs: await withHost(
+                inputs.connection,
+                async (host) => {
+                    const live = await host.readLiveState();
+                    const cell = live.cells.find((c) => c.name === name);
+                    if (!cell) throw new Error(`${inputs.host}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
+                    if (cell.state !== "shut down") await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`);
+                    await loadAndStart(host, inputs);
+                    return cellOutputs(host, inputs);
+                },
+                log,
+            ),
+        };
+    },
+
+    async delete(_id, props) {
+        const inputs = props as CellProps;
+        const name = String(inputs.config.name);
+        await withHost(
+            inputs.connection,
+            async (host) => {
+                const live = await host.readLiveState();
+                if (!live.jailhouse?.enabled || !live.cells.some((c) => c.name === name)) {
+                    log(`${inputs.host}: cell ${name} is already gone`);
+                    return;
+                }
+                await host.run(`destroy cell ${name}`, `jailhouse cell destroy ${shellQuote(name)}`);
+            },
+            log,
+        );
+    },
+};
+
+export const providers = { hypervisor: hypervisorProvider, cell: cellProvider };

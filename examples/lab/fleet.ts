@@ -1,36 +1,89 @@
 // SPDX-License-Identifier: MIT
-// The default example: every host in the lab inventory. Until the Hypervisor
-// and Cell resources land it records each host's kernel over SSH, which
-// proves the chain from `pulumi up` to the hosts.
+// The default example: the fleet described in fleet.yaml. On every host a
+// Hypervisor with the lab system config, and the listed cells under it.
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import * as YAML from "yaml";
+import { z } from "zod";
+import { Cell, Hypervisor } from "../../provider/src";
 import { readInventory } from "../../test/lab/lab";
 
-export function labFleetProgram(): Record<string, pulumi.Output<string>> {
-    const implementation = path.resolve(__dirname, "..", "..", "test", "e2e", "smoke-command.js");
-    const provider: pulumi.dynamic.ResourceProvider = {
-        async create(inputs) {
-            return require(implementation).create(inputs);
-        },
-        async diff(_id, olds, news) {
-            return require(implementation).diff(olds, news);
-        },
-    };
-    class HostKernel extends pulumi.dynamic.Resource {
-        declare readonly stdout: pulumi.Output<string>;
-    }
-    const outputs: Record<string, pulumi.Output<string>> = {};
-    for (const host of readInventory().hosts) {
-        const probe = new HostKernel(provider, `${host.name}-kernel`, {
-            address: host.address,
-            port: host.port,
-            user: host.user,
-            keyPath: host.keyPath,
-            hostKeyFingerprint: host.hostKeyFingerprint,
-            command: "uname -r",
-            stdout: undefined,
-        });
-        outputs[host.name] = probe.stdout;
+const ImageSchema = z.union([
+    z.strictObject({ demo: z.string(), args: z.string().optional() }),
+    z.strictObject({ file: z.string(), address: z.union([z.number(), z.string()]).optional() }),
+    z.strictObject({ string: z.string(), address: z.union([z.number(), z.string()]) }),
+]);
+
+export const FleetSchema = z.strictObject({
+    systemConfig: z.string().describe("Path of the hosts' system config (YAML or .cell)."),
+    hosts: z.array(
+        z.union([
+            z.strictObject({ inventory: z.string().describe("A lab host by inventory name (h1, h2, ...).") }),
+            z.strictObject({
+                name: z.string(),
+                host: z.string(),
+                port: z.number().default(22),
+                user: z.string().default("root"),
+                privateKeyPath: z.string(),
+                hostKey: z.strictObject({ fingerprint: z.string() }),
+            }),
+        ]),
+    ),
+    cells: z.array(
+        z.strictObject({
+            config: z.string().describe("Path of the cell config (YAML or .cell)."),
+            images: z.array(ImageSchema).default([]),
+            state: z.enum(["running", "stopped"]).default("running"),
+        }),
+    ),
+});
+export type Fleet = z.output<typeof FleetSchema>;
+
+export function readFleet(file: string): Fleet {
+    const parsed = FleetSchema.safeParse(YAML.parse(fs.readFileSync(file, "utf8")));
+    if (!parsed.success)
+        throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}`);
+    return parsed.data;
+}
+
+export interface HostOutputs {
+    kernelRelease: pulumi.Output<string>;
+    memPoolUsed: pulumi.Output<number>;
+    cells: Record<string, pulumi.Output<string>>;
+}
+
+export function fleetProgram(file: string): Record<string, HostOutputs> {
+    const fleet = readFleet(file);
+    const dir = path.dirname(file);
+    const inventory = fleet.hosts.some((h) => "inventory" in h) ? readInventory() : undefined;
+    const outputs: Record<string, HostOutputs> = {};
+    for (const entry of fleet.hosts) {
+        let name: string;
+        let connection;
+        if ("inventory" in entry) {
+            const lab = inventory!.hosts.find((h) => h.name === entry.inventory);
+            if (!lab) throw new Error(`${file}: host ${entry.inventory} is not in the lab inventory; run npm run lab -- up ${fleet.hosts.length}`);
+            name = lab.name;
+            connection = { host: lab.address, port: lab.port, user: lab.user, privateKeyPath: lab.keyPath, hostKey: { fingerprint: lab.hostKeyFingerprint } };
+        } else {
+            name = entry.name;
+            connection = { host: entry.host, port: entry.port, user: entry.user, privateKeyPath: entry.privateKeyPath, hostKey: entry.hostKey };
+        }
+        const hypervisor = new Hypervisor(`${name}-hypervisor`, { connection, systemConfig: path.resolve(dir, fleet.systemConfig) });
+        const cells: Record<string, pulumi.Output<string>> = {};
+        for (const cell of fleet.cells) {
+            const config = path.resolve(dir, cell.config);
+            const cellName = path.basename(config).replace(/\.(ya?ml|cell)$/, "");
+            const images = cell.images.map((image) => ("file" in image ? { ...image, file: path.resolve(dir, image.file) } : image));
+            const resource = new Cell(`${name}-${cellName}`, { hypervisor, config, images, state: cell.state });
+            cells[cellName] = resource.liveState;
+        }
+        outputs[name] = { kernelRelease: hypervisor.kernelRelease, memPoolUsed: hypervisor.memPoolUsed, cells };
     }
     return outputs;
+}
+
+export function labFleetProgram(): Record<string, HostOutputs> {
+    return fleetProgram(path.resolve(__dirname, "..", "..", "..", "examples", "lab", "fleet.yaml"));
 }

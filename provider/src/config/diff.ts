@@ -118,3 +118,24 @@ export function describeCellDiff(before: CellConfig, after: CellConfig): string 
     const changes = diffCell(before, after);
     return changes.length ? `cell ${after.name}: ${changes.join("; ")}` : undefined;
 }
+
+/**
+ * A cell's partition as short lines, one per resource kind, e.g.
+ * ["CPUs 1", "region ram: 0x70000000 -> virt 0x0, 1 MiB, read+write+...", "SPIs none"].
+ * Kept in the resource state so `pulumi preview --diff` shows a change in
+ * the same terms as `jailhouse-config diff`.
+ */
+export function summarizeCell(cell: CellConfig): string[] {
+    return [
+        `CPUs ${formatCpuList(cell.cpus)}`,
+        ...cell.memory.map((region) => `region ${regionName(region)}: ${describeRegion(region)}`),
+        `SPIs ${spiSet(cell) || "none"}`,
+        ...(cell.flags.length ? [`flags ${cell.flags.join("+")}`] : []),
+        ...(cell.console.type !== "none" ? [`console ${describeConsole(cell.console)}`] : []),
+    ];
+}
+
+export function summarizeSystem(system: SystemConfig): string[] {
+    const hv = system.hypervisor.memory;
+    return [`hypervisor memory ${formatHex(hv.phys)} ${formatSize(hv.size)}`, `debug console ${describeConsole(system.debugConsole)}`, ...summarizeCell(system.rootCell).map((line) => `root cell ${line}`)];
+}

@@ -35,13 +35,15 @@ export class Cell extends pulumi.dynamic.Resource {
     declare readonly liveState: pulumi.Output<string>;
     declare readonly liveCpus: pulumi.Output<string>;
     declare readonly configSha256: pulumi.Output<string>;
+    /** The partition in words, one line per CPU set, region and interrupt set; `pulumi preview --diff` shows changes in these terms. */
+    declare readonly partition: pulumi.Output<string[]>;
 
     constructor(name: string, args: CellArgs, opts?: pulumi.CustomResourceOptions) {
         const connection = args.hypervisor ? args.hypervisor.connection : args.connection;
         if (!connection) {
             throw new Error(`Cell ${name}: give either 'hypervisor' (a Hypervisor resource) or 'connection'`);
         }
-        const outputs = { cellId: undefined, liveState: undefined, liveCpus: undefined, configSha256: undefined };
+        const outputs = { cellId: undefined, liveState: undefined, liveCpus: undefined, configSha256: undefined, partition: undefined };
         super(
             providerShim("cell"),
             name,

@@ -29,6 +29,8 @@ export class Hypervisor extends pulumi.dynamic.Resource {
     declare readonly moduleBuild: pulumi.Output<string>;
     declare readonly configSha256: pulumi.Output<string>;
     declare readonly enabled: pulumi.Output<boolean>;
+    /** The partition in words, one line per CPU set, region and interrupt set; `pulumi preview --diff` shows changes in these terms. */
+    declare readonly partition: pulumi.Output<string[]>;
     declare readonly memPoolSize: pulumi.Output<number>;
     declare readonly memPoolUsed: pulumi.Output<number>;
     declare readonly remapPoolSize: pulumi.Output<number>;
@@ -41,6 +43,7 @@ export class Hypervisor extends pulumi.dynamic.Resource {
             firmwareSha256: undefined,
             moduleBuild: undefined,
             configSha256: undefined,
+            partition: undefined,
             enabled: undefined,
             memPoolSize: undefined,
             memPoolUsed: undefined,

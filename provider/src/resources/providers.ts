@@ -8,7 +8,17 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { encodeCellConfig, encodeSystemConfig, formatCpuList, parseCellConfig, parseSystemConfig, validateCell, validateHost } from "../config";
+import {
+    encodeCellConfig,
+    encodeSystemConfig,
+    formatCpuList,
+    parseCellConfig,
+    parseSystemConfig,
+    summarizeCell,
+    summarizeSystem,
+    validateCell,
+    validateHost,
+} from "../config";
 import { hostLabel, type HostSession, type LiveHostState, parseHostConnection, treeManifest, withHost } from "../host";
 import { preflight } from "./preflight";
 import {
@@ -152,6 +162,7 @@ const hypervisorProvider: ProviderImplementation = {
                 const stored = storeSystemConfig(system);
                 inputs.systemConfig = stored.config;
                 inputs.configSha256 = stored.sha256;
+                inputs.partition = summarizeSystem(system);
             } catch (error) {
                 failures.push(...checkFailures("systemConfig", error));
             }
@@ -308,6 +319,7 @@ const cellProvider: ProviderImplementation = {
                 const stored = storeCellConfig(config);
                 inputs.config = stored.config;
                 inputs.configSha256 = stored.sha256;
+                inputs.partition = summarizeCell(config);
             } catch (error) {
                 failures.push(...checkFailures("config", error));
             }

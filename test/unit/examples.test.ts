@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// The examples that need no hosts: the review tool's verdicts, existing
+// .cell files built the way Jailhouse builds them, and fleet-file errors.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, test } from "node:test";
+import { readFleet } from "../../examples/lab/fleet";
+import { review } from "../../examples/review/review";
+import { resolveCellConfig, storeCellConfig } from "../../provider/src/resources/plan";
+
+const repo = path.resolve(__dirname, "..", "..", "..");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-examples-"));
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+test("review: only the changed cell is replaced, and the reason is in partition terms", () => {
+    assert.deepEqual(review(path.join(repo, "examples/lab/fleet.yaml"), path.join(repo, "examples/review/fleet-more-cpus.yaml")), [
+        "h1-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB",
+        "h1-uart-hello: no change",
+        "h2-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB",
+        "h2-uart-hello: no change",
+    ]);
+    assert.ok(review(path.join(repo, "examples/lab/fleet.yaml"), path.join(repo, "examples/lab/fleet.yaml")).every((l) => l.endsWith(": no change")));
+});
+
+test("existing cells: a .cell built like Jailhouse's (gcc, objcopy -O binary) is the same partition as its YAML twin", () => {
+    const object = path.join(work, "rt-timer.o");
+    const cell = path.join(work, "rt-timer.cell");
+    const source = path.join(work, "rt-timer-config.c");
+    // Jailhouse's configs are a single object named config; ours is static in the vector, so export it.
+    fs.writeFileSync(source, `#include "${path.join(repo, "test/vectors/rt-timer.c")}"\nconst void *keep = &config;\n`);
+    execFileSync("gcc", ["-c", "-I", path.join(repo, "hypervisor/include"), "-o", object, source]);
+    execFileSync("objcopy", ["-O", "binary", "-j", ".rodata", "--remove-section=.note.gnu.property", object, cell]);
+    const fromCell = storeCellConfig(resolveCellConfig(cell));
+    const fromYaml = storeCellConfig(resolveCellConfig(path.join(repo, "examples/lab/rt-timer.yaml")));
+    assert.equal(fromCell.sha256, fromYaml.sha256);
+});
+
+test("fleet files: unknown keys are errors naming the key", () => {
+    const bad = path.join(work, "fleet.yaml");
+    fs.writeFileSync(bad, "systemConfig: system.yaml\nhosts: [{ inventory: h1 }]\ncells: [{ config: a.yaml, image: [] }]\n");
+    assert.throws(() => readFleet(bad), /fleet\.yaml: cells\.0: Unrecognized key: "image"/);
+});

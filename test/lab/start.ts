@@ -4,6 +4,7 @@
 // the cache, so a second run sees the first run's state.
 import * as automation from "@pulumi/pulumi/automation";
 import * as path from "node:path";
+import { recoverInterruptedRun } from "../../provider/src/resources/recovery";
 import { buildImage, up } from "./lab";
 import { cacheDir, pulumiBinDir, pulumiEnv, repoRoot } from "../workbench";
 
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
             envVars: pulumiEnv(backend),
         },
     );
+    const interrupted = await recoverInterruptedRun(stack, (line) => process.stdout.write(line));
+    if (interrupted.length) console.log(`recovered from an interrupted run: ${interrupted.join(", ")}`);
     const result = await stack.up({ onOutput: (line) => process.stdout.write(line) });
     console.log(`\npulumi up: ${result.summary.result}; changes ${JSON.stringify(result.summary.resourceChanges)}`);
     for (const [name, output] of Object.entries(result.outputs)) {

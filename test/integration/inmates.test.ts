@@ -26,3 +26,18 @@ test("the UART demo counts its greetings and honours count=", async () => {
         "uart-hello: hello 2 from a cell",
     ]);
 });
+
+// Without a hypervisor every act of the isolation probe succeeds: that is
+// what makes "blocked" under the hypervisor mean something.
+test("the isolation probe really performs its acts on the bare machine", async () => {
+    const acts: [string, RegExp][] = [
+        ["act=read-root-ram addr=0x40000000", /probe: value 0x[0-9a-f]+\nprobe: NOT BLOCKED: read of foreign memory returned/],
+        ["act=write-cell-ram addr=0x4c000000", /probe: NOT BLOCKED: write took effect/],
+        ["act=enable-irq irq=1", /probe: NOT BLOCKED: foreign SPI enabled/],
+        ["act=route-irq irq=1 cpu=1", /probe: NOT BLOCKED: SPI routed to a foreign CPU/],
+    ];
+    for (const [cmdline, expected] of acts) {
+        const output = await runBare("probe", cmdline, /probe: done\n/);
+        assert.match(output, expected, `${cmdline}:\n${output}`);
+    }
+});

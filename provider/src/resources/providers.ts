@@ -288,8 +288,9 @@ async function loadAndStart(host: HostSession, inputs: CellProps) {
     if (inputs.state === "running") await host.run(`start cell ${name}`, `jailhouse cell start ${shellQuote(name)}`);
 }
 
-async function cellOutputs(host: HostSession, inputs: CellProps) {
-    const live = await host.readLiveState();
+/** `live`: a state read already in this step, to save a round trip. */
+async function cellOutputs(host: HostSession, inputs: CellProps, live?: LiveHostState) {
+    live ??= await host.readLiveState();
     const cell = live.cells.find((c) => c.name === inputs.config.name);
     return { ...inputs, cellId: cell?.id ?? -1, liveState: cell?.state ?? "gone", liveCpus: cell ? formatCpuList(parseCellConfig({ name: "x", cpus: cell.cpusAssigned || [] }).cpus) : "" };
 }
@@ -366,7 +367,7 @@ const cellProvider: ProviderImplementation = {
                 drift.forEach((d) => log(`${inputs.host}: drift: ${d}`));
                 // Gone: an empty id tells the engine the resource no longer exists.
                 if (!cell) return { id: "", props: {} };
-                return { id, props: await cellOutputs(host, inputs) };
+                return { id, props: await cellOutputs(host, inputs, live) };
             },
             log,
         );

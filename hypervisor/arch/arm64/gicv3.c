@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GICv3 takeover. With HCR_EL2.IMO/FMO set, every physical interrupt of a
+ * CPU is taken at EL2. We acknowledge it, drop its running priority and hand
+ * it to the cell through a list register. Peripheral interrupts go in with
+ * the HW bit and keep their physical active state until the cell deactivates
+ * the virtual one, so the distributor does not deliver them again in
+ * between. SGIs cannot use the HW bit and are deactivated here at once.
+ * The cell's ICC_SGI1R_EL1 writes trap and are sent on as physical SGIs to
+ * the cell's own CPUs. The distributor is filtered (gicd_access).
+ */
+#include <asm/gicv3.h>
+#include <asm/sysregs.h>
+#include <hv/cell.h>
+#include <hv/config.h>
+#include <hv/errno.h>
+#include <hv/mmio.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <hv/spinlock.h>
+#include <jailhouse/header.h>
+
+extern struct jailhouse_header hv_header;
+
+static u64 gicd_base, gicr_base, gicr_end;
+static unsigned int num_lrs, maint_irq;
+/* Serialises read-modify-write of the shared distributor registers. */
+static spinlock_t dist_lock;
+
+#define LR_READ(n)                                                             \
+	case n:                                                                \
+		return read_sysreg(ich_lr##n##_el2)
+#define LR_WRITE(n)                                                            \
+	case n:                                                                \
+		write_sysreg(v, ich_lr##n##_el2);                              \
+		break
+
+static u64 read_lr(unsigned int n)
+{
+	switch (n) {
+		LR_READ(0); LR_READ(1); LR_READ(2); LR_READ(3);
+		LR_READ(4); LR_READ(5); LR_READ(6); LR_READ(7);
+		LR_READ(8); LR_READ(9); LR_READ(10); LR_READ(11);
+		LR_READ(12); LR_READ(13); LR_READ(14); LR_READ(15);
+	}
+	return 0;
+}
+
+static void write_lr(unsigned int n, u64 v)
+{
+	switch (n) {
+		LR_WRITE(0); LR_WRITE(1); LR_WRITE(2); LR_WRITE(3);
+		LR_WRITE(4); LR_WRITE(5); LR_WRITE(6); LR_WRITE(7);
+		LR_WRITE(8); LR_WRITE(9); LR_WRITE(10); LR_WRITE(11);
+		LR_WRITE(12); LR_WRITE(13); LR_WRITE(14); LR_WRITE(15);
+	}
+}
+
+/* Affinity as GICR_TYPER[63:32] and ICC_SGI1R_EL1 see it. */
+static u32 mpidr_to_aff32(u64 mpidr)
+{
+	return (u32)(mpidr & 0xffffff) | (u32)((mpidr >> 32) & 0xff) << 24;
+}
+
+static u64 sgi_frame(struct per_cpu *pc)
+{
+	return pc->arch.gic.gicr + GICR_SGI_BASE;
+}
+
+int gic_init_early(void)
+{
+	const struct jailhouse_system *sys = system_config;
+	unsigned int last = 0, n;
+
+	if (sys->platform_info.arm.gic_version != 3) {
+		printk("ERROR: GIC version %u is not supported (GICv3 only)\n",
+		       sys->platform_info.arm.gic_version);
+		return -ENODEV;
+	}
+	gicd_base = sys->platform_info.arm.gicd_base;
+	gicr_base = sys->platform_info.arm.gicr_base;
+	for (n = 0; n < HV_MAX_CPUS; n++)
+		if (cell_has_cpu(&sys->root_cell, n))
+			last = n;
+	gicr_end = gicr_base + (u64)(last + 1) * GICR_FRAME_SIZE;
+	maint_irq = sys->platform_info.arm.maintenance_irq;
+	if (maint_irq < 16 || maint_irq > 31) {
+		printk("ERROR: maintenance IRQ %u is not a PPI\n", maint_irq);
+		return -EINVAL;
+	}
+	num_lrs = (read_sysreg(ich_vtr_el2) & 0x1f) + 1;
+	printk("GICv3: %u list registers, maintenance IRQ %u\n", num_lrs,
+	       maint_irq);
+	return 0;
+}
+
+/* The SPIs a cell owns come from its irqchip entries for our GICD. */
+void gic_cell_init(struct cell *cell)
+{
+	const struct jailhouse_cell_desc *c = cell->config;
+	const struct jailhouse_irqchip *chip =
+		(const void *)((const u8 *)cell_mem_regions(c) +
+			       c->num_memory_regions *
+				       sizeof(struct jailhouse_memory) +
+			       c->num_cache_regions *
+				       sizeof(struct jailhouse_cache));
+	u32 *irqs = cell->arch.gic.irqs;
+	unsigned int n, w;
+
+	for (n = 0; n < c->num_irqchips; n++, chip++) {
+		if (chip->address != gicd_base)
+			continue;
+		for (w = 0; w < 4; w++) {
+			unsigned int word = chip->pin_base / 32 + w;
+
+			if (word > 0 && word < GIC_MAX_IRQS / 32)
+				irqs[word] |= chip->pin_bitmap[w];
+		}
+	}
+}
+
+static bool cell_owns_irq(struct cell *cell, unsigned int irq)
+{
+	return irq < GIC_MAX_IRQS &&
+	       (cell->arch.gic.irqs[irq / 32] & (1u << (irq % 32)));
+}
+
+int gic_cpu_init(struct per_cpu *pc)
+{
+	u32 aff = mpidr_to_aff32(pc->mpidr), active;
+	u64 rd, ctlr, pmr, bpr1, grpen1, vmcr;
+	unsigned int n;
+
+	for (rd = gicr_base; rd < gicr_end; rd += GICR_FRAME_SIZE) {
+		u64 typer = mmio_read(rd + GICR_TYPER, 8);
+
+		if ((typer >> 32) == aff) {
+			pc->arch.gic.gicr = rd;
+			break;
+		}
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	if (!pc->arch.gic.gicr) {
+		printk("CPU %u: no redistributor for MPIDR 0x%llx\n",
+		       pc->cpu_id, pc->mpidr);
+		return -ENODEV;
+	}
+
+	ctlr = read_sysreg(icc_ctlr_el1);
+	pmr = read_sysreg(icc_pmr_el1);
+	bpr1 = read_sysreg(icc_bpr1_el1);
+	grpen1 = read_sysreg(icc_igrpen1_el1);
+
+	/*
+	 * We run inside Linux's IPI handler (or with IRQs off on the calling
+	 * CPU). That IPI is still active; Linux would deactivate it after we
+	 * return, but then its ICC_DIR write reaches the virtual interface
+	 * and the physical SGI would stay active for good. End it here.
+	 */
+	active = mmio_read32(sgi_frame(pc) + GICR_ISACTIVER0);
+	for (n = 0; n < 32; n++) {
+		if (!(active & (1u << n)))
+			continue;
+		if (ctlr & ICC_CTLR_EOIMODE)
+			write_sysreg(n, icc_dir_el1);
+		else
+			write_sysreg(n, icc_eoir1_el1);
+	}
+
+	/* Our own use of the physical interface: split priority drop and
+	 * deactivation, let every priority Linux uses through. */
+	write_sysreg(ctlr | ICC_CTLR_EOIMODE, icc_ctlr_el1);
+	write_sysreg(GIC_HV_PMR, icc_pmr_el1);
+	write_sysreg(1, icc_igrpen1_el1);
+
+	/* Linux continues on the virtual interface with its own settings. */
+	vmcr = (pmr & 0xff) << ICH_VMCR_VPMR_SHIFT |
+	       (bpr1 & 7) << ICH_VMCR_VBPR1_SHIFT |
+	       (ctlr & ICC_CTLR_EOIMODE ? ICH_VMCR_VEOIM : 0) |
+	       (ctlr & ICC_CTLR_CBPR ? ICH_VMCR_VCBPR : 0) |
+	       (grpen1 & 1 ? ICH_VMCR_VENG1 : 0);
+	write_sysreg(vmcr, ich_vmcr_el2);
+	for (n = 0; n < num_lrs; n++)
+		write_lr(n, 0);
+	write_sysreg(0, ich_ap0r0_el2);
+	write_sysreg(0, ich_ap1r0_el2);
+	write_sysreg(ICH_HCR_EN, ich_hcr_el2);
+	isb();
+	mmio_write32(sgi_frame(pc) + GICR_ISENABLER0, 1u << maint_irq);
+	return 0;
+}
+
+/* Put an interrupt in a list register; false if all are taken. */
+static bool lr_inject(unsigned int irq)
+{
+	u64 elrsr = read_sysreg(ich_elrsr_el2), lr;
+	int free = -1;
+	unsigned int n;
+
+	for (n = 0; n < num_lrs; n++) {
+		if (elrsr & (1u << n)) {
+			if (free < 0)
+				free = n;
+			continue;
+		}
+		lr = read_lr(n);
+		if ((lr & ICH_LR_VINTID_MASK) != irq)
+			continue;
+		/* Already there: an SGI pends again behind its active copy;
+		 * a HW interrupt cannot fire twice while active. */
+		if (!(lr & ICH_LR_HW) && !(lr & ICH_LR_PENDING))
+			write_lr(n, lr | ICH_LR_PENDING);
+		return true;
+	}
+	if (free < 0)
+		return false;
+	lr = irq | (u64)GIC_VIRQ_PRIORITY << ICH_LR_PRIO_SHIFT |
+	     ICH_LR_GROUP1 | ICH_LR_PENDING;
+	if (irq >= 16)
+		lr |= ICH_LR_HW | (u64)irq << ICH_LR_PINTID_SHIFT;
+	write_lr(free, lr);
+	return true;
+}
+
+static void inject(struct per_cpu *pc, unsigned int irq)
+{
+	struct gic_cpu *g = &pc->arch.gic;
+
+	if (!g->queued_any && lr_inject(irq))
+		return;
+	/*
+	 * No list register free: queue it and ask for the underflow
+	 * maintenance interrupt. Linux disables all PPIs, ours included, when
+	 * it brings a CPU up, so enable it again each time we rely on it.
+	 */
+	g->queued[irq / 32] |= 1u << (irq % 32);
+	g->queued_any = true;
+	mmio_write32(sgi_frame(pc) + GICR_ISENABLER0, 1u << maint_irq);
+	write_sysreg(read_sysreg(ich_hcr_el2) | ICH_HCR_UIE, ich_hcr_el2);
+}
+
+/* Move queued interrupts into list registers as they become free. */
+void gic_flush_queue(struct per_cpu *pc)
+{
+	struct gic_cpu *g = &pc->arch.gic;
+	unsigned int w, b;
+
+	if (!g->queued_any)
+		return;
+	for (w = 0; w < GIC_MAX_IRQS / 32; w++) {
+		for (b = 0; b < 32 && g->queued[w]; b++) {
+			if (!(g->queued[w] & (1u << b)))
+				continue;
+			if (!lr_inject(w * 32 + b))
+				return;
+			g->queued[w] &= ~(1u << b);
+		}
+	}
+	g->queued_any = false;
+	write_sysreg(read_sysreg(ich_hcr_el2) & ~ICH_HCR_UIE, ich_hcr_el2);
+}
+
+void gic_handle_irq(struct per_cpu *pc)
+{
+	for (;;) {
+		unsigned int irq = read_sysreg(icc_iar1_el1) & 0xffffff;
+
+		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < 1024)
+			break;
+		/* Priority drop only (EOImode 1); deactivation follows. */
+		write_sysreg(irq, icc_eoir1_el1);
+		if (irq == maint_irq) {
+			write_sysreg(irq, icc_dir_el1);
+			pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_MAINTENANCE]++;
+			gic_flush_queue(pc);
+			continue;
+		}
+		if (irq < 16)
+			write_sysreg(irq, icc_dir_el1);
+		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_VIRQ]++;
+		inject(pc, irq);
+	}
+	isb();
+}
+
+/* Nobody uses group 0 here; acknowledge and drop it so it cannot storm. */
+void gic_handle_fiq(struct per_cpu *pc)
+{
+	for (;;) {
+		unsigned int irq = read_sysreg(icc_iar0_el1) & 0xffffff;
+
+		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < 1024)
+			break;
+		write_sysreg(irq, icc_eoir0_el1);
+		write_sysreg(irq, icc_dir_el1);
+		printk("CPU %u: group 0 interrupt %u dropped\n", pc->cpu_id,
+		       irq);
+	}
+	isb();
+}
+
+static u64 sgi1r_for(u64 mpidr, unsigned int intid)
+{
+	unsigned int aff0 = mpidr & 0xff;
+
+	return ((mpidr >> 8) & 0xff) << SGIR_AFF1_SHIFT |
+	       ((mpidr >> 16) & 0xff) << SGIR_AFF2_SHIFT |
+	       ((mpidr >> 32) & 0xff) << SGIR_AFF3_SHIFT |
+	       (u64)(aff0 >> 4) << SGIR_RS_SHIFT |
+	       (u64)intid << SGIR_INTID_SHIFT | (1u << (aff0 & 0xf));
+}
+
+static bool sgi1r_targets(u64 v, u64 mpidr)
+{
+	unsigned int aff0 = mpidr & 0xff;
+
+	return ((v >> SGIR_AFF1_SHIFT) & 0xff) == ((mpidr >> 8) & 0xff) &&
+	       ((v >> SGIR_AFF2_SHIFT) & 0xff) == ((mpidr >> 16) & 0xff) &&
+	       ((v >> SGIR_AFF3_SHIFT) & 0xff) == ((mpidr >> 32) & 0xff) &&
+	       ((v >> SGIR_RS_SHIFT) & 0xf) == aff0 >> 4 &&
+	       (v & (1u << (aff0 & 0xf)));
+}
+
+/* Puts pending (virtual) state back into the physical GIC. */
+static void set_pending_physically(struct per_cpu *pc, unsigned int irq)
+{
+	if (irq < 16)
+		write_sysreg(sgi1r_for(pc->mpidr, irq), icc_sgi1r_el1);
+	else if (irq < 32)
+		mmio_write32(sgi_frame(pc) + GICR_ISPENDR0, 1u << irq);
+	else
+		mmio_write32(gicd_base + GICD_ISPENDR + irq / 32 * 4,
+			     1u << (irq % 32));
+}
+
+/*
+ * Empty the list registers and the queue without losing an interrupt:
+ * pending ones become physically pending again (and a HW one is
+ * deactivated, which we owe it since we only dropped its priority). One
+ * the cell is still handling stays physically active when @keep_active,
+ * because Linux deactivates it on the physical interface after disable.
+ */
+static void unload_virtual_state(struct per_cpu *pc, bool keep_active)
+{
+	struct gic_cpu *g = &pc->arch.gic;
+	unsigned int n, w, b;
+
+	for (n = 0; n < num_lrs; n++) {
+		u64 lr = read_lr(n);
+		unsigned int irq = lr & ICH_LR_VINTID_MASK;
+
+		write_lr(n, 0);
+		if (!(lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)))
+			continue;
+		if (lr & ICH_LR_PENDING)
+			set_pending_physically(pc, irq);
+		if ((lr & ICH_LR_HW) &&
+		    ((lr & ICH_LR_PENDING) || !keep_active))
+			write_sysreg(irq, icc_dir_el1);
+	}
+	for (w = 0; w < GIC_MAX_IRQS / 32; w++) {
+		for (b = 0; b < 32; b++) {
+			if (!(g->queued[w] & (1u << b)))
+				continue;
+			set_pending_physically(pc, w * 32 + b);
+			if (w * 32 + b >= 16)
+				write_sysreg(w * 32 + b, icc_dir_el1);
+		}
+		g->queued[w] = 0;
+	}
+	g->queued_any = false;
+	write_sysreg(0, ich_ap0r0_el2);
+	write_sysreg(0, ich_ap1r0_el2);
+	isb();
+}
+
+/* CPU_OFF: the next CPU_ON starts the cell's CPU with a fresh interface. */
+void gic_cpu_reset(struct per_cpu *pc)
+{
+	unload_virtual_state(pc, false);
+	write_sysreg(ICH_HCR_EN, ich_hcr_el2);
+	write_sysreg(0, ich_vmcr_el2);
+	isb();
+}
+
+/* Disable: Linux gets the physical interface back as it had set it up. */
+void gic_cpu_shutdown(struct per_cpu *pc)
+{
+	u64 vmcr = read_sysreg(ich_vmcr_el2);
+	u64 ctlr = read_sysreg(icc_ctlr_el1) & ~ICC_CTLR_EOIMODE;
+
+	unload_virtual_state(pc, true);
+	write_sysreg(0, ich_hcr_el2);
+	write_sysreg(0, ich_vmcr_el2);
+	mmio_write32(sgi_frame(pc) + GICR_ICENABLER0, 1u << maint_irq);
+	if (vmcr & ICH_VMCR_VEOIM)
+		ctlr |= ICC_CTLR_EOIMODE;
+	write_sysreg(ctlr, icc_ctlr_el1);
+	write_sysreg(vmcr >> ICH_VMCR_VPMR_SHIFT, icc_pmr_el1);
+	write_sysreg((vmcr >> ICH_VMCR_VBPR1_SHIFT) & 7, icc_bpr1_el1);
+	write_sysreg(vmcr & ICH_VMCR_VENG1 ? 1 : 0, icc_igrpen1_el1);
+	isb();
+}
+
+/*
+ * A trapped ICC_SGI1R_EL1 write. SGIs may only reach CPUs of the sender's
+ * cell. While no CPU belongs to another cell, the value goes out as it is;
+ * otherwise each permitted target gets its own SGI.
+ */
+void gic_send_sgi1r(struct per_cpu *pc, u64 v)
+{
+	unsigned int intid = (v >> SGIR_INTID_SHIFT) & 0xf, n;
+	bool foreign = false;
+
+	pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_VSGI]++;
+	for (n = 0; n < hv_header.max_cpus; n++) {
+		struct cell *c = per_cpu(n)->cell;
+
+		if (c && c != pc->cell)
+			foreign = true;
+	}
+	if (!foreign) {
+		write_sysreg(v, icc_sgi1r_el1);
+		isb();
+		return;
+	}
+	for (n = 0; n < hv_header.max_cpus; n++) {
+		struct per_cpu *t = per_cpu(n);
+
+		if (t->cell != pc->cell)
+			continue;
+		if (v & SGIR_IRM ? t == pc : !sgi1r_targets(v, t->mpidr))
+			continue;
+		write_sysreg(sgi1r_for(t->mpidr, intid), icc_sgi1r_el1);
+	}
+	isb();
+}
+
+bool gicd_is_mmio(u64 addr)
+{
+	return gicd_base && addr >= gicd_base && addr < gicd_base + GICD_SIZE;
+}
+
+/* IROUTER: an owned SPI may only be routed to a CPU of the same cell. */
+static bool route_allowed(struct per_cpu *pc, u64 value)
+{
+	u64 aff = value & 0xff00ffffffULL;
+	bool entering = false;
+	unsigned int n;
+
+	if (value & GICD_IROUTER_IRM)
+		return false;
+	for (n = 0; n < hv_header.max_cpus; n++) {
+		struct per_cpu *t = per_cpu(n);
+
+		if (!(pc->cell->cpu_mask & (1ULL << n)))
+			continue;
+		if (t->cell == pc->cell && t->mpidr == aff)
+			return true;
+		/* Not entered yet during enable: its MPIDR is still unknown. */
+		if (!t->cell)
+			entering = true;
+	}
+	return entering;
+}
+
+/* Mask of the bits of a per-IRQ register access that belong to the cell. */
+static u64 owned_bits(struct cell *cell, u64 reg_offset, unsigned int size,
+		      unsigned int bits_per_irq)
+{
+	unsigned int first = reg_offset * 8 / bits_per_irq;
+	unsigned int count = size * 8 / bits_per_irq, i;
+	u64 field = (1ULL << bits_per_irq) - 1, mask = 0;
+
+	for (i = 0; i < count; i++)
+		if (cell_owns_irq(cell, first + i))
+			mask |= field << (i * bits_per_irq);
+	return mask;
+}
+
+bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
+		 bool write, u64 *value)
+{
+	static const struct {
+		u16 start, end;
+		u8 bits;
+		bool rmw; /* shared with other cells: read-modify-write */
+	} per_irq[] = {
+		{ GICD_IGROUPR, GICD_ISENABLER, 1, true },
+		{ GICD_ISENABLER, GICD_ICACTIVER_END, 1, false },
+		{ GICD_IPRIORITYR, GICD_ITARGETSR, 8, true },
+		{ GICD_ICFGR, GICD_IGRPMODR, 2, true },
+		{ GICD_IGRPMODR, GICD_IGRPMODR + 0x80, 1, true },
+	};
+	u64 offset = addr - gicd_base, mask, old;
+	unsigned int n;
+
+	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END) {
+		unsigned int irq = (offset - GICD_IROUTER) / 8;
+
+		if (!cell_owns_irq(pc->cell, irq) || size != 8)
+			return false;
+		if (write && !route_allowed(pc, *value)) {
+			printk("Attempt to route IRQ%u outside of cell\n", irq);
+			return false;
+		}
+		if (write)
+			mmio_write(addr, size, *value);
+		else
+			*value = mmio_read(addr, size);
+		return true;
+	}
+
+	for (n = 0; n < ARRAY_SIZE(per_irq); n++) {
+		if (offset < per_irq[n].start || offset >= per_irq[n].end)
+			continue;
+		mask = owned_bits(pc->cell, offset - per_irq[n].start, size,
+				  per_irq[n].bits);
+		if (!write) {
+			*value = mmio_read(addr, size) & mask;
+		} else if (!per_irq[n].rmw) {
+			/* Set/clear registers: zero bits have no effect. */
+			if (*value & mask)
+				mmio_write(addr, size, *value & mask);
+		} else {
+			spin_lock(&dist_lock);
+			old = mmio_read(addr, size);
+			mmio_write(addr, size,
+				   (old & ~mask) | (*value & mask));
+			spin_unlock(&dist_lock);
+		}
+		return true;
+	}
+
+	/* Identification and global state: readable, never writable. */
+	if (offset == GICD_CTLR || offset == GICD_TYPER ||
+	    offset == GICD_IIDR || offset == GICD_TYPER2 ||
+	    offset >= GICD_ID_START) {
+		if (!write)
+			*value = mmio_read(addr, size);
+		return true;
+	}
+	/* Everything else (ITARGETSR, NSACR, SGIR, ...): RAZ/WI. */
+	if (!write)
+		*value = 0;
+	return true;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GICv3 under the hypervisor. Physical interrupts of a CPU are taken at EL2
+ * and handed to the cell through the list registers of the virtual CPU
+ * interface; the cell's ICC_* accesses land in the ICV_* registers. The
+ * distributor is not mapped into any cell: accesses trap and are filtered
+ * by IRQ ownership before they reach the real GICD.
+ * Register offsets and bit positions are from the GICv3 architecture.
+ */
+#ifndef ASM_GICV3_H
+#define ASM_GICV3_H
+
+#include <hv/types.h>
+
+#define GICD_SIZE 0x10000
+#define GICR_FRAME_SIZE 0x20000	/* RD_base + SGI_base (no GICv4 VLPI) */
+#define GICR_SGI_BASE 0x10000
+
+/* Distributor */
+#define GICD_CTLR 0x0000
+#define GICD_TYPER 0x0004
+#define GICD_IIDR 0x0008
+#define GICD_TYPER2 0x000c
+#define GICD_STATUSR 0x0010
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_ICACTIVER_END 0x0400
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ITARGETSR 0x0800
+#define GICD_ICFGR 0x0c00
+#define GICD_IGRPMODR 0x0d00
+#define GICD_NSACR 0x0e00
+#define GICD_ISPENDR 0x0200
+#define GICD_IROUTER 0x6000
+#define GICD_IROUTER_END 0x7fe0
+#define GICD_ID_START 0xffd0
+#define GICD_IROUTER_IRM (1ULL << 31)
+
+/* Redistributor, RD_base frame */
+#define GICR_TYPER 0x0008
+#define GICR_TYPER_LAST (1ULL << 4)
+/* Redistributor, SGI_base frame */
+#define GICR_ISENABLER0 0x0100
+#define GICR_ICENABLER0 0x0180
+#define GICR_ISPENDR0 0x0200
+#define GICR_ISACTIVER0 0x0300
+
+/* CPU interface (ICC_*) and its virtualisation controls (ICH_*) */
+#define ICC_CTLR_CBPR (1ULL << 0)
+#define ICC_CTLR_EOIMODE (1ULL << 1)
+#define ICC_IAR_SPURIOUS_MIN 1020
+
+#define ICH_HCR_EN (1ULL << 0)
+#define ICH_HCR_UIE (1ULL << 1)
+
+#define ICH_VMCR_VENG1 (1ULL << 1)
+#define ICH_VMCR_VCBPR (1ULL << 4)
+#define ICH_VMCR_VEOIM (1ULL << 9)
+#define ICH_VMCR_VBPR1_SHIFT 18
+#define ICH_VMCR_VPMR_SHIFT 24
+
+#define ICH_LR_VINTID_MASK 0xffffffffULL
+#define ICH_LR_PINTID_SHIFT 32
+#define ICH_LR_PRIO_SHIFT 48
+#define ICH_LR_GROUP1 (1ULL << 60)
+#define ICH_LR_HW (1ULL << 61)
+#define ICH_LR_PENDING (1ULL << 62)
+#define ICH_LR_ACTIVE (1ULL << 63)
+
+/* ICC_SGI1R_EL1 fields */
+#define SGIR_TARGETS_MASK 0xffffULL
+#define SGIR_AFF1_SHIFT 16
+#define SGIR_INTID_SHIFT 24
+#define SGIR_AFF2_SHIFT 32
+#define SGIR_IRM (1ULL << 40)
+#define SGIR_RS_SHIFT 44
+#define SGIR_AFF3_SHIFT 48
+
+/* The priority virtual interrupts get: Linux's default, above its PMR. */
+#define GIC_VIRQ_PRIORITY 0xa0
+/* Physical PMR while the hypervisor owns the CPU interface: let all in. */
+#define GIC_HV_PMR 0xf0
+
+#define GIC_MAX_IRQS 1024
+
+struct per_cpu;
+struct cell;
+
+/* State of one CPU's interface, part of struct per_cpu. */
+struct gic_cpu {
+	u64 gicr;		/* this CPU's RD_base (identity mapped) */
+	bool queued_any;
+	/* Interrupts waiting for a free list register. */
+	u32 queued[GIC_MAX_IRQS / 32];
+};
+
+/* Interrupts a cell owns; only these pass the distributor filter. */
+struct gic_cell {
+	u32 irqs[GIC_MAX_IRQS / 32];
+};
+
+int gic_init_early(void);
+void gic_cell_init(struct cell *cell);
+int gic_cpu_init(struct per_cpu *pc);
+/* Give the physical interface back (disable) or reset it (CPU_OFF). */
+void gic_cpu_shutdown(struct per_cpu *pc);
+void gic_cpu_reset(struct per_cpu *pc);
+void gic_handle_irq(struct per_cpu *pc);
+void gic_handle_fiq(struct per_cpu *pc);
+void gic_flush_queue(struct per_cpu *pc);
+void gic_send_sgi1r(struct per_cpu *pc, u64 value);
+bool gicd_is_mmio(u64 addr);
+/* Emulated access to distributor address @addr; false: not allowed. */
+bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
+		 bool write, u64 *value);
+
+#endif

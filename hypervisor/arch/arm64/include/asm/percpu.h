@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* The arm64 part of struct per_cpu and struct cell. */
+#ifndef ASM_PERCPU_H
+#define ASM_PERCPU_H
+
+#include <asm/gicv3.h>
+
+struct arch_per_cpu {
+	struct gic_cpu gic;
+};
+
+struct arch_cell {
+	struct gic_cell gic;
+};
+
+#endif

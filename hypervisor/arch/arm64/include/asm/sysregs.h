@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* AArch64 system register fields used at EL2. */
+#ifndef ASM_SYSREGS_H
+#define ASM_SYSREGS_H
+
+#ifdef __ASSEMBLY__
+#define _U64(x) x
+#else
+#define _U64(x) x##ULL
+#endif
+
+/* HCR_EL2 */
+#define HCR_VM (_U64(1) << 0)
+#define HCR_FMO (_U64(1) << 3)
+#define HCR_IMO (_U64(1) << 4)
+#define HCR_AMO (_U64(1) << 5)
+#define HCR_TSC (_U64(1) << 19)
+#define HCR_TAC (_U64(1) << 21)
+#define HCR_RW (_U64(1) << 31)
+
+/* SCTLR_EL2 */
+#define SCTLR_M (_U64(1) << 0)
+#define SCTLR_A (_U64(1) << 1)
+#define SCTLR_C (_U64(1) << 2)
+#define SCTLR_SA (_U64(1) << 3)
+#define SCTLR_I (_U64(1) << 12)
+#define SCTLR_WXN (_U64(1) << 19)
+
+/* MAIR_EL2: idx0 normal WB RA/WA, idx1 device nGnRE, idx2 normal NC */
+#define MAIR_EL2_VALUE _U64(0x00000000004404ff)
+#define ATTR_IDX_NORMAL 0
+#define ATTR_IDX_DEVICE 1
+
+/* TCR_EL2 (non-VHE): T0SZ=25 (39-bit VA, walk starts at level 1),
+ * inner/outer WB-WA walks, inner shareable, 4 KiB granule, RES1 31/23.
+ * PS is filled from ID_AA64MMFR0_EL1.PARange. */
+#define TCR_EL2_T0SZ 25
+#define TCR_EL2_BASE                                                           \
+	((_U64(1) << 31) | (_U64(1) << 23) | (_U64(3) << 12) | (_U64(1) << 10) |           \
+	 (_U64(1) << 8) | TCR_EL2_T0SZ)
+#define TCR_PS_SHIFT 16
+
+/* ESR_EL2 */
+#define ESR_EC_SHIFT 26
+#define ESR_EC_UNKNOWN 0x00
+#define ESR_EC_WFx 0x01
+#define ESR_EC_HVC64 0x16
+#define ESR_EC_SMC64 0x17
+#define ESR_EC_SYS64 0x18
+#define ESR_EC_IABT_LOW 0x20
+#define ESR_EC_IABT_CUR 0x21
+#define ESR_EC_DABT_LOW 0x24
+#define ESR_EC_DABT_CUR 0x25
+#define ESR_IL (_U64(1) << 25)
+#define ESR_ISS_MASK _U64(0x1ffffff)
+
+/* SPSR modes */
+#define PSR_MODE_MASK 0xf
+#define PSR_MODE_EL0t 0x0
+#define PSR_MODE_EL1t 0x4
+#define PSR_MODE_EL1h 0x5
+#define PSR_DAIF (_U64(0xf) << 6)
+
+/* Stub interface of Linux */
+#define HVC_STUB_ERR _U64(0xbadca11)
+
+#ifndef __ASSEMBLY__
+#define read_sysreg(r)                                                         \
+	({                                                                     \
+		u64 __v;                                                       \
+		asm volatile("mrs %0, " #r : "=r"(__v));                       \
+		__v;                                                           \
+	})
+#define write_sysreg(v, r)                                                     \
+	do {                                                                   \
+		u64 __v = (u64)(v);                                            \
+		asm volatile("msr " #r ", %0" : : "r"(__v));                   \
+	} while (0)
+
+static inline void isb(void) { asm volatile("isb" ::: "memory"); }
+static inline void dsb_sy(void) { asm volatile("dsb sy" ::: "memory"); }
+static inline void dsb_ish(void) { asm volatile("dsb ish" ::: "memory"); }
+static inline void dsb_ishst(void) { asm volatile("dsb ishst" ::: "memory"); }
+static inline void sev(void) { asm volatile("sev" ::: "memory"); }
+static inline void wfe(void) { asm volatile("wfe" ::: "memory"); }
+static inline void wfi(void) { asm volatile("wfi" ::: "memory"); }
+static inline void cpu_relax(void) { asm volatile("yield" ::: "memory"); }
+#endif
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* Table walker for building mappings; allocates from the page pool. */
+#include <asm/paging.h>
+#include <hv/errno.h>
+#include <hv/paging.h>
+
+static unsigned int level_shift(unsigned int level)
+{
+	return 39 - 9 * level;
+}
+
+/* Replace a block entry by a table of the next level with equal content. */
+static u64 *split_block(u64 *entry, unsigned int level)
+{
+	u64 *table = page_alloc(&mem_pool);
+	u64 old = *entry, step = 1ULL << level_shift(level + 1);
+	u64 base = old & PTE_ADDR_MASK, attrs = old & ~PTE_ADDR_MASK & ~3ULL;
+	unsigned int n;
+
+	if (!table)
+		return NULL;
+	for (n = 0; n < 512; n++)
+		table[n] = (base + n * step) | attrs |
+			   (level + 1 == 3 ? PTE_TYPE_PAGE : PTE_TYPE_BLOCK);
+	asm volatile("dsb ishst" ::: "memory");
+	*entry = (u64)table | PTE_TYPE_TABLE;
+	return table;
+}
+
+int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs)
+{
+	if ((va | pa | size) & 0xfff)
+		return -EINVAL;
+
+	while (size) {
+		u64 *table = pt->root;
+		unsigned int level = pt->start_level;
+
+		for (;;) {
+			unsigned int shift = level_shift(level);
+			u64 block = 1ULL << shift;
+			u64 *entry = &table[(va >> shift) & 511];
+
+			if (level == 3) {
+				*entry = pa | attrs | PTE_TYPE_PAGE;
+				va += block;
+				pa += block;
+				size -= block;
+				break;
+			}
+			if (level >= 1 && !((va | pa) & (block - 1)) &&
+			    size >= block &&
+			    (*entry & 3) != PTE_TYPE_TABLE) {
+				*entry = pa | attrs | PTE_TYPE_BLOCK;
+				va += block;
+				pa += block;
+				size -= block;
+				break;
+			}
+			if (!(*entry & PTE_VALID)) {
+				u64 *next = page_alloc(&mem_pool);
+
+				if (!next)
+					return -ENOMEM;
+				*entry = (u64)next | PTE_TYPE_TABLE;
+				table = next;
+			} else if ((*entry & 3) == PTE_TYPE_BLOCK) {
+				table = split_block(entry, level);
+				if (!table)
+					return -ENOMEM;
+			} else {
+				table = (u64 *)(*entry & PTE_ADDR_MASK);
+			}
+			level++;
+		}
+	}
+	asm volatile("dsb ishst" ::: "memory");
+	return 0;
+}

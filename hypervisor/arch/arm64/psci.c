@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SMC calls of the root, trapped by HCR_EL2.TSC. CPU power management is
+ * emulated so a CPU stays under the hypervisor across Linux hot-unplug and
+ * replug: CPU_OFF parks it at EL2, CPU_ON wakes it at the requested entry at
+ * EL1. Everything else (PSCI_VERSION, FEATURES, SYSTEM_*, SMCCC) is passed
+ * to the firmware.
+ */
+#include <asm/gicv3.h>
+#include <asm/psci.h>
+#include <asm/sysregs.h>
+#include <hv/cell.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+
+/* SCTLR_EL1 after reset: RES1 bits, MMU and caches off. */
+#define SCTLR_EL1_RESET 0x30d00800ULL
+
+static void smc_to_firmware(struct frame *f)
+{
+	register u64 x0 asm("x0") = f->x[0];
+	register u64 x1 asm("x1") = f->x[1];
+	register u64 x2 asm("x2") = f->x[2];
+	register u64 x3 asm("x3") = f->x[3];
+	register u64 x4 asm("x4") = f->x[4];
+	register u64 x5 asm("x5") = f->x[5];
+	register u64 x6 asm("x6") = f->x[6];
+	register u64 x7 asm("x7") = f->x[7];
+
+	asm volatile("smc #0"
+		     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+		     : "r"(x4), "r"(x5), "r"(x6), "r"(x7)
+		     : "memory", "x8", "x9", "x10", "x11", "x12", "x13",
+		       "x14", "x15", "x16", "x17");
+	f->x[0] = x0;
+	f->x[1] = x1;
+	f->x[2] = x2;
+	f->x[3] = x3;
+}
+
+static struct per_cpu *cpu_by_mpidr(struct cell *cell, u64 mpidr)
+{
+	unsigned int n;
+
+	mpidr &= 0xff00ffffffULL;
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		struct per_cpu *pc;
+
+		if (!(cell->cpu_mask & (1ULL << n)))
+			continue;
+		pc = per_cpu(n);
+		if (pc->cell == cell && pc->mpidr == mpidr)
+			return pc;
+	}
+	return NULL;
+}
+
+/* CPU_OFF: wait at EL2 until CPU_ON names us, then start there at EL1. */
+static void park_until_cpu_on(struct per_cpu *pc, struct frame *f)
+{
+	unsigned int n;
+
+	gic_cpu_reset(pc);
+	WRITE_ONCE(pc->power, CPU_PARKED);
+	asm volatile("dsb ish" ::: "memory");
+	while (!READ_ONCE(pc->on_pending))
+		wfe();
+	asm volatile("dmb ish" ::: "memory");
+
+	for (n = 0; n < 31; n++)
+		f->x[n] = 0;
+	f->x[0] = pc->on_context;
+	write_sysreg(SCTLR_EL1_RESET, sctlr_el1);
+	write_sysreg(pc->on_entry, elr_el2);
+	write_sysreg(PSR_DAIF | PSR_MODE_EL1h, spsr_el2);
+	isb();
+	asm volatile("tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
+	asm volatile("ic iallu; dsb nsh; isb" ::: "memory");
+	WRITE_ONCE(pc->on_pending, 0);
+	WRITE_ONCE(pc->power, CPU_RUNNING);
+	asm volatile("dsb ish" ::: "memory");
+}
+
+static long cpu_on(struct per_cpu *caller, u64 mpidr, u64 entry, u64 ctx)
+{
+	struct per_cpu *target = cpu_by_mpidr(caller->cell, mpidr);
+
+	if (!target)
+		return PSCI_INVALID_PARAMETERS;
+	if (READ_ONCE(target->power) != CPU_PARKED ||
+	    READ_ONCE(target->on_pending))
+		return PSCI_ALREADY_ON;
+	target->on_entry = entry;
+	target->on_context = ctx;
+	asm volatile("dmb ish" ::: "memory");
+	WRITE_ONCE(target->on_pending, 1);
+	asm volatile("dsb ish; sev" ::: "memory");
+	return PSCI_SUCCESS;
+}
+
+static long affinity_info(struct per_cpu *caller, u64 mpidr, u64 level)
+{
+	struct per_cpu *target;
+
+	if (level != 0)
+		return PSCI_INVALID_PARAMETERS;
+	target = cpu_by_mpidr(caller->cell, mpidr);
+	if (!target)
+		return PSCI_INVALID_PARAMETERS;
+	return READ_ONCE(target->power) == CPU_PARKED &&
+			       !READ_ONCE(target->on_pending)
+		       ? PSCI_AFFINITY_OFF
+		       : PSCI_AFFINITY_ON;
+}
+
+void psci_handle_smc(struct per_cpu *pc, struct frame *f)
+{
+	u32 fn = (u32)f->x[0];
+
+	if ((fn & 0x3f000000) == 0x04000000) /* standard service: PSCI */
+		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_PSCI]++;
+	else
+		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_SMCCC]++;
+
+	switch (fn) {
+	case PSCI_CPU_OFF:
+		park_until_cpu_on(pc, f);
+		return;
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+		f->x[0] = (u64)cpu_on(pc, f->x[1], f->x[2], f->x[3]);
+		return;
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+		f->x[0] = (u64)affinity_info(pc, f->x[1], f->x[2]);
+		return;
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+		/* Treated as a standby state: wait for an interrupt. */
+		wfi();
+		f->x[0] = PSCI_SUCCESS;
+		return;
+	default:
+		smc_to_firmware(f);
+		return;
+	}
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arm64 set-up: the hypervisor's own EL2 tables (identity mapped: the image,
+ * the debug UART and the GIC), the root cell's stage 2, and per-CPU traps.
+ */
+#include <asm/gicv3.h>
+#include <asm/paging.h>
+#include <asm/sysregs.h>
+#include <hv/arch.h>
+#include <hv/cell.h>
+#include <hv/errno.h>
+#include <hv/paging.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <jailhouse/header.h>
+
+extern struct jailhouse_header hv_header;
+extern u8 hv_vectors[];
+
+static struct page_table el2_pt;
+static u64 vtcr_value;
+static unsigned int ipa_bits;
+
+static unsigned int parange_bits(u64 parange)
+{
+	static const u8 bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+	return parange < ARRAY_SIZE(bits) ? bits[parange] : 48;
+}
+
+static u64 gicr_size(void)
+{
+	unsigned int n, last = 0;
+
+	for (n = 0; n < HV_MAX_CPUS; n++)
+		if (cell_has_cpu(&system_config->root_cell, n))
+			last = n;
+	return (u64)(last + 1) * GICR_FRAME_SIZE;
+}
+
+static int map_device_el2(u64 base, u64 size)
+{
+	int err;
+
+	base = ALIGN_DOWN(base, HV_PAGE_SIZE);
+	size = ALIGN_UP(size, HV_PAGE_SIZE);
+	err = pt_map(&el2_pt, base, base, size, S1_DEVICE);
+	if (!err)
+		remap_pool.used += size / HV_PAGE_SIZE;
+	return err;
+}
+
+int arch_init_early(void)
+{
+	const struct jailhouse_memory *hv = &system_config->hypervisor_memory;
+	const struct jailhouse_console *con = &system_config->debug_console;
+	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	unsigned int pa_bits = parange_bits(mmfr0 & 0xf);
+	unsigned int t0sz, sl0;
+	int err;
+
+	/* EL2 stage 1: T0SZ 25, the walk starts at level 1 (see TCR_EL2). */
+	el2_pt.root = page_alloc(&mem_pool);
+	el2_pt.start_level = 1;
+	if (!el2_pt.root)
+		return -ENOMEM;
+	err = pt_map(&el2_pt, hv->phys_start, hv->phys_start, hv->size,
+		     S1_NORMAL);
+	if (err)
+		return err;
+	if (con->type == JAILHOUSE_CON_TYPE_PL011 &&
+	    (con->flags & JAILHOUSE_CON_ACCESS_MMIO) && con->address) {
+		err = map_device_el2(con->address, HV_PAGE_SIZE);
+		if (err)
+			return err;
+		hv_header.debug_console_base = con->address;
+	}
+	if (system_config->platform_info.arm.gic_version == 3) {
+		err = map_device_el2(system_config->platform_info.arm.gicd_base,
+				     GICD_SIZE);
+		if (!err)
+			err = map_device_el2(
+				system_config->platform_info.arm.gicr_base,
+				gicr_size());
+		if (err)
+			return err;
+	}
+	err = gic_init_early();
+	if (err)
+		return err;
+	asm volatile("dsb ish" ::: "memory");
+	/* Use the final tables on this CPU right away (the UART is there). */
+	write_sysreg((u64)el2_pt.root, ttbr0_el2);
+	isb();
+	asm volatile("tlbi alle2; dsb nsh; isb" ::: "memory");
+
+	/* Stage 2: IPA size = PA size (max 48 bits), 4 KiB granule. */
+	ipa_bits = pa_bits > 48 ? 48 : pa_bits;
+	t0sz = 64 - ipa_bits;
+	sl0 = ipa_bits >= 40 ? 2 : 1; /* start at level 0 : level 1 */
+	vtcr_value = (1ULL << 31) | ((u64)(mmfr0 & 7) << 16) | (3ULL << 12) |
+		     (1ULL << 10) | (1ULL << 8) | ((u64)sl0 << 6) | t0sz;
+	return 0;
+}
+
+/* Map one root region, leaving out the hypervisor's own memory. */
+static int map_root_region(struct page_table *s2, u64 ipa, u64 pa, u64 size,
+			   u64 attrs)
+{
+	const struct jailhouse_memory *hv = &system_config->hypervisor_memory;
+	u64 hv_end = hv->phys_start + hv->size;
+	int err;
+
+	if (ranges_overlap(pa, size, hv->phys_start, hv->size)) {
+		if (pa < hv->phys_start) {
+			err = map_root_region(s2, ipa, pa,
+					      hv->phys_start - pa, attrs);
+			if (err)
+				return err;
+		}
+		if (pa + size > hv_end)
+			return map_root_region(s2, ipa + (hv_end - pa), hv_end,
+					       pa + size - hv_end, attrs);
+		return 0;
+	}
+	return pt_map(s2, ipa, pa, size, attrs);
+}
+
+int arch_cell_init(struct cell *cell)
+{
+	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
+	struct page_table s2;
+	unsigned int n;
+	u64 console;
+	int err;
+
+	s2.root = page_alloc(&mem_pool);
+	s2.start_level = ipa_bits >= 40 ? 0 : 1;
+	if (!s2.root)
+		return -ENOMEM;
+	cell->s2_root = s2.root;
+
+	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
+		u64 attrs = PTE_AF;
+
+		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
+			continue;
+		if ((mem->phys_start | mem->virt_start | mem->size) & 0xfff) {
+			printk("Region %u: sub-page regions unsupported, "
+			       "skipped\n", n);
+			continue;
+		}
+		if (mem->virt_start + mem->size > (1ULL << ipa_bits)) {
+			printk("Region %u beyond the %u-bit IPA space\n", n,
+			       ipa_bits);
+			return -ERANGE;
+		}
+		if (mem->flags & JAILHOUSE_MEM_READ)
+			attrs |= S2_AP_READ;
+		if (mem->flags & JAILHOUSE_MEM_WRITE)
+			attrs |= S2_AP_WRITE;
+		if (mem->flags & JAILHOUSE_MEM_IO)
+			attrs |= S2_MEMATTR_DEVICE | S2_XN;
+		else
+			attrs |= S2_MEMATTR_NORMAL | PTE_SH_INNER;
+		err = map_root_region(&s2, mem->virt_start, mem->phys_start,
+				      mem->size, attrs);
+		if (err)
+			return err;
+	}
+
+	/* The console ring stays readable for the root, nothing else of the
+	 * hypervisor is visible: any other access is a stage-2 fault. */
+	console = (u64)&hv_console;
+	err = pt_map(&s2, console, console, JAILHOUSE_VIRT_CONSOLE_AREA,
+		     PTE_AF | S2_AP_READ | S2_MEMATTR_NORMAL | PTE_SH_INNER |
+			     S2_XN);
+	if (err)
+		return err;
+
+	/*
+	 * The redistributors stay mapped: each CPU drives its own. The
+	 * distributor is shared and therefore left out, so every access to
+	 * it traps and goes through gicd_access().
+	 */
+	err = pt_map(&s2, system_config->platform_info.arm.gicr_base,
+		     system_config->platform_info.arm.gicr_base, gicr_size(),
+		     PTE_AF | S2_AP_READ | S2_AP_WRITE | S2_MEMATTR_DEVICE |
+			     S2_XN);
+	if (err)
+		return err;
+	gic_cell_init(cell);
+	asm volatile("dsb ish" ::: "memory");
+	return 0;
+}
+
+int arch_cpu_init(struct per_cpu *pc)
+{
+	int err;
+
+	pc->mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffULL;
+
+	/* Leave the bootstrap tables for the final ones (both identity). */
+	write_sysreg((u64)el2_pt.root, ttbr0_el2);
+	isb();
+	asm volatile("tlbi alle2; dsb nsh; isb" ::: "memory");
+
+	/* Fails before it changes anything, and before our vectors are in:
+	 * the error path returns to Linux with the stub still installed. */
+	err = gic_cpu_init(pc);
+	if (err)
+		return err;
+	write_sysreg(vtcr_value, vtcr_el2);
+	write_sysreg((u64)pc->cell->s2_root | ((u64)pc->cell->id << 48),
+		     vttbr_el2);
+	write_sysreg((u64)hv_vectors, vbar_el2);
+	isb();
+	/* From here on physical interrupts come to EL2 and SMCs trap. */
+	write_sysreg(HCR_VM | HCR_IMO | HCR_FMO | HCR_TSC | HCR_RW, hcr_el2);
+	isb();
+	asm volatile("tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
+	return 0;
+}
+
+void arch_cpu_leave(struct per_cpu *pc, struct frame *frame)
+{
+	gic_cpu_shutdown(pc);
+	write_sysreg(HCR_RW, hcr_el2);
+	isb();
+	asm volatile("tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
+	write_sysreg(0, vttbr_el2);
+	isb();
+	hv_return_to_linux(frame, pc->stub_vbar);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* Accessors for the system configuration copied behind the per-CPU areas. */
+#ifndef HV_CONFIG_H
+#define HV_CONFIG_H
+
+#include <hv/types.h>
+#include <jailhouse/cell-config.h>
+
+extern struct jailhouse_system *system_config;
+
+static inline const u8 *cell_cpu_set(const struct jailhouse_cell_desc *cell)
+{
+	return (const u8 *)(cell + 1);
+}
+
+static inline const struct jailhouse_memory *
+cell_mem_regions(const struct jailhouse_cell_desc *cell)
+{
+	return (const struct jailhouse_memory *)(cell_cpu_set(cell) +
+						 cell->cpu_set_size);
+}
+
+static inline bool cell_has_cpu(const struct jailhouse_cell_desc *cell,
+				unsigned int cpu)
+{
+	return cpu / 8 < cell->cpu_set_size &&
+	       (cell_cpu_set(cell)[cpu / 8] & (1u << (cpu % 8)));
+}
+
+static inline bool ranges_overlap(u64 a, u64 asz, u64 b, u64 bsz)
+{
+	return a < b + bsz && b < a + asz;
+}
+
+#endif

@@ -2,26 +2,51 @@
 // `npm run bench`: measures and reports figures; it passes or fails nothing.
 // Results go to test/bench/results/latest.json and latest.md, with the
 // machine they ran on.
+//
+//   node dist/test/bench/run.js                      every bench
+//   node dist/test/bench/run.js fleet-scale ...      only the named ones (timer-latency, fleet-scale, side-by-side);
+//                                                    the other sections of latest.json are kept as they were
+//   node dist/test/bench/run.js record h1            record a lab host's live state for the simulated hosts
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { benchRecording, recordLiveState } from "../support/sim-hosts";
 import { repoRoot } from "../workbench";
+import { sideBySide, sideBySideTable } from "./ansible";
+import { fleetScale, fleetScaleTable, realLabEnabled, realLabFleetScale } from "./fleet-scale";
 import { bareTimerLatency } from "./timer-latency";
 
 interface Section {
+    /** Which bench wrote it, so running one bench replaces only its own section. */
+    id?: string;
     title: string;
+    /** When this section's figures were measured. */
+    ran?: string;
     columns: string[];
     rows: Array<Array<string | number>>;
     notes: string[];
 }
 
+/** The kind of machine this workplace names (its env README), when it is there to read. */
+function machineKind(): string | undefined {
+    try {
+        const text = fs.readFileSync(path.join(repoRoot, "..", ".library", "env", "README.md"), "utf8");
+        return /Now: `([^`]+)`/.exec(text)?.[1];
+    } catch {
+        return undefined;
+    }
+}
+
 function machine() {
     return {
+        kind: machineKind() ?? "unknown",
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model ?? "unknown",
         memoryGiB: Math.round(os.totalmem() / 2 ** 30),
         kernel: os.release(),
         node: process.version,
+        // The lab's emulators may share the machine with the benches; the load says how busy it was.
+        loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
         date: new Date().toISOString(),
     };
 }
@@ -30,29 +55,86 @@ function markdown(sections: Section[], host: ReturnType<typeof machine>): string
     const lines = [
         "# Benchmark results",
         "",
-        `Machine: ${host.cpus} x ${host.cpuModel}, ${host.memoryGiB} GiB, Linux ${host.kernel}, Node ${host.node}; run ${host.date}.`,
+        `Machine: ${host.cpus} x ${host.cpuModel}, ${host.memoryGiB} GiB, Linux ${host.kernel}, Node ${host.node} (workplace kind ${host.kind}, load average ${host.loadAverage1m} at the start); run ${host.date}.`,
     ];
     for (const s of sections) {
-        lines.push("", `## ${s.title}`, "", `| ${s.columns.join(" | ")} |`, `|${s.columns.map(() => "---").join("|")}|`);
+        lines.push("", `## ${s.title}`, "");
+        if (s.ran) lines.push(`Measured ${s.ran}.`, "");
+        lines.push(`| ${s.columns.join(" | ")} |`, `|${s.columns.map(() => "---").join("|")}|`);
         for (const row of s.rows) lines.push(`| ${row.join(" | ")} |`);
         if (s.notes.length) lines.push("", ...s.notes);
     }
     return lines.join("\n") + "\n";
 }
 
-async function main(): Promise<void> {
-    const sections: Section[] = [];
+const timerTitle = "Timer-IRQ latency (timer demo, QEMU -icount)";
+const benches = ["timer-latency", "fleet-scale", "side-by-side"] as const;
+type Bench = (typeof benches)[number];
+
+async function timerSection(): Promise<Section> {
     const bare = await bareTimerLatency();
-    sections.push({
-        title: "Timer-IRQ latency (timer demo, QEMU -icount)",
+    return {
+        id: "timer-latency",
+        title: timerTitle,
         columns: ["setting", "ticks", "min ns", "max ns", "mean ns"],
         rows: [[bare.setting, bare.ticks, bare.minNs, bare.maxNs, bare.meanNs]],
         notes: ["Under -icount shift=0 one instruction is one virtual ns; the counter resolves 16 ns (62.5 MHz)."],
-    });
+    };
+}
+
+async function main(): Promise<void> {
+    const args = process.argv.slice(2);
+    if (args[0] === "record") {
+        if (!args[1]) throw new Error("record: name the lab host, e.g. node dist/test/bench/run.js record h2");
+        const recording = recordLiveState(args[1]);
+        console.log(`${recording.file}\n${recording.header.join("\n")}`);
+        return;
+    }
+    const unknown = args.filter((a) => !(benches as readonly string[]).includes(a));
+    if (unknown.length) throw new Error(`unknown bench ${unknown.join(", ")}; give any of ${benches.join(", ")}, or none for all (or: record <lab host>)`);
+    const chosen = new Set<Bench>(args.length ? (args as Bench[]) : benches);
     const host = machine();
     const out = path.join(repoRoot, "test", "bench", "results");
     fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, "latest.json"), JSON.stringify({ machine: host, sections }, null, 2) + "\n");
+
+    // One recording for the whole run, so the fleet-scale and side-by-side figures serve the same live state.
+    const recorded = chosen.has("fleet-scale") || chosen.has("side-by-side") ? benchRecording() : undefined;
+    const fresh: Section[] = [];
+    // A section says when its measurement started.
+    const since = () => new Date().toISOString();
+    if (chosen.has("timer-latency")) {
+        const ran = since();
+        fresh.push({ ...(await timerSection()), ran });
+    }
+    if (chosen.has("fleet-scale")) {
+        const ran = since();
+        const result = await fleetScale(undefined, undefined, recorded);
+        const rows = [...result.rows];
+        const real = realLabEnabled() ? await realLabFleetScale() : [];
+        const title = real.length ? "Fleet scale: pulumi preview --refresh, SIMULATED hosts and real lab hosts" : "Fleet scale: pulumi preview --refresh, SIMULATED hosts";
+        rows.push(...real);
+        fresh.push({ id: "fleet-scale", title, ran, ...fleetScaleTable(rows), notes: result.notes });
+    }
+    if (chosen.has("side-by-side")) {
+        const ran = since();
+        const result = await sideBySide(undefined, undefined, recorded);
+        fresh.push({ id: "side-by-side", title: "Side by side: the same state check by Ansible and by our host layer", ran, ...sideBySideTable(result.rows), notes: result.notes });
+    }
+
+    // Sections of benches not run now stay as the last run left them (each says when it was measured).
+    let sections: Section[] = fresh;
+    const jsonFile = path.join(out, "latest.json");
+    if (fs.existsSync(jsonFile)) {
+        const previous = (JSON.parse(fs.readFileSync(jsonFile, "utf8")) as { sections?: Section[] }).sections ?? [];
+        const idOf = (s: Section) => s.id ?? (s.title === timerTitle ? "timer-latency" : s.title);
+        const kept = previous.filter((s) => !fresh.some((f) => f.id === idOf(s)));
+        const order = (s: Section) => {
+            const index = (benches as readonly string[]).indexOf(idOf(s));
+            return index < 0 ? benches.length : index;
+        };
+        sections = [...kept, ...fresh].sort((a, b) => order(a) - order(b));
+    }
+    fs.writeFileSync(jsonFile, JSON.stringify({ machine: host, sections }, null, 2) + "\n");
     fs.writeFileSync(path.join(out, "latest.md"), markdown(sections, host));
     process.stdout.write(markdown(sections, host));
 }

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
             envVars: pulumiEnv(backend),
         },
     );
-    const interrupted = await recoverInterruptedRun(stack, (line) => process.stdout.write(line));
+    const interrupted = await recoverInterruptedRun(stack, { dir: backend, project: "pulumi-jailhouse" }, (line) => process.stdout.write(line));
     if (interrupted.length) console.log(`recovered from an interrupted run: ${interrupted.join(", ")}`);
     const result = await stack.up({ onOutput: (line) => process.stdout.write(line) });
     console.log(`\npulumi up: ${result.summary.result}; changes ${JSON.stringify(result.summary.resourceChanges)}`);

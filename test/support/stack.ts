@@ -2,17 +2,38 @@
 // A throw-away Pulumi stack for a test: an inline program run by the pinned
 // CLI on a local file backend in a temporary folder.
 import * as automation from "@pulumi/pulumi/automation";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pulumiBinDir, pulumiEnv, repoRoot } from "../workbench";
 
+/** Where a test stack lives; enough to open it again from another process. */
+export interface StackLocation {
+    name: string;
+    project: string;
+    backendDir: string;
+    workDir: string;
+}
+
 export interface TestStack {
     stack: automation.Stack;
-    backendDir: string;
+    location: StackLocation;
     /** The stack's state file (JSON), as the backend stores it. */
     stateFile(): string;
     dispose(): Promise<void>;
+}
+
+export async function openStack(location: StackLocation, program: automation.PulumiFn): Promise<automation.Stack> {
+    return automation.LocalWorkspace.createOrSelectStack(
+        { stackName: location.name, projectName: location.project, program },
+        {
+            workDir: location.workDir,
+            pulumiCommand: await automation.PulumiCommand.get({ root: path.dirname(pulumiBinDir()) }),
+            envVars: pulumiEnv(location.backendDir),
+            projectSettings: { name: location.project, runtime: "nodejs", backend: { url: `file://${location.backendDir}` } },
+        },
+    );
 }
 
 export async function testStack(name: string, program: automation.PulumiFn): Promise<TestStack> {
@@ -21,24 +42,51 @@ export async function testStack(name: string, program: automation.PulumiFn): Pro
     // resolve @pulumi/pulumi: a folder inside the checkout does.
     fs.mkdirSync(path.join(repoRoot, "dist"), { recursive: true });
     const workDir = fs.mkdtempSync(path.join(repoRoot, "dist", `pj-${name}-`));
-    const project = `pj-${name}`;
-    const stack = await automation.LocalWorkspace.createOrSelectStack(
-        { stackName: name, projectName: project, program },
-        {
-            workDir,
-            pulumiCommand: await automation.PulumiCommand.get({ root: path.dirname(pulumiBinDir()) }),
-            envVars: pulumiEnv(backendDir),
-            projectSettings: { name: project, runtime: "nodejs", backend: { url: `file://${backendDir}` } },
-        },
-    );
+    const location = { name, project: `pj-${name}`, backendDir, workDir };
+    const stack = await openStack(location, program);
     return {
         stack,
-        backendDir,
-        stateFile: () => path.join(backendDir, ".pulumi", "stacks", project, `${name}.json`),
+        location,
+        stateFile: () => path.join(backendDir, ".pulumi", "stacks", location.project, `${name}.json`),
         async dispose() {
             await stack.workspace.removeStack(name, { force: true }).catch(() => undefined);
             fs.rmSync(backendDir, { recursive: true, force: true });
             fs.rmSync(workDir, { recursive: true, force: true });
         },
     };
+}
+
+/** A program another process can build: module path, export name, arguments. */
+export interface ProgramRef {
+    module: string;
+    exportName: string;
+    args: unknown[];
+}
+
+/**
+ * Runs `pulumi up` of the stack in a child process and SIGKILLs the CLI as
+ * soon as its output matches `killWhen`, the way a crash or an operator's
+ * kill -9 would stop it mid-apply (the Automation API's own abort is a
+ * graceful SIGINT). A child process, because the killed CLI's inline-program
+ * server then fails loudly in the process that hosts it.
+ */
+export function killedUp(location: StackLocation, program: ProgramRef, killWhen: RegExp): Promise<string> {
+    const child = spawn(process.execPath, [path.join(__dirname, "run-up.js"), JSON.stringify({ location, program })], {
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    let killed = false;
+    const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (!killed && killWhen.test(output)) {
+            killed = true;
+            execFileSync("pkill", ["-KILL", "-f", `pulumi up .*--stack ${location.name}( |$)`]);
+            child.kill("SIGKILL");
+        }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    return new Promise((resolve, reject) =>
+        child.on("exit", () => (killed ? resolve(output) : reject(new Error(`up ended before ${killWhen} appeared:\n${output.slice(-3000)}`)))),
+    );
 }

@@ -80,13 +80,19 @@ export function killedUp(location: StackLocation, program: ProgramRef, killWhen:
         output += chunk.toString();
         if (!killed && killWhen.test(output)) {
             killed = true;
-            execFileSync("pkill", ["-KILL", "-f", `pulumi up .*--stack ${location.name}( |$)`]);
+            // The CLI and everything it started (the provider process), as
+            // a crash of the machine running pulumi would stop them.
+            const cli = `pulumi up .*--stack ${location.name}( |$)`;
+            execFileSync("sh", ["-c", `tree() { for p in "$@"; do echo $p; tree $(pgrep -P $p); done; }; kill -KILL $(tree $(pgrep -f '${cli}')) 2>/dev/null; true`]);
             child.kill("SIGKILL");
         }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     return new Promise((resolve, reject) =>
-        child.on("exit", () => (killed ? resolve(output) : reject(new Error(`up ended before ${killWhen} appeared:\n${output.slice(-3000)}`)))),
+        child.on("exit", () => {
+            if (!killed) reject(new Error(`up ended before ${killWhen} appeared:\n${output.slice(-3000)}`));
+            else resolve(output);
+        }),
     );
 }

@@ -17,12 +17,17 @@ export async function pendingOperations(stack: automation.Stack): Promise<string
     return pending.map((op) => `${op.type} ${op.resource.urn.split("::").pop()}`);
 }
 
+/** A killed process stays a zombie until its parent reaps it: that is dead too. */
 function alive(pid: number): boolean {
     try {
         process.kill(pid, 0);
-        return true;
     } catch (error) {
         return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+    try {
+        return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+    } catch {
+        return false;
     }
 }
 

@@ -5,7 +5,7 @@
 import * as automation from "@pulumi/pulumi/automation";
 import * as path from "node:path";
 import { recoverInterruptedRun } from "../../provider/src/resources/recovery";
-import { buildImage, up } from "./lab";
+import { buildImage, readInventory, sshRun, up } from "./lab";
 import { cacheDir, pulumiBinDir, pulumiEnv, repoRoot } from "../workbench";
 
 async function main(): Promise<void> {
@@ -28,6 +28,30 @@ async function main(): Promise<void> {
     console.log(`\npulumi up: ${result.summary.result}; changes ${JSON.stringify(result.summary.resourceChanges)}`);
     for (const [name, output] of Object.entries(result.outputs)) {
         console.log(`${name}: ${JSON.stringify(output.value)}`);
+    }
+    await printCells();
+}
+
+// Per host, what each cell is doing and the first lines it printed (the
+// oldest lines its console capture still holds), read after the up.
+const cellsScript = String.raw`
+found=0
+for c in /sys/devices/jailhouse/cells/*; do
+  [ -d "$c" ] || continue
+  [ "$(basename "$c")" = 0 ] && continue
+  found=1
+  echo "  cell $(cat "$c/name"): $(cat "$c/state") on CPUs $(cat "$c/cpus_assigned_list")"
+  head -n 3 "$c/console" 2>/dev/null | sed 's/^/    | /'
+done
+[ -d /sys/devices/jailhouse ] || echo "  hypervisor not loaded"
+[ -d /sys/devices/jailhouse ] && [ $found = 0 ] && echo "  no cells"
+true
+`;
+
+async function printCells(): Promise<void> {
+    for (const host of readInventory().hosts) {
+        const report = await sshRun(host, cellsScript, 60_000).catch((error: unknown) => `  (could not read: ${error instanceof Error ? error.message : error})\n`);
+        console.log(`\n${host.name}:\n${report.trimEnd()}`);
     }
 }
 

@@ -56,7 +56,9 @@ echo "kernel=$(uname -r)"
 echo "online=$(cat /sys/devices/system/cpu/online)"
 echo "cmdline=$(cat /proc/cmdline)"
 grep -E '^[0-9a-f]+-[0-9a-f]+ : System RAM' /proc/iomem | sed 's/ :.*//; s/^/ram=/'
-dmesg 2>/dev/null | grep -E 'started at EL|kvm \[|VHE|Virtualization Host Extensions' | sed 's/^/boot=/'
+# The journal keeps the boot lines after the ring buffer has wrapped.
+{ journalctl -k -b -q --no-pager -o cat 2>/dev/null; dmesg 2>/dev/null; } |
+  grep -E 'started at EL|kvm \[|VHE|Virtualization Host Extensions' | sort -u | sed 's/^/boot=/'
 [ -d /sys/module/jailhouse ] && echo module=1 || echo module=0
 d=/sys/devices/jailhouse
 if [ -d $d ]; then

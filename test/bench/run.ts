@@ -4,7 +4,8 @@
 // machine they ran on.
 //
 //   node dist/test/bench/run.js                      every bench
-//   node dist/test/bench/run.js fleet-scale ...      only the named ones (timer-latency, fleet-scale, side-by-side);
+//   node dist/test/bench/run.js fleet-scale ...      only the named ones (timer-latency, fleet-scale, side-by-side,
+//                                                    root-overhead, converge);
 //                                                    the other sections of latest.json are kept as they were
 //   node dist/test/bench/run.js record h1            record a lab host's live state for the simulated hosts
 import * as fs from "node:fs";
@@ -14,6 +15,9 @@ import { benchRecording, recordLiveState } from "../support/sim-hosts";
 import { repoRoot } from "../workbench";
 import { sideBySide, sideBySideTable } from "./ansible";
 import { fleetScale, fleetScaleTable, realLabEnabled, realLabFleetScale } from "./fleet-scale";
+import { cellTimerLatency } from "./cell-latency";
+import { convergeTable, convergeTime } from "./converge";
+import { rootOverhead, rootOverheadTable } from "./root-overhead";
 import { bareTimerLatency } from "./timer-latency";
 
 interface Section {
@@ -68,16 +72,17 @@ function markdown(sections: Section[], host: ReturnType<typeof machine>): string
 }
 
 const timerTitle = "Timer-IRQ latency (timer demo, QEMU -icount)";
-const benches = ["timer-latency", "fleet-scale", "side-by-side"] as const;
+const benches = ["timer-latency", "fleet-scale", "side-by-side", "root-overhead", "converge"] as const;
 type Bench = (typeof benches)[number];
 
 async function timerSection(): Promise<Section> {
     const bare = await bareTimerLatency();
+    const inCell = await cellTimerLatency();
     return {
         id: "timer-latency",
         title: timerTitle,
         columns: ["setting", "ticks", "min ns", "max ns", "mean ns"],
-        rows: [[bare.setting, bare.ticks, bare.minNs, bare.maxNs, bare.meanNs]],
+        rows: [bare, inCell].map((f) => [f.setting, f.ticks, f.minNs, f.maxNs, f.meanNs]),
         notes: ["Under -icount shift=0 one instruction is one virtual ns; the counter resolves 16 ns (62.5 MHz)."],
     };
 }
@@ -119,6 +124,17 @@ async function main(): Promise<void> {
         const ran = since();
         const result = await sideBySide(undefined, undefined, recorded);
         fresh.push({ id: "side-by-side", title: "Side by side: the same state check by Ansible and by our host layer", ran, ...sideBySideTable(result.rows), notes: result.notes });
+    }
+
+    if (chosen.has("root-overhead")) {
+        const ran = since();
+        const figures = await rootOverhead();
+        fresh.push({ id: "root-overhead", title: "Root overhead: a workload in Linux with the hypervisor enabled against disabled", ran, ...rootOverheadTable(figures) });
+    }
+    if (chosen.has("converge")) {
+        const ran = since();
+        const figures = await convergeTime();
+        fresh.push({ id: "converge", title: "Converge time: pulumi up of the default example", ran, ...convergeTable(figures) });
     }
 
     // Sections of benches not run now stay as the last run left them (each says when it was measured).

@@ -3,7 +3,7 @@
 // (another CPU model, kernel options, or QEMU flags such as -icount), on a
 // throw-away overlay disk and a free SSH port. It shares the lab host's seed,
 // so it presents the same pinned host key and accepts the same client key.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -37,13 +37,9 @@ function freePort(): Promise<number> {
     });
 }
 
-function answers(vm: LabHost): boolean {
-    try {
-        execFileSync("ssh", [...sshArgs(vm), "true"], { stdio: "ignore", timeout: 40_000 });
-        return true;
-    } catch {
-        return false;
-    }
+/** Asynchronous, so several machines can boot at once. */
+function answers(vm: LabHost): Promise<boolean> {
+    return new Promise((resolve) => execFile("ssh", [...sshArgs(vm), "true"], { timeout: 40_000 }, (error) => resolve(!error)));
 }
 
 export function consoleTail(vm: LabHost, lines = 40): string {
@@ -86,7 +82,7 @@ export async function bootVariant(like: LabHost, v: VariantBoot, workDir: string
         }
     };
     const deadline = Date.now() + timeoutMs;
-    while (!answers(vm)) {
+    while (!(await answers(vm))) {
         if (Date.now() > deadline) {
             stop();
             throw new Error(`${vm.name} did not answer SSH within ${timeoutMs / 1000} s:\n${consoleTail(vm)}`);

@@ -36,7 +36,7 @@ char jh_last_error[JH_REASON_LEN];
 static void *hv_mem;		/* memremap of hypervisor_memory */
 static struct resource *hv_res;
 static u64 hv_console_off;
-static struct cpumask root_cpus;
+struct cpumask jh_root_cpus;
 static char *last_console;	/* ring copy kept after disable */
 static u32 last_console_tail;
 
@@ -52,7 +52,7 @@ int jh_fail(int err, const char *fmt, ...)
 }
 
 /* dc civac over a range: EL2 starts with its MMU off and reads memory. */
-static void jh_clean_to_poc(void *start, size_t size)
+void jh_clean_to_poc(void *start, size_t size)
 {
 	u64 ctr = read_sysreg(ctr_el0);
 	size_t line = 4 << ((ctr >> 16) & 0xf);
@@ -93,7 +93,7 @@ static int jh_check_config(const struct jailhouse_system *sys, size_t size)
 			       hv->phys_start, hv->phys_start + hv->size - 1,
 			       &ram.start, &ram.end);
 
-	cpumask_clear(&root_cpus);
+	cpumask_clear(&jh_root_cpus);
 	for (n = 0; n < root->cpu_set_size * 8; n++) {
 		if (!(set[n / 8] & (1 << (n % 8))))
 			continue;
@@ -101,12 +101,12 @@ static int jh_check_config(const struct jailhouse_system *sys, size_t size)
 			return jh_fail(-EINVAL,
 				       "root cell CPU %u does not exist (this system has %u CPUs)",
 				       n, nr_cpu_ids);
-		cpumask_set_cpu(n, &root_cpus);
+		cpumask_set_cpu(n, &jh_root_cpus);
 	}
-	if (!cpumask_equal(&root_cpus, cpu_online_mask))
+	if (!cpumask_equal(&jh_root_cpus, cpu_online_mask))
 		return jh_fail(-EBUSY,
 			       "root cell CPUs %*pbl differ from the online CPUs %*pbl; all root CPUs, and only those, must be online",
-			       cpumask_pr_args(&root_cpus),
+			       cpumask_pr_args(&jh_root_cpus),
 			       cpumask_pr_args(cpu_online_mask));
 	return 0;
 }
@@ -159,7 +159,7 @@ static int jh_cmd_enable(struct jailhouse_system __user *arg)
 
 	hv_start = sys->hypervisor_memory.phys_start;
 	hv_size = sys->hypervisor_memory.size;
-	max_cpus = cpumask_last(&root_cpus) + 1;
+	max_cpus = cpumask_last(&jh_root_cpus) + 1;
 
 	err = request_firmware(&fw, JH_FIRMWARE, jh_dev);
 	if (err) {
@@ -201,14 +201,14 @@ static int jh_cmd_enable(struct jailhouse_system __user *arg)
 	memcpy(hv_mem, fw->data, fw->size);
 	((struct jailhouse_header *)hv_mem)->max_cpus = max_cpus;
 	((struct jailhouse_header *)hv_mem)->online_cpus =
-		cpumask_weight(&root_cpus);
+		cpumask_weight(&jh_root_cpus);
 	memcpy(hv_mem + cfg_off, sys, size);
 	hv_console_off = hdr->console_page;
 	jh_clean_to_poc(hv_mem, hv_size);
 	caches_clean_inval_pou((unsigned long)hv_mem,
 			       (unsigned long)hv_mem + hdr->core_size);
 
-	err = jh_enter_cpus(&root_cpus, hv_start + hdr->entry, &entered);
+	err = jh_enter_cpus(&jh_root_cpus, hv_start + hdr->entry, &entered);
 	if (err) {
 		jh_leave_cpus(&entered);
 		goto out_unmap;
@@ -218,7 +218,7 @@ static int jh_cmd_enable(struct jailhouse_system __user *arg)
 	last_console = NULL;
 	jh_enabled = true;
 	__module_get(THIS_MODULE);
-	jh_sysfs_root_cell_add(sys->root_cell.name, &root_cpus);
+	jh_sysfs_root_cell_add(sys->root_cell.name, &jh_root_cpus);
 	release_firmware(fw);
 	cpus_read_unlock();
 	mutex_unlock(&jh_lock);
@@ -261,16 +261,20 @@ static int jh_cmd_disable(void)
 		err = jh_fail(-EINVAL, "the hypervisor is not enabled");
 		goto out;
 	}
+	if (jh_cells_exist()) {
+		err = jh_fail(-EBUSY, "destroy all non-root cells first");
+		goto out;
+	}
 	cpus_read_lock();
-	if (!cpumask_subset(&root_cpus, cpu_online_mask)) {
+	if (!cpumask_subset(&jh_root_cpus, cpu_online_mask)) {
 		err = jh_fail(-EBUSY,
 			      "root cell CPUs %*pbl must all be online to disable (online: %*pbl)",
-			      cpumask_pr_args(&root_cpus),
+			      cpumask_pr_args(&jh_root_cpus),
 			      cpumask_pr_args(cpu_online_mask));
 		cpus_read_unlock();
 		goto out;
 	}
-	err = jh_leave_cpus(&root_cpus);
+	err = jh_leave_cpus(&jh_root_cpus);
 	cpus_read_unlock();
 	if (err)
 		goto out;
@@ -408,7 +412,7 @@ static long jh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case JAILHOUSE_CELL_LOAD:
 	case JAILHOUSE_CELL_START:
 	case JAILHOUSE_CELL_DESTROY:
-		return jh_fail(-ENOSYS, "non-root cells are not implemented yet");
+		return jh_cell_ioctl(cmd, arg);
 	default:
 		return -EINVAL;
 	}

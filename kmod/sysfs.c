@@ -92,14 +92,6 @@ static const struct attribute_group jh_group = {
 };
 
 /* cells/<id>/ */
-struct jh_cell {
-	struct kobject kobj;
-	struct kobject stats;
-	int id;
-	char name[JAILHOUSE_CELL_NAME_LEN];
-	struct cpumask cpus;
-};
-
 static struct kobject *cells_dir;
 static struct jh_cell *root_cell;
 
@@ -176,7 +168,62 @@ static ssize_t cpus_failed_list_show(struct kobject *k,
 	return sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(&failed));
 }
 
+/*
+ * What the cell printed through the debug console: the hypervisor writes
+ * each such line as "[<name>] <text>" into its console ring; this shows the
+ * text of this cell's lines still in the ring, oldest first.
+ */
+static ssize_t cell_console_show(struct kobject *k, struct kobj_attribute *a,
+				 char *buf)
+{
+	struct jh_cell *c = to_cell(k);
+	char *ring = kmalloc(JAILHOUSE_VIRT_CONSOLE_SIZE + 1, GFP_KERNEL);
+	char prefix[JAILHOUSE_CELL_NAME_LEN + 4];
+	size_t plen, out = 0;
+	ssize_t n;
+	char *line, *next;
+	u32 tail;
+
+	if (!ring)
+		return -ENOMEM;
+	if (mutex_lock_interruptible(&jh_lock)) {
+		kfree(ring);
+		return -EINTR;
+	}
+	n = jh_console_snapshot(ring, JAILHOUSE_VIRT_CONSOLE_SIZE, &tail);
+	mutex_unlock(&jh_lock);
+	ring[n] = 0;
+	plen = snprintf(prefix, sizeof(prefix), "[%s] ", c->name);
+	for (line = ring; line && *line; line = next) {
+		size_t len;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		if (strncmp(line, prefix, plen))
+			continue;
+		len = strlen(line + plen);
+		/* Keep the newest lines if they do not all fit a page. */
+		while (out + len + 1 > PAGE_SIZE - 1 && out) {
+			char *nl = memchr(buf, '\n', out);
+			size_t drop = nl ? nl - buf + 1 : out;
+
+			memmove(buf, buf + drop, out - drop);
+			out -= drop;
+		}
+		if (len + 1 > PAGE_SIZE - 1)
+			continue;
+		memcpy(buf + out, line + plen, len);
+		out += len;
+		buf[out++] = '\n';
+	}
+	kfree(ring);
+	return out;
+}
+
 static struct kobj_attribute cell_name_attr = __ATTR_RO(name);
+static struct kobj_attribute cell_console_attr =
+	__ATTR(console, 0444, cell_console_show, NULL);
 static struct kobj_attribute cell_state_attr = __ATTR_RO(state);
 static struct kobj_attribute cell_cpus_assigned_attr = __ATTR_RO(cpus_assigned);
 static struct kobj_attribute cell_cpus_assigned_list_attr =
@@ -192,6 +239,7 @@ static struct attribute *cell_attrs[] = {
 	&cell_cpus_assigned_list_attr.attr,
 	&cell_cpus_failed_attr.attr,
 	&cell_cpus_failed_list_attr.attr,
+	&cell_console_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(cell);
@@ -281,20 +329,21 @@ static struct kobj_type cell_type = {
 	.default_groups = cell_groups,
 };
 
-int jh_sysfs_root_cell_add(const char *name, const struct cpumask *cpus)
+struct jh_cell *jh_sysfs_cell_add(int id, const char *name,
+				  const struct cpumask *cpus)
 {
 	struct jh_cell *c = kzalloc(sizeof(*c), GFP_KERNEL);
 	int err;
 
 	if (!c)
-		return -ENOMEM;
-	c->id = 0;
+		return ERR_PTR(-ENOMEM);
+	c->id = id;
 	strscpy(c->name, name, sizeof(c->name));
 	cpumask_copy(&c->cpus, cpus);
 	err = kobject_init_and_add(&c->kobj, &cell_type, cells_dir, "%d", c->id);
 	if (err) {
 		kobject_put(&c->kobj);
-		return err;
+		return ERR_PTR(err);
 	}
 	kobject_get(&c->kobj);
 	err = kobject_init_and_add(&c->stats, &stats_type, &c->kobj,
@@ -302,18 +351,39 @@ int jh_sysfs_root_cell_add(const char *name, const struct cpumask *cpus)
 	if (err) {
 		kobject_put(&c->stats);
 		kobject_put(&c->kobj);
-		return err;
+		return ERR_PTR(err);
 	}
 	kobject_uevent(&c->kobj, KOBJ_ADD);
+	return c;
+}
+
+void jh_sysfs_cell_remove(struct jh_cell *c)
+{
+	kobject_put(&c->stats);
+	kobject_put(&c->kobj);
+}
+
+int jh_sysfs_root_cell_add(const char *name, const struct cpumask *cpus)
+{
+	struct jh_cell *c = jh_sysfs_cell_add(0, name, cpus);
+
+	if (IS_ERR(c))
+		return PTR_ERR(c);
 	root_cell = c;
 	return 0;
+}
+
+/* The root's CPU list changes as cells come and go. */
+void jh_sysfs_root_cell_cpus(const struct cpumask *cpus)
+{
+	if (root_cell)
+		cpumask_copy(&root_cell->cpus, cpus);
 }
 
 void jh_sysfs_root_cell_remove(void)
 {
 	if (root_cell) {
-		kobject_put(&root_cell->stats);
-		kobject_put(&root_cell->kobj);
+		jh_sysfs_cell_remove(root_cell);
 		root_cell = NULL;
 	}
 }

@@ -6,7 +6,10 @@
 #include <hv/paging.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <jailhouse/header.h>
 #include <jailhouse/hypercall.h>
+
+extern struct jailhouse_header hv_header;
 
 volatile bool hv_shutting_down;
 
@@ -35,7 +38,9 @@ static long cpu_get_info(u64 cpu, u64 type)
 {
 	struct per_cpu *pc;
 
-	if (cpu >= HV_MAX_CPUS || !(root_cell.cpu_mask & (1ULL << cpu)))
+	/* Any CPU the hypervisor manages, whichever cell has it now. */
+	if (cpu >= hv_header.max_cpus ||
+	    !cell_has_cpu(root_cell.config, cpu))
 		return -EINVAL;
 	pc = per_cpu(cpu);
 	if (type == JAILHOUSE_CPU_INFO_STATE)
@@ -51,12 +56,25 @@ static long cpu_get_info(u64 cpu, u64 type)
 long hypercall(struct per_cpu *pc, struct frame *frame, u64 code, u64 arg1,
 	       u64 arg2)
 {
+	struct cell *cell = pc->cell;
+
 	pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_HYPERCALL]++;
+
+	if (cell != &root_cell) {
+		/* A non-root cell may only print (if its config allows). */
+		if (code == JAILHOUSE_HC_DEBUG_CONSOLE_PUTC &&
+		    (cell->config->flags &
+		     JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED)) {
+			cell_console_putc(cell, (char)arg1);
+			return 0;
+		}
+		printk("Cell \"%s\" CPU %u: hypercall %llu refused (root "
+		       "cell only)\n", cell->config->name, pc->cpu_id, code);
+		return -EPERM;
+	}
 
 	switch (code) {
 	case JAILHOUSE_HC_DISABLE:
-		if (pc->cell != &root_cell)
-			return -EPERM;
 		if (num_cells > 1)
 			return -EBUSY;
 		if (!hv_shutting_down) {
@@ -67,20 +85,24 @@ long hypercall(struct per_cpu *pc, struct frame *frame, u64 code, u64 arg1,
 	case JAILHOUSE_HC_HYPERVISOR_GET_INFO:
 		return hypervisor_get_info(arg1);
 	case JAILHOUSE_HC_CELL_GET_STATE:
-		if (arg1 == 0)
-			return JAILHOUSE_CELL_RUNNING;
-		return -ENOENT;
+		return cell_get_state(arg1);
 	case JAILHOUSE_HC_CPU_GET_INFO:
 		return cpu_get_info(arg1, arg2);
 	case JAILHOUSE_HC_DEBUG_CONSOLE_PUTC:
 		printk("%c", (char)arg1);
 		return 0;
 	case JAILHOUSE_HC_CELL_CREATE:
+		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
+		return cell_create(arg1);
 	case JAILHOUSE_HC_CELL_START:
+		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
+		return cell_start(arg1);
 	case JAILHOUSE_HC_CELL_SET_LOADABLE:
+		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
+		return cell_set_loadable(arg1);
 	case JAILHOUSE_HC_CELL_DESTROY:
-		/* Non-root cells are not implemented yet. */
-		return -ENOSYS;
+		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
+		return cell_destroy(arg1);
 	default:
 		return -ENOSYS;
 	}

@@ -59,3 +59,34 @@ void page_free(struct page_pool *pool, void *page)
 	pool->bitmap[n / 64] &= ~(1ULL << (n % 64));
 	pool->used--;
 }
+
+void *page_alloc_n(struct page_pool *pool, u64 count)
+{
+	u64 n, run = 0;
+
+	for (n = 0; n < pool->pages && count; n++) {
+		if (pool->bitmap[n / 64] & (1ULL << (n % 64))) {
+			run = 0;
+			continue;
+		}
+		if (++run == count) {
+			u64 first = n + 1 - count, k;
+			void *p = (void *)(pool->base + first * HV_PAGE_SIZE);
+
+			for (k = first; k <= n; k++)
+				pool->bitmap[k / 64] |= 1ULL << (k % 64);
+			pool->used += count;
+			memset(p, 0, count * HV_PAGE_SIZE);
+			return p;
+		}
+	}
+	return NULL;
+}
+
+void page_free_n(struct page_pool *pool, void *first, u64 count)
+{
+	u64 n;
+
+	for (n = 0; n < count; n++)
+		page_free(pool, (u8 *)first + n * HV_PAGE_SIZE);
+}

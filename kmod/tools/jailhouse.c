@@ -27,7 +27,15 @@ static void usage(FILE *out)
 		"   enable SYSCONFIG\n"
 		"   disable\n"
 		"   console [-f | --follow]\n"
-		"   cell list [--json]\n");
+		"   cell create CELLCONFIG\n"
+		"   cell list [--json]\n"
+		"   cell load { ID | [--name] NAME } "
+		"{ IMAGE | { -s | --string } \"STRING\" }\n"
+		"             [-a | --address ADDRESS] ...\n"
+		"   cell start { ID | [--name] NAME }\n"
+		"   cell shutdown { ID | [--name] NAME }\n"
+		"   cell destroy { ID | [--name] NAME }\n"
+		"   cell stats { ID | [--name] NAME }\n");
 }
 
 static int open_dev(void)
@@ -229,6 +237,216 @@ static int cmd_cell_list(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_cell_create(int argc, char **argv)
+{
+	struct jailhouse_cell_create req = { 0 };
+	size_t size;
+	void *config;
+	int fd, err;
+
+	if (argc != 4) {
+		usage(stderr);
+		return 1;
+	}
+	config = read_file(argv[3], &size);
+	req.config_address = (unsigned long)config;
+	req.config_size = size;
+	fd = open_dev();
+	err = ioctl(fd, JAILHOUSE_CELL_CREATE, &req);
+	if (err) {
+		perror("JAILHOUSE_CELL_CREATE");
+		print_reason();
+	}
+	close(fd);
+	free(config);
+	return err ? 1 : 0;
+}
+
+/*
+ * A cell argument: a number is an id, "--name NAME" or any other word a
+ * name. Consumes one or two arguments from *argi.
+ */
+static int parse_cell_id(struct jailhouse_cell_id *id, int argc, char **argv,
+			 int *argi)
+{
+	const char *arg;
+	char *end;
+	long n;
+
+	memset(id, 0, sizeof(*id));
+	id->id = JAILHOUSE_CELL_ID_UNUSED;
+	if (*argi >= argc)
+		return -1;
+	arg = argv[(*argi)++];
+	if (!strcmp(arg, "--name")) {
+		if (*argi >= argc)
+			return -1;
+		arg = argv[(*argi)++];
+	} else {
+		n = strtol(arg, &end, 0);
+		if (*arg && !*end && n >= 0) {
+			id->id = n;
+			return 0;
+		}
+	}
+	if (strlen(arg) >= JAILHOUSE_CELL_ID_NAMELEN) {
+		fprintf(stderr, "jailhouse: cell name too long: %s\n", arg);
+		return -1;
+	}
+	strcpy(id->name, arg);
+	return 0;
+}
+
+static int cell_id_ioctl(int argc, char **argv, unsigned long cmd,
+			 const char *what)
+{
+	struct jailhouse_cell_id id;
+	int argi = 3, fd, err;
+
+	if (parse_cell_id(&id, argc, argv, &argi) || argi != argc) {
+		usage(stderr);
+		return 1;
+	}
+	fd = open_dev();
+	err = ioctl(fd, cmd, &id);
+	if (err) {
+		perror(what);
+		print_reason();
+	}
+	close(fd);
+	return err ? 1 : 0;
+}
+
+/* "cell shutdown" is a load without images: the cell stops, loadable. */
+static int cmd_cell_load(int argc, char **argv, bool shutdown)
+{
+	struct jailhouse_cell_load *req;
+	struct jailhouse_preload_image *img;
+	unsigned int count = 0;
+	int argi = 3, fd, err, i;
+	void **bufs;
+
+	req = calloc(1, sizeof(*req) + argc * sizeof(*img));
+	bufs = calloc(argc, sizeof(*bufs));
+	if (!req || !bufs) {
+		fprintf(stderr, "jailhouse: out of memory\n");
+		return 1;
+	}
+	if (parse_cell_id(&req->cell_id, argc, argv, &argi) ||
+	    (shutdown && argi != argc) || (!shutdown && argi == argc)) {
+		usage(stderr);
+		return 1;
+	}
+	while (argi < argc) {
+		const char *arg = argv[argi++];
+		size_t size;
+
+		img = &req->image[count];
+		if (!strcmp(arg, "-s") || !strcmp(arg, "--string")) {
+			if (argi >= argc) {
+				usage(stderr);
+				return 1;
+			}
+			arg = argv[argi++];
+			size = strlen(arg) + 1;
+			bufs[count] = strdup(arg);
+		} else {
+			bufs[count] = read_file(arg, &size);
+		}
+		img->source_address = (unsigned long)bufs[count];
+		img->size = size;
+		img->target_address = 0;
+		if (argi < argc && (!strcmp(argv[argi], "-a") ||
+				    !strcmp(argv[argi], "--address"))) {
+			char *end;
+
+			if (argi + 1 >= argc) {
+				usage(stderr);
+				return 1;
+			}
+			img->target_address = strtoull(argv[argi + 1], &end, 0);
+			if (*end) {
+				fprintf(stderr, "jailhouse: bad address %s\n",
+					argv[argi + 1]);
+				return 1;
+			}
+			argi += 2;
+		}
+		count++;
+	}
+	req->num_preload_images = count;
+	fd = open_dev();
+	err = ioctl(fd, JAILHOUSE_CELL_LOAD, req);
+	if (err) {
+		perror("JAILHOUSE_CELL_LOAD");
+		print_reason();
+	}
+	close(fd);
+	for (i = 0; i < (int)count; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(req);
+	return err ? 1 : 0;
+}
+
+/* The sysfs directory of a cell given by id or name; 0 if found. */
+static int cell_dir(const struct jailhouse_cell_id *id, char *dir, size_t len)
+{
+	struct dirent **ids;
+	int n, i, found = -1;
+
+	n = scandir(JH_SYSFS "/cells", &ids, not_dot, id_sort);
+	for (i = 0; i < n; i++) {
+		char name[64];
+
+		snprintf(dir, len, JH_SYSFS "/cells/%s", ids[i]->d_name);
+		read_attr(dir, "name", name, sizeof(name));
+		if (found < 0 &&
+		    (id->id != JAILHOUSE_CELL_ID_UNUSED
+			     ? atoi(ids[i]->d_name) == id->id
+			     : !strcmp(name, id->name)))
+			found = i;
+	}
+	if (found >= 0)
+		snprintf(dir, len, JH_SYSFS "/cells/%s", ids[found]->d_name);
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	if (n >= 0)
+		free(ids);
+	return found >= 0 ? 0 : -1;
+}
+
+static int cmd_cell_stats(int argc, char **argv)
+{
+	static const char *const stats[] = {
+		"vmexits_total", "vmexits_mmio", "vmexits_management",
+		"vmexits_hypercall", "vmexits_maintenance",
+		"vmexits_virt_irq", "vmexits_virt_sgi", "vmexits_psci",
+		"vmexits_smccc",
+	};
+	struct jailhouse_cell_id id;
+	char dir[512], sdir[600], name[64], value[64];
+	int argi = 3;
+	unsigned int i;
+
+	if (parse_cell_id(&id, argc, argv, &argi) || argi != argc) {
+		usage(stderr);
+		return 1;
+	}
+	if (cell_dir(&id, dir, sizeof(dir))) {
+		fprintf(stderr, "jailhouse: no such cell\n");
+		return 1;
+	}
+	read_attr(dir, "name", name, sizeof(name));
+	snprintf(sdir, sizeof(sdir), "%s/statistics", dir);
+	printf("Statistics for %s cell\n\n%-24s%s\n", name, "COUNTER", "SUM");
+	for (i = 0; i < sizeof(stats) / sizeof(stats[0]); i++) {
+		read_attr(sdir, stats[i], value, sizeof(value));
+		printf("%-24s%s\n", stats[i], value);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -251,10 +469,21 @@ int main(int argc, char **argv)
 		return cmd_console(argc, argv);
 	if (!strcmp(argv[1], "cell") && argc >= 3 && !strcmp(argv[2], "list"))
 		return cmd_cell_list(argc, argv);
-	if (!strcmp(argv[1], "cell")) {
-		fprintf(stderr,
-			"jailhouse: this cell command is not implemented yet\n");
-		return 1;
+	if (!strcmp(argv[1], "cell") && argc >= 3) {
+		if (!strcmp(argv[2], "create"))
+			return cmd_cell_create(argc, argv);
+		if (!strcmp(argv[2], "load"))
+			return cmd_cell_load(argc, argv, false);
+		if (!strcmp(argv[2], "shutdown"))
+			return cmd_cell_load(argc, argv, true);
+		if (!strcmp(argv[2], "start"))
+			return cell_id_ioctl(argc, argv, JAILHOUSE_CELL_START,
+					     "JAILHOUSE_CELL_START");
+		if (!strcmp(argv[2], "destroy"))
+			return cell_id_ioctl(argc, argv, JAILHOUSE_CELL_DESTROY,
+					     "JAILHOUSE_CELL_DESTROY");
+		if (!strcmp(argv[2], "stats"))
+			return cmd_cell_stats(argc, argv);
 	}
 	usage(stderr);
 	return 1;

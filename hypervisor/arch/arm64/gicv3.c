@@ -95,7 +95,7 @@ int gic_init_early(void)
 }
 
 /* The SPIs a cell owns come from its irqchip entries for our GICD. */
-void gic_cell_init(struct cell *cell)
+static void config_irqs(const struct cell *cell, u32 *irqs)
 {
 	const struct jailhouse_cell_desc *c = cell->config;
 	const struct jailhouse_irqchip *chip =
@@ -104,7 +104,6 @@ void gic_cell_init(struct cell *cell)
 				       sizeof(struct jailhouse_memory) +
 			       c->num_cache_regions *
 				       sizeof(struct jailhouse_cache));
-	u32 *irqs = cell->arch.gic.irqs;
 	unsigned int n, w;
 
 	for (n = 0; n < c->num_irqchips; n++, chip++) {
@@ -117,6 +116,56 @@ void gic_cell_init(struct cell *cell)
 				irqs[word] |= chip->pin_bitmap[w];
 		}
 	}
+}
+
+void gic_cell_init(struct cell *cell)
+{
+	config_irqs(cell, cell->arch.gic.irqs);
+}
+
+int gic_cell_create(struct cell *cell)
+{
+	u32 irqs[GIC_MAX_IRQS / 32] = { 0 };
+	unsigned int w;
+
+	config_irqs(cell, irqs);
+	for (w = 0; w < GIC_MAX_IRQS / 32; w++)
+		if (irqs[w] & ~root_cell.arch.gic.irqs[w]) {
+			printk("Cell create: SPIs 0x%x of word %u are not the "
+			       "root cell's\n", irqs[w] & ~root_cell.arch.gic.irqs[w],
+			       w);
+			return -EBUSY;
+		}
+	spin_lock(&dist_lock);
+	for (w = 1; w < GIC_MAX_IRQS / 32; w++) {
+		if (!irqs[w])
+			continue;
+		/* Whatever Linux left enabled stays off until the cell
+		 * enables it. */
+		mmio_write32(gicd_base + GICD_ISENABLER + 0x80 + w * 4,
+			     irqs[w]);
+		root_cell.arch.gic.irqs[w] &= ~irqs[w];
+		cell->arch.gic.irqs[w] = irqs[w];
+	}
+	spin_unlock(&dist_lock);
+	return 0;
+}
+
+void gic_cell_destroy(struct cell *cell)
+{
+	unsigned int w;
+
+	spin_lock(&dist_lock);
+	for (w = 1; w < GIC_MAX_IRQS / 32; w++) {
+		u32 irqs = cell->arch.gic.irqs[w];
+
+		if (!irqs)
+			continue;
+		mmio_write32(gicd_base + GICD_ISENABLER + 0x80 + w * 4, irqs);
+		root_cell.arch.gic.irqs[w] |= irqs;
+		cell->arch.gic.irqs[w] = 0;
+	}
+	spin_unlock(&dist_lock);
 }
 
 static bool cell_owns_irq(struct cell *cell, unsigned int irq)
@@ -278,10 +327,22 @@ void gic_handle_irq(struct per_cpu *pc)
 		}
 		if (irq < 16)
 			write_sysreg(irq, icc_dir_el1);
+		/* Ours alone: a stop request, which arch_handle_trap acts
+		 * on after us, or a late copy of one (dropped). */
+		if (irq == GIC_MGMT_SGI) {
+			pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT]++;
+			continue;
+		}
 		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_VIRQ]++;
 		inject(pc, irq);
 	}
 	isb();
+}
+
+void gic_cpu_start(struct per_cpu *pc)
+{
+	mmio_write32(sgi_frame(pc) + GICR_ISENABLER0,
+		     1u << maint_irq | 1u << GIC_MGMT_SGI);
 }
 
 /* Nobody uses group 0 here; acknowledge and drop it so it cannot storm. */
@@ -320,6 +381,12 @@ static bool sgi1r_targets(u64 v, u64 mpidr)
 	       ((v >> SGIR_AFF3_SHIFT) & 0xff) == ((mpidr >> 32) & 0xff) &&
 	       ((v >> SGIR_RS_SHIFT) & 0xf) == aff0 >> 4 &&
 	       (v & (1u << (aff0 & 0xf)));
+}
+
+void gic_send_mgmt_sgi(struct per_cpu *target)
+{
+	write_sysreg(sgi1r_for(target->mpidr, GIC_MGMT_SGI), icc_sgi1r_el1);
+	isb();
 }
 
 /* Puts pending (virtual) state back into the physical GIC. */
@@ -499,10 +566,17 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END) {
 		unsigned int irq = (offset - GICD_IROUTER) / 8;
 
-		if (!cell_owns_irq(pc->cell, irq) || size != 8)
+		if (!cell_owns_irq(pc->cell, irq) || size != 8) {
+			if (pc->cell != &root_cell)
+				printk("Cell \"%s\" CPU %u: access to the "
+				       "routing of IRQ %u refused\n",
+				       pc->cell->config->name, pc->cpu_id, irq);
 			return false;
+		}
 		if (write && !route_allowed(pc, *value)) {
-			printk("Attempt to route IRQ%u outside of cell\n", irq);
+			printk("%s CPU %u: routing IRQ %u to 0x%llx, outside the "
+			       "cell, refused\n", pc->cell->config->name,
+			       pc->cpu_id, irq, *value);
 			return false;
 		}
 		if (write)
@@ -517,6 +591,11 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 			continue;
 		mask = owned_bits(pc->cell, offset - per_irq[n].start, size,
 				  per_irq[n].bits);
+		if (write && (*value & ~mask) && pc->cell != &root_cell)
+			printk("Cell \"%s\" CPU %u: GICD write 0x%llx to "
+			       "offset 0x%llx touches IRQs it does not own: "
+			       "ignored for those\n", pc->cell->config->name,
+			       pc->cpu_id, *value, offset);
 		if (!write) {
 			*value = mmio_read(addr, size) & mask;
 		} else if (!per_irq[n].rmw) {
@@ -542,6 +621,106 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		return true;
 	}
 	/* Everything else (ITARGETSR, NSACR, SGIR, ...): RAZ/WI. */
+	if (!write)
+		*value = 0;
+	return true;
+}
+
+bool gicr_is_mmio(u64 addr)
+{
+	return addr >= gicr_base && addr < gicr_end;
+}
+
+/* The CPU whose redistributor frame contains @addr, or NULL. */
+static struct per_cpu *gicr_owner(u64 frame)
+{
+	unsigned int n;
+
+	for (n = 0; n < hv_header.max_cpus; n++)
+		if (per_cpu(n)->arch.gic.gicr == frame)
+			return per_cpu(n);
+	return NULL;
+}
+
+/*
+ * A non-root cell's redistributor accesses. Any frame's identification
+ * (TYPER, IIDR) may be read, so the usual search for one's own frame works.
+ * In the frames of its own CPUs the cell has the SGI/PPI registers, minus
+ * the management SGI and the maintenance interrupt, which stay ours.
+ * Everything else reads as zero and ignores writes.
+ */
+bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
+		 bool write, u64 *value)
+{
+	u64 frame = gicr_base + ALIGN_DOWN(addr - gicr_base, GICR_FRAME_SIZE);
+	u64 offset = addr - frame, reg, mask, old;
+	struct per_cpu *owner = gicr_owner(frame);
+	u32 protect = 1u << GIC_MGMT_SGI | 1u << maint_irq;
+	bool own = owner && owner->cell == pc->cell;
+
+	if (!write && (offset == GICR_IIDR ||
+		       (offset >= GICR_TYPER && offset + size <= GICR_TYPER + 8))) {
+		*value = mmio_read(addr, size);
+		return true;
+	}
+	if (!own) {
+		if (write)
+			printk("Cell \"%s\" CPU %u: write to a foreign "
+			       "redistributor (0x%llx) ignored\n",
+			       pc->cell->config->name, pc->cpu_id, addr);
+		else
+			*value = 0;
+		return true;
+	}
+	if (offset == GICR_WAKER || offset == GICR_CTLR) {
+		if (!write)
+			*value = mmio_read(addr, size);
+		else if (offset == GICR_WAKER)
+			mmio_write(addr, size, *value);
+		return true;
+	}
+	if (offset < GICR_SGI_BASE) {
+		if (!write)
+			*value = 0;
+		return true;
+	}
+	reg = offset - GICR_SGI_BASE;
+	if (size == 4 &&
+	    (reg == GICR_IGROUPR0 || reg == GICR_ISENABLER0 ||
+	     reg == GICR_ICENABLER0 || reg == GICR_ISPENDR0 ||
+	     reg == GICR_ISPENDR0 + 0x80 || reg == GICR_ISACTIVER0 ||
+	     reg == GICR_ISACTIVER0 + 0x80 || reg == GICR_IGRPMODR0)) {
+		bool rmw = reg == GICR_IGROUPR0 || reg == GICR_IGRPMODR0;
+
+		if (!write) {
+			*value = mmio_read32(addr) & ~protect;
+		} else if (rmw) {
+			old = mmio_read32(addr);
+			mmio_write32(addr, (old & protect) | (*value & ~protect));
+		} else if (*value & ~protect) {
+			mmio_write32(addr, *value & ~protect);
+		}
+		return true;
+	}
+	if ((reg >= GICR_IPRIORITYR && reg + size <= GICR_IPRIORITYR + 32) ||
+	    (reg >= GICR_ICFGR0 && reg + size <= GICR_ICFGR0 + 8)) {
+		unsigned int bits = reg >= GICR_ICFGR0 ? 2 : 8, i;
+		unsigned int first = (reg - (bits == 2 ? GICR_ICFGR0
+						       : GICR_IPRIORITYR)) *
+				     8 / bits;
+
+		if (!write) {
+			*value = mmio_read(addr, size);
+			return true;
+		}
+		mask = 0;
+		for (i = 0; i < size * 8 / bits; i++)
+			if (!(protect & (1u << (first + i))))
+				mask |= ((1ULL << bits) - 1) << (i * bits);
+		old = mmio_read(addr, size);
+		mmio_write(addr, size, (old & ~mask) | (*value & mask));
+		return true;
+	}
 	if (!write)
 		*value = 0;
 	return true;

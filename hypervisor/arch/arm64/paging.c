@@ -77,3 +77,90 @@ int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs)
 	asm volatile("dsb ishst" ::: "memory");
 	return 0;
 }
+
+static bool table_empty(const u64 *table)
+{
+	unsigned int n;
+
+	for (n = 0; n < 512; n++)
+		if (table[n] & PTE_VALID)
+			return false;
+	return true;
+}
+
+static void free_tables(u64 *table, unsigned int level)
+{
+	unsigned int n;
+
+	if (level < 3)
+		for (n = 0; n < 512; n++)
+			if ((table[n] & 3) == PTE_TYPE_TABLE)
+				free_tables((u64 *)(table[n] & PTE_ADDR_MASK),
+					    level + 1);
+	page_free(&mem_pool, table);
+}
+
+static int unmap_level(u64 *table, unsigned int level, u64 va, u64 end)
+{
+	unsigned int shift = level_shift(level);
+	u64 block = 1ULL << shift;
+
+	while (va < end) {
+		u64 *entry = &table[(va >> shift) & 511];
+		u64 start = ALIGN_DOWN(va, block), next = start + block;
+		u64 stop = next < end ? next : end;
+		u64 *sub;
+		int err;
+
+		if (!(*entry & PTE_VALID)) {
+			va = stop;
+			continue;
+		}
+		if (va == start && stop == next) {
+			/* Entirely covered: drop it with whatever is below. */
+			if (level < 3 && (*entry & 3) == PTE_TYPE_TABLE)
+				sub = (u64 *)(*entry & PTE_ADDR_MASK);
+			else
+				sub = NULL;
+			*entry = 0;
+			if (sub)
+				free_tables(sub, level + 1);
+			va = stop;
+			continue;
+		}
+		if ((*entry & 3) == PTE_TYPE_BLOCK) {
+			sub = split_block(entry, level);
+			if (!sub)
+				return -ENOMEM;
+		} else {
+			sub = (u64 *)(*entry & PTE_ADDR_MASK);
+		}
+		err = unmap_level(sub, level + 1, va, stop);
+		if (err)
+			return err;
+		if (table_empty(sub)) {
+			*entry = 0;
+			page_free(&mem_pool, sub);
+		}
+		va = stop;
+	}
+	return 0;
+}
+
+int pt_unmap(struct page_table *pt, u64 va, u64 size)
+{
+	int err;
+
+	if ((va | size) & 0xfff)
+		return -EINVAL;
+	err = unmap_level(pt->root, pt->start_level, va, va + size);
+	asm volatile("dsb ishst" ::: "memory");
+	return err;
+}
+
+void pt_destroy(struct page_table *pt)
+{
+	if (pt->root)
+		free_tables(pt->root, pt->start_level);
+	pt->root = NULL;
+}

@@ -5,10 +5,14 @@
  * replug: CPU_OFF parks it at EL2, CPU_ON wakes it at the requested entry at
  * EL1. Everything else (PSCI_VERSION, FEATURES, SYSTEM_*, SMCCC) is passed
  * to the firmware.
+ * Non-root cells get their own small PSCI: CPU_ON only for CPUs of the cell,
+ * CPU_OFF, AFFINITY_INFO, VERSION and FEATURES. Nothing reaches the firmware
+ * from a cell (no SYSTEM_OFF/RESET of the whole machine).
  */
 #include <asm/gicv3.h>
 #include <asm/psci.h>
 #include <asm/sysregs.h>
+#include <hv/arch.h>
 #include <hv/cell.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -55,12 +59,19 @@ static struct per_cpu *cpu_by_mpidr(struct cell *cell, u64 mpidr)
 	return NULL;
 }
 
-/* CPU_OFF: wait at EL2 until CPU_ON names us, then start there at EL1. */
-static void park_until_cpu_on(struct per_cpu *pc, struct frame *f)
+/*
+ * CPU_OFF, a stop by the root or a failed cell: wait at EL2 until CPU_ON or
+ * a cell start names us, then start there at EL1 in whatever cell owns the
+ * CPU by then.
+ */
+void arch_cpu_park(struct per_cpu *pc, struct frame *f)
 {
 	unsigned int n;
 
+	/* A stopped cell's timer must not fire into whoever comes next. */
+	write_sysreg(0, cntv_ctl_el0);
 	gic_cpu_reset(pc);
+	WRITE_ONCE(pc->stop_request, 0);
 	WRITE_ONCE(pc->power, CPU_PARKED);
 	asm volatile("dsb ish" ::: "memory");
 	while (!READ_ONCE(pc->on_pending))
@@ -73,8 +84,13 @@ static void park_until_cpu_on(struct per_cpu *pc, struct frame *f)
 	write_sysreg(SCTLR_EL1_RESET, sctlr_el1);
 	write_sysreg(pc->on_entry, elr_el2);
 	write_sysreg(PSR_DAIF | PSR_MODE_EL1h, spsr_el2);
+	write_sysreg(0, cntv_ctl_el0);
+	/* The cell may have changed while we were parked. */
+	write_sysreg((u64)pc->cell->s2_root | ((u64)pc->cell->id << 48),
+		     vttbr_el2);
 	isb();
 	asm volatile("tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
+	gic_cpu_start(pc);
 	asm volatile("ic iallu; dsb nsh; isb" ::: "memory");
 	WRITE_ONCE(pc->on_pending, 0);
 	WRITE_ONCE(pc->power, CPU_RUNNING);
@@ -85,8 +101,15 @@ static long cpu_on(struct per_cpu *caller, u64 mpidr, u64 entry, u64 ctx)
 {
 	struct per_cpu *target = cpu_by_mpidr(caller->cell, mpidr);
 
-	if (!target)
-		return PSCI_INVALID_PARAMETERS;
+	if (!target) {
+		if (caller->cell != &root_cell)
+			printk("Cell \"%s\" CPU %u: PSCI CPU_ON of MPIDR 0x%llx "
+			       "outside the cell refused\n",
+			       caller->cell->config->name, caller->cpu_id,
+			       mpidr);
+		return caller->cell != &root_cell ? PSCI_DENIED
+						  : PSCI_INVALID_PARAMETERS;
+	}
 	if (READ_ONCE(target->power) != CPU_PARKED ||
 	    READ_ONCE(target->on_pending))
 		return PSCI_ALREADY_ON;
@@ -113,9 +136,26 @@ static long affinity_info(struct per_cpu *caller, u64 mpidr, u64 level)
 		       : PSCI_AFFINITY_ON;
 }
 
+static long cell_psci_features(u32 fn)
+{
+	switch (fn) {
+	case PSCI_VERSION:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_FEATURES:
+		return PSCI_SUCCESS;
+	default:
+		return PSCI_NOT_SUPPORTED;
+	}
+}
+
 void psci_handle_smc(struct per_cpu *pc, struct frame *f)
 {
 	u32 fn = (u32)f->x[0];
+	bool root = pc->cell == &root_cell;
 
 	if ((fn & 0x3f000000) == 0x04000000) /* standard service: PSCI */
 		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_PSCI]++;
@@ -124,7 +164,7 @@ void psci_handle_smc(struct per_cpu *pc, struct frame *f)
 
 	switch (fn) {
 	case PSCI_CPU_OFF:
-		park_until_cpu_on(pc, f);
+		arch_cpu_park(pc, f);
 		return;
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:
@@ -140,8 +180,21 @@ void psci_handle_smc(struct per_cpu *pc, struct frame *f)
 		wfi();
 		f->x[0] = PSCI_SUCCESS;
 		return;
+	case PSCI_VERSION:
+		if (root)
+			break;
+		f->x[0] = PSCI_VERSION_1_0;
+		return;
+	case PSCI_FEATURES:
+		if (root)
+			break;
+		f->x[0] = (u64)cell_psci_features((u32)f->x[1]);
+		return;
 	default:
-		smc_to_firmware(f);
+		if (root)
+			break;
+		f->x[0] = (u64)(long)PSCI_NOT_SUPPORTED;
 		return;
 	}
+	smc_to_firmware(f);
 }

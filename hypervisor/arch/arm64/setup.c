@@ -28,6 +28,72 @@ static unsigned int parange_bits(u64 parange)
 	return parange < ARRAY_SIZE(bits) ? bits[parange] : 48;
 }
 
+unsigned int s2_start_level(void)
+{
+	return ipa_bits >= 40 ? 0 : 1;
+}
+
+u64 s2_attrs(u64 flags)
+{
+	u64 attrs = PTE_AF;
+
+	if (flags & JAILHOUSE_MEM_READ)
+		attrs |= S2_AP_READ;
+	if (flags & JAILHOUSE_MEM_WRITE)
+		attrs |= S2_AP_WRITE;
+	if (flags & JAILHOUSE_MEM_IO)
+		attrs |= S2_MEMATTR_DEVICE | S2_XN;
+	else
+		attrs |= S2_MEMATTR_NORMAL | PTE_SH_INNER;
+	if (!(flags & JAILHOUSE_MEM_EXECUTE))
+		attrs |= S2_XN;
+	return attrs;
+}
+
+/* Root RAM at EL2 (identity): cell configurations are read in place. */
+static int map_root_ram_el2(void)
+{
+	const struct jailhouse_memory *hv = &system_config->hypervisor_memory;
+	const struct jailhouse_memory *mem =
+		cell_mem_regions(&system_config->root_cell);
+	unsigned int n;
+	int err;
+
+	for (n = 0; n < system_config->root_cell.num_memory_regions;
+	     n++, mem++) {
+		u64 start = mem->phys_start, end = start + mem->size;
+
+		if (mem->flags & (JAILHOUSE_MEM_IO | JAILHOUSE_MEM_COMM_REGION))
+			continue;
+		if ((start | end) & 0xfff)
+			continue;
+		/* The hypervisor's own range is mapped already. */
+		if (ranges_overlap(start, mem->size, hv->phys_start,
+				   hv->size)) {
+			if (start < hv->phys_start) {
+				err = pt_map(&el2_pt, start, start,
+					     hv->phys_start - start,
+					     S1_NORMAL | S1_XN);
+				if (err)
+					return err;
+			}
+			if (end > hv->phys_start + hv->size) {
+				start = hv->phys_start + hv->size;
+				err = pt_map(&el2_pt, start, start,
+					     end - start, S1_NORMAL | S1_XN);
+				if (err)
+					return err;
+			}
+			continue;
+		}
+		err = pt_map(&el2_pt, start, start, mem->size,
+			     S1_NORMAL | S1_XN);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static u64 gicr_size(void)
 {
 	unsigned int n, last = 0;
@@ -86,6 +152,8 @@ int arch_init_early(void)
 			return err;
 	}
 	err = gic_init_early();
+	if (!err)
+		err = map_root_ram_el2();
 	if (err)
 		return err;
 	asm volatile("dsb ish" ::: "memory");
@@ -135,13 +203,13 @@ int arch_cell_init(struct cell *cell)
 	int err;
 
 	s2.root = page_alloc(&mem_pool);
-	s2.start_level = ipa_bits >= 40 ? 0 : 1;
+	s2.start_level = s2_start_level();
 	if (!s2.root)
 		return -ENOMEM;
 	cell->s2_root = s2.root;
 
 	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
-		u64 attrs = PTE_AF;
+		u64 attrs;
 
 		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
 			continue;
@@ -155,14 +223,7 @@ int arch_cell_init(struct cell *cell)
 			       ipa_bits);
 			return -ERANGE;
 		}
-		if (mem->flags & JAILHOUSE_MEM_READ)
-			attrs |= S2_AP_READ;
-		if (mem->flags & JAILHOUSE_MEM_WRITE)
-			attrs |= S2_AP_WRITE;
-		if (mem->flags & JAILHOUSE_MEM_IO)
-			attrs |= S2_MEMATTR_DEVICE | S2_XN;
-		else
-			attrs |= S2_MEMATTR_NORMAL | PTE_SH_INNER;
+		attrs = s2_attrs(mem->flags);
 		err = map_root_region(&s2, mem->virt_start, mem->phys_start,
 				      mem->size, attrs);
 		if (err)
@@ -179,9 +240,10 @@ int arch_cell_init(struct cell *cell)
 		return err;
 
 	/*
-	 * The redistributors stay mapped: each CPU drives its own. The
-	 * distributor is shared and therefore left out, so every access to
-	 * it traps and goes through gicd_access().
+	 * The redistributors stay mapped: each CPU drives its own (a CPU
+	 * given to another cell takes its frame out, see arch/arm64/cell.c).
+	 * The distributor is shared and therefore left out, so every access
+	 * to it traps and goes through gicd_access().
 	 */
 	err = pt_map(&s2, system_config->platform_info.arm.gicr_base,
 		     system_config->platform_info.arm.gicr_base, gicr_size(),

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Traps from the root cell: interrupts (handed on by gicv3.c), hypercalls,
- * SMC (PSCI), ICC_SGI1R_EL1 writes and stage-2 data aborts. An abort in the
- * distributor is emulated. Any other stage-2 fault (an access outside the
- * cell's memory, e.g. into the hypervisor) never reaches the memory; it is
- * logged on the hypervisor console and then:
+ * Traps from the cells: interrupts (handed on by gicv3.c), hypercalls, SMC
+ * (PSCI; for non-root cells also over HVC #0), ICC_SGI1R_EL1 writes and
+ * stage-2 data aborts. An abort in the distributor (or, for a non-root
+ * cell, a redistributor) is emulated. Any other stage-2 fault of a non-root
+ * cell stops that cell and marks it failed. Any other stage-2 fault of the
+ * root (an access outside its memory, e.g. into the hypervisor) never
+ * reaches the memory; it is logged on the hypervisor console and then:
  *  - from EL1 with a valid syndrome (single load/store): refused as
  *    read-as-zero / write-ignored, the kernel continues;
  *  - otherwise (user space, or no syndrome): a synchronous external abort
@@ -83,14 +85,22 @@ static bool emulate_mmio(struct frame *f, u64 esr, u64 ipa)
 {
 	unsigned int size = 1u << ISS_SAS(esr), srt = ISS_SRT(esr);
 	bool write = esr & ISS_WNR;
+	struct per_cpu *pc = this_cpu();
+	bool ok;
 	u64 value = 0;
 
-	if (!(esr & ISS_ISV) || !gicd_is_mmio(ipa))
+	if (!(esr & ISS_ISV))
 		return false;
 	if (write && srt != 31)
 		value = size == 8 ? f->x[srt]
 				  : f->x[srt] & ((1ULL << (size * 8)) - 1);
-	if (!gicd_access(this_cpu(), ipa, size, write, &value))
+	if (gicd_is_mmio(ipa))
+		ok = gicd_access(pc, ipa, size, write, &value);
+	else if (pc->cell != &root_cell && gicr_is_mmio(ipa))
+		ok = gicr_access(pc, ipa, size, write, &value);
+	else
+		ok = false;
+	if (!ok)
 		return false;
 	if (!write && srt != 31) {
 		if ((esr & ISS_SSE) && size < 8 &&
@@ -118,6 +128,15 @@ static void handle_abort(struct frame *f, u64 esr, unsigned int ec)
 
 	if (data && !from_el0 && emulate_mmio(f, esr, ipa))
 		return;
+	if (this_cpu()->cell != &root_cell) {
+		printk("Cell \"%s\" CPU %u: stage-2 %s fault at IPA 0x%llx "
+		       "(PC 0x%llx)\n", this_cpu()->cell->config->name,
+		       this_cpu()->cpu_id,
+		       data ? (write ? "write" : "read") : "fetch", ipa,
+		       read_sysreg(elr_el2));
+		cell_fail(this_cpu(), f, "access outside the cell");
+		return;
+	}
 	emulate = data && !from_el0 && (esr & ISS_ISV);
 
 	printk("Root cell CPU %u: stage-2 %s fault at IPA 0x%llx "
@@ -178,19 +197,29 @@ void arch_handle_trap(struct frame *f, u64 type)
 	switch (type) {
 	case TRAP_IRQ:
 		gic_handle_irq(pc);
-		return;
+		break;
 	case TRAP_FIQ:
 		gic_handle_fiq(pc);
-		return;
+		break;
 	case TRAP_SERROR:
 		printk("CPU %u: SError from EL1, ESR 0x%llx, PC 0x%llx\n",
 		       pc->cpu_id, read_sysreg(esr_el2),
 		       read_sysreg(elr_el2));
-		return;
+		break;
+	default:
+		arch_handle_sync(pc, f);
+		/* Whatever list registers the cell freed meanwhile get used. */
+		gic_flush_queue(pc);
 	}
-	arch_handle_sync(pc, f);
-	/* Whatever list registers the cell freed meanwhile get used. */
-	gic_flush_queue(pc);
+	/*
+	 * The root wants this CPU parked (cell shutdown/destroy), or another
+	 * CPU of this cell failed: stop here. We come back from the park
+	 * when the cell is started again.
+	 */
+	if (READ_ONCE(pc->stop_request) ||
+	    (pc->cell != &root_cell &&
+	     pc->cell->state == JAILHOUSE_CELL_FAILED && !pc->failed))
+		arch_cpu_park(pc, f);
 }
 
 static void arch_handle_sync(struct per_cpu *pc, struct frame *f)
@@ -204,6 +233,9 @@ static void arch_handle_sync(struct per_cpu *pc, struct frame *f)
 	case ESR_EC_HVC64:
 		if ((esr & 0xffff) == JAILHOUSE_HVC_IMM)
 			f->x[0] = hypercall(pc, f, f->x[0], f->x[1], f->x[2]);
+		else if (pc->cell != &root_cell)
+			/* Cells may use the HVC conduit for PSCI. */
+			psci_handle_smc(pc, f);
 		else
 			/* Linux hyp-stub calls: EL2 is taken, refuse them. */
 			f->x[0] = HVC_STUB_ERR;

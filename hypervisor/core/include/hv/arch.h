@@ -16,6 +16,22 @@ struct frame;
 int arch_init_early(void);
 /* Build the stage-2 translation of a cell from its memory regions. */
 int arch_cell_init(struct cell *cell);
+/*
+ * Non-root cells, called on a root CPU with the management lock held.
+ * create: build the cell's stage 2 from its config, take its memory, its
+ * CPUs' redistributors and its interrupts away from the root. destroy:
+ * the reverse; the cell's CPUs are parked. loadable: lend the cell's
+ * loadable regions to the root (true) or take them back (false).
+ */
+int arch_cell_create(struct cell *cell);
+void arch_cell_destroy(struct cell *cell);
+int arch_cell_set_loadable(struct cell *cell, bool loadable);
+/* Park @target (not the caller) at EL2 and wait until it is parked. */
+void arch_cpu_stop(struct per_cpu *target);
+/* Wake the parked @target at @entry (EL1, MMU off) in its cell. */
+void arch_cpu_start(struct per_cpu *target, u64 entry);
+/* Park the calling CPU until arch_cpu_start or PSCI CPU_ON names it. */
+void arch_cpu_park(struct per_cpu *pc, struct frame *frame);
 /* Per CPU, on that CPU: switch to the final EL2 tables, install vectors,
  * enable stage 2 and traps. */
 int arch_cpu_init(struct per_cpu *pc);

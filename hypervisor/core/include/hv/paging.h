@@ -22,5 +22,8 @@ extern struct page_pool remap_pool;
 int page_pool_init(struct page_pool *pool, u64 base, u64 pages);
 void *page_alloc(struct page_pool *pool);
 void page_free(struct page_pool *pool, void *page);
+/* @count physically contiguous pages (cell configurations need that). */
+void *page_alloc_n(struct page_pool *pool, u64 count);
+void page_free_n(struct page_pool *pool, void *first, u64 count);
 
 #endif

@@ -31,6 +31,9 @@ struct per_cpu {
 	volatile u32 on_pending;
 	volatile u64 on_entry;
 	volatile u64 on_context;
+	/* Set by a root CPU that needs this CPU parked (cell shutdown or
+	 * destroy); the management SGI makes it exit and see it. */
+	volatile u32 stop_request;
 	bool failed;
 	u32 stats[JAILHOUSE_NUM_CPU_STATS];
 	struct arch_per_cpu arch;

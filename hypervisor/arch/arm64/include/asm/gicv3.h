@@ -37,13 +37,20 @@
 #define GICD_IROUTER_IRM (1ULL << 31)
 
 /* Redistributor, RD_base frame */
+#define GICR_CTLR 0x0000
+#define GICR_IIDR 0x0004
 #define GICR_TYPER 0x0008
+#define GICR_WAKER 0x0014
 #define GICR_TYPER_LAST (1ULL << 4)
 /* Redistributor, SGI_base frame */
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
 #define GICR_ISPENDR0 0x0200
 #define GICR_ISACTIVER0 0x0300
+#define GICR_IGROUPR0 0x0080
+#define GICR_IPRIORITYR 0x0400
+#define GICR_ICFGR0 0x0c00
+#define GICR_IGRPMODR0 0x0d00
 
 /* CPU interface (ICC_*) and its virtualisation controls (ICH_*) */
 #define ICC_CTLR_CBPR (1ULL << 0)
@@ -83,6 +90,13 @@
 
 #define GIC_MAX_IRQS 1024
 
+/*
+ * The SGI a root CPU sends to a cell CPU to make it exit to EL2 (stop
+ * requests). Linux uses the low SGIs only; no cell can send it to another
+ * cell's CPU, nor disable it in its own redistributor.
+ */
+#define GIC_MGMT_SGI 15
+
 struct per_cpu;
 struct cell;
 
@@ -101,6 +115,16 @@ struct gic_cell {
 
 int gic_init_early(void);
 void gic_cell_init(struct cell *cell);
+/* Move the cell's SPIs from the root to it (create) and back (destroy). */
+int gic_cell_create(struct cell *cell);
+void gic_cell_destroy(struct cell *cell);
+/* On a CPU about to enter its cell: management SGI and maintenance on. */
+void gic_cpu_start(struct per_cpu *pc);
+void gic_send_mgmt_sgi(struct per_cpu *target);
+bool gicr_is_mmio(u64 addr);
+/* Emulated redistributor access of a non-root cell; false: refused. */
+bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
+		 bool write, u64 *value);
 int gic_cpu_init(struct per_cpu *pc);
 /* Give the physical interface back (disable) or reset it (CPU_OFF). */
 void gic_cpu_shutdown(struct per_cpu *pc);

@@ -36,5 +36,16 @@ struct page_table {
 };
 
 int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs);
+/*
+ * Remove [va, va + size): blocks that stick out are split, tables left empty
+ * go back to the pool. The caller invalidates the TLBs.
+ */
+int pt_unmap(struct page_table *pt, u64 va, u64 size);
+/* Stage 2 of this machine: first level, attributes of a config region. */
+unsigned int s2_start_level(void);
+u64 s2_attrs(u64 jailhouse_mem_flags);
+
+/* Free every table below the root and the root itself. */
+void pt_destroy(struct page_table *pt);
 
 #endif

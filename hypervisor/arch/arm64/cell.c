@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arm64 side of non-root cells: their stage 2, the memory and redistributors
+ * they take from the root's stage 2, and stopping/starting their CPUs.
+ *
+ * The root runs identity mapped (IPA == PA), so a cell region's physical
+ * range is also where the root sees it. Whatever a cell takes is unmapped
+ * from the root with a broadcast TLB invalidation on the calling root CPU,
+ * whose VMID is the root's.
+ */
+#include <asm/gicv3.h>
+#include <asm/paging.h>
+#include <asm/sysregs.h>
+#include <hv/arch.h>
+#include <hv/cell.h>
+#include <hv/errno.h>
+#include <hv/paging.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <jailhouse/comm-region.h>
+
+/* How often a stop waits for its CPU before sending the SGI again. */
+#define STOP_RESEND_SPINS 1000000
+
+static void flush_root_s2(void)
+{
+	asm volatile("dsb ishst; tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
+}
+
+static struct page_table root_pt(void)
+{
+	struct page_table pt = { root_cell.s2_root, s2_start_level() };
+
+	return pt;
+}
+
+/* Attributes of the root region holding [pa, pa + size), or 0. */
+static u64 root_attrs(u64 pa, u64 size)
+{
+	const struct jailhouse_memory *mem = cell_mem_regions(root_cell.config);
+	unsigned int n;
+
+	for (n = 0; n < root_cell.config->num_memory_regions; n++, mem++)
+		if (!(mem->flags & JAILHOUSE_MEM_COMM_REGION) &&
+		    pa >= mem->phys_start &&
+		    pa + size <= mem->phys_start + mem->size)
+			return s2_attrs(mem->flags);
+	return 0;
+}
+
+/* Regions a cell takes from the root (as opposed to shares with it). */
+static bool taken_from_root(const struct jailhouse_memory *mem)
+{
+	return !(mem->flags &
+		 (JAILHOUSE_MEM_ROOTSHARED | JAILHOUSE_MEM_COMM_REGION));
+}
+
+static int give_back_to_root(const struct jailhouse_memory *mem)
+{
+	struct page_table pt = root_pt();
+	u64 attrs = root_attrs(mem->phys_start, mem->size);
+
+	return attrs ? pt_map(&pt, mem->phys_start, mem->phys_start,
+			      mem->size, attrs)
+		     : 0;
+}
+
+int arch_cell_create(struct cell *cell)
+{
+	const struct jailhouse_system *sys = system_config;
+	const struct jailhouse_memory *hv = &sys->hypervisor_memory;
+	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
+	struct page_table s2 = { NULL, s2_start_level() }, rpt = root_pt();
+	unsigned int n;
+	int err;
+
+	s2.root = page_alloc(&mem_pool);
+	if (!s2.root)
+		return -ENOMEM;
+	cell->s2_root = s2.root;
+
+	/* Check everything before the root loses anything. */
+	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
+		if ((mem->phys_start | mem->virt_start | mem->size) & 0xfff ||
+		    !mem->size) {
+			printk("Cell create: region %u is not page aligned\n",
+			       n);
+			return -EINVAL;
+		}
+		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
+			continue;
+		if (ranges_overlap(mem->phys_start, mem->size, hv->phys_start,
+				   hv->size) ||
+		    !root_attrs(mem->phys_start, mem->size)) {
+			printk("Cell create: region %u (0x%llx) is not the "
+			       "root cell's to give\n", n, mem->phys_start);
+			return -EINVAL;
+		}
+		if (taken_from_root(mem) && (mem->flags & JAILHOUSE_MEM_IO) &&
+		    gicd_is_mmio(mem->phys_start)) {
+			printk("Cell create: region %u overlaps the GIC\n", n);
+			return -EINVAL;
+		}
+	}
+	err = gic_cell_create(cell);
+	if (err)
+		return err;
+
+	mem = cell_mem_regions(cell->config);
+	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
+		u64 attrs = s2_attrs(mem->flags);
+
+		if (mem->flags & JAILHOUSE_MEM_COMM_REGION) {
+			if (cell->comm)
+				continue;
+			cell->comm = page_alloc(&mem_pool);
+			if (!cell->comm)
+				return -ENOMEM;
+			err = pt_map(&s2, mem->virt_start, (u64)cell->comm,
+				     HV_PAGE_SIZE,
+				     (attrs & ~S2_MEMATTR_DEVICE) |
+					     S2_MEMATTR_NORMAL | PTE_SH_INNER);
+		} else {
+			err = pt_map(&s2, mem->virt_start, mem->phys_start,
+				     mem->size, attrs);
+		}
+		if (err)
+			return err;
+	}
+	if (!cell->comm) {
+		/* Every cell has one; without a config entry it is hidden. */
+		cell->comm = page_alloc(&mem_pool);
+		if (!cell->comm)
+			return -ENOMEM;
+	}
+
+	mem = cell_mem_regions(cell->config);
+	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
+		if (!taken_from_root(mem))
+			continue;
+		err = pt_unmap(&rpt, mem->phys_start, mem->size);
+		if (err)
+			return err;
+	}
+	/* The redistributors of the cell's CPUs: the cell reaches its own
+	 * through gicr_access(), the root none any more. */
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		if (!(cell->cpu_mask & (1ULL << n)))
+			continue;
+		err = pt_unmap(&rpt, per_cpu(n)->arch.gic.gicr,
+			       GICR_FRAME_SIZE);
+		if (err)
+			return err;
+	}
+	flush_root_s2();
+	return 0;
+}
+
+/* Also undoes a partial arch_cell_create. */
+void arch_cell_destroy(struct cell *cell)
+{
+	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
+	struct page_table s2 = { cell->s2_root, s2_start_level() };
+	struct page_table rpt = root_pt();
+	unsigned int n;
+
+	for (n = 0; n < cell->config->num_memory_regions; n++, mem++)
+		if (taken_from_root(mem) && give_back_to_root(mem))
+			printk("ERROR: region 0x%llx not returned to the root "
+			       "(page pool exhausted)\n", mem->phys_start);
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		u64 frame = per_cpu(n)->arch.gic.gicr;
+
+		if (!(cell->cpu_mask & (1ULL << n)) || !frame)
+			continue;
+		pt_map(&rpt, frame, frame, GICR_FRAME_SIZE,
+		       PTE_AF | S2_AP_READ | S2_AP_WRITE | S2_MEMATTR_DEVICE |
+			       S2_XN);
+	}
+	flush_root_s2();
+	gic_cell_destroy(cell);
+	pt_destroy(&s2);
+	cell->s2_root = NULL;
+	if (cell->comm)
+		page_free(&mem_pool, cell->comm);
+	cell->comm = NULL;
+}
+
+int arch_cell_set_loadable(struct cell *cell, bool loadable)
+{
+	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
+	struct page_table rpt = root_pt();
+	unsigned int n;
+	int err = 0;
+
+	for (n = 0; n < cell->config->num_memory_regions && !err; n++, mem++) {
+		if (!taken_from_root(mem) ||
+		    !(mem->flags & JAILHOUSE_MEM_LOADABLE))
+			continue;
+		if (loadable)
+			err = give_back_to_root(mem);
+		else
+			err = pt_unmap(&rpt, mem->phys_start, mem->size);
+	}
+	flush_root_s2();
+	return err;
+}
+
+static bool is_parked(struct per_cpu *pc)
+{
+	return READ_ONCE(pc->power) == CPU_PARKED &&
+	       !READ_ONCE(pc->on_pending);
+}
+
+void arch_cpu_stop(struct per_cpu *target)
+{
+	unsigned long spins = 0;
+
+	if (is_parked(target))
+		return;
+	WRITE_ONCE(target->stop_request, 1);
+	asm volatile("dsb ish" ::: "memory");
+	gic_send_mgmt_sgi(target);
+	while (!is_parked(target)) {
+		if (++spins % STOP_RESEND_SPINS == 0)
+			gic_send_mgmt_sgi(target);
+		asm volatile("yield" ::: "memory");
+	}
+}
+
+void arch_cpu_start(struct per_cpu *target, u64 entry)
+{
+	target->on_entry = entry;
+	target->on_context = 0;
+	asm volatile("dmb ish" ::: "memory");
+	WRITE_ONCE(target->on_pending, 1);
+	asm volatile("dsb ish; sev" ::: "memory");
+}

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cell management on behalf of the root: create, set loadable (shutdown),
+ * start, destroy. All of it runs on a root CPU inside a hypercall, one
+ * management call at a time (cell_lock). Architecture work (stage 2, GIC,
+ * stopping CPUs) goes through the arch_cell_* / arch_cpu_* interface.
+ */
+#include <hv/arch.h>
+#include <hv/cell.h>
+#include <hv/errno.h>
+#include <hv/lib.h>
+#include <hv/paging.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <hv/spinlock.h>
+#include <jailhouse/comm-region.h>
+#include <jailhouse/header.h>
+#include <jailhouse/hypercall.h>
+
+/* A cell config larger than this is refused (the lab's are < 1 KiB). */
+#define CELL_CONFIG_MAX_PAGES 16
+
+extern struct jailhouse_header hv_header;
+
+static struct cell cells[HV_MAX_CELLS];
+static spinlock_t cell_lock;
+
+struct cell *cell_by_id(unsigned int id)
+{
+	if (id == 0)
+		return &root_cell;
+	if (id < HV_MAX_CELLS && cells[id].config)
+		return &cells[id];
+	return NULL;
+}
+
+/*
+ * Root RAM is mapped at EL2 (identity), so the configuration can be read
+ * in place once we know it lies entirely in root-owned RAM.
+ */
+static bool in_root_ram(u64 addr, u64 size)
+{
+	const struct jailhouse_memory *mem = cell_mem_regions(root_cell.config);
+	unsigned int n, id;
+
+	if (addr + size < addr)
+		return false;
+	for (n = 0; n < root_cell.config->num_memory_regions; n++, mem++) {
+		if (mem->flags & (JAILHOUSE_MEM_IO | JAILHOUSE_MEM_COMM_REGION))
+			continue;
+		if (addr >= mem->phys_start &&
+		    addr + size <= mem->phys_start + mem->size)
+			goto found;
+	}
+	return false;
+found:
+	for (id = 1; id < HV_MAX_CELLS; id++) {
+		const struct jailhouse_memory *m;
+
+		if (!cells[id].config)
+			continue;
+		m = cell_mem_regions(cells[id].config);
+		for (n = 0; n < cells[id].config->num_memory_regions; n++, m++)
+			if (!(m->flags & (JAILHOUSE_MEM_ROOTSHARED |
+					  JAILHOUSE_MEM_COMM_REGION)) &&
+			    ranges_overlap(addr, size, m->phys_start, m->size))
+				return false;
+	}
+	return true;
+}
+
+static void set_state(struct cell *cell, u32 state)
+{
+	cell->state = state;
+	if (cell->comm)
+		cell->comm->cell_state = state;
+}
+
+static void fill_comm_region(struct cell *cell)
+{
+	struct jailhouse_comm_region *c = cell->comm;
+	const struct jailhouse_system *sys = system_config;
+
+	memcpy(c->signature, COMM_REGION_MAGIC, sizeof(c->signature));
+	c->revision = COMM_REGION_ABI_REVISION;
+	c->flags = cell->config->flags;
+	c->console = cell->config->console;
+	c->gic_version = sys->platform_info.arm.gic_version;
+	c->gicd_base = sys->platform_info.arm.gicd_base;
+	c->gicc_base = sys->platform_info.arm.gicc_base;
+	c->gicr_base = sys->platform_info.arm.gicr_base;
+	c->vpci_irq_base = cell->config->vpci_irq_base;
+}
+
+static long check_config(const struct jailhouse_cell_desc *c, u64 size)
+{
+	unsigned int n, id;
+
+	if (memcmp(c->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
+		   JAILHOUSE_SIGNATURE_SIZE) ||
+	    c->revision != JAILHOUSE_CONFIG_REVISION) {
+		printk("Cell create: not a cell configuration of revision %u\n",
+		       JAILHOUSE_CONFIG_REVISION);
+		return -EINVAL;
+	}
+	if (jailhouse_cell_config_size(c) != size || !c->name[0])
+		return -EINVAL;
+	if (c->cpu_set_size > HV_MAX_CPUS / 8)
+		return -EINVAL;
+	for (id = 1; id < HV_MAX_CELLS; id++)
+		if (cells[id].config &&
+		    !memcmp(cells[id].config->name, c->name,
+			    JAILHOUSE_CELL_NAME_LEN)) {
+			printk("Cell create: a cell named \"%s\" exists\n",
+			       cells[id].config->name);
+			return -EEXIST;
+		}
+	for (n = 0; n < c->cpu_set_size * 8; n++) {
+		struct per_cpu *pc;
+
+		if (!cell_has_cpu(c, n))
+			continue;
+		if (n >= hv_header.max_cpus ||
+		    !(root_cell.cpu_mask & (1ULL << n))) {
+			printk("Cell create: CPU %u is not the root cell's\n", n);
+			return -EBUSY;
+		}
+		pc = per_cpu(n);
+		/* Linux must have taken it offline: it waits in CPU_OFF. */
+		if (READ_ONCE(pc->power) != CPU_PARKED ||
+		    READ_ONCE(pc->on_pending)) {
+			printk("Cell create: CPU %u is still online in the "
+			       "root cell\n", n);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+long cell_create(u64 config_address)
+{
+	const struct jailhouse_cell_desc *src =
+		(const struct jailhouse_cell_desc *)config_address;
+	struct jailhouse_cell_desc *copy;
+	struct cell *cell = NULL;
+	u64 size, pages, mask = 0;
+	unsigned int id, n;
+	long err;
+
+	spin_lock(&cell_lock);
+	if (!in_root_ram(config_address, sizeof(*src))) {
+		err = -EINVAL;
+		goto out;
+	}
+	size = jailhouse_cell_config_size(src);
+	pages = ALIGN_UP(size, HV_PAGE_SIZE) / HV_PAGE_SIZE;
+	if (pages > CELL_CONFIG_MAX_PAGES) {
+		err = -E2BIG;
+		goto out;
+	}
+	if (!in_root_ram(config_address, size)) {
+		err = -EINVAL;
+		goto out;
+	}
+	/* Copy first, check the copy: the root may change the original. */
+	copy = page_alloc_n(&mem_pool, pages);
+	if (!copy) {
+		err = -ENOMEM;
+		goto out;
+	}
+	memcpy(copy, src, size);
+	err = check_config(copy, size);
+	if (err)
+		goto out_free;
+	for (id = 1; id < HV_MAX_CELLS; id++)
+		if (!cells[id].config)
+			break;
+	if (id == HV_MAX_CELLS) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	cell = &cells[id];
+	memset(cell, 0, sizeof(*cell));
+	cell->id = id;
+	copy->id = id;
+	cell->config = copy;
+	cell->config_pages = pages;
+	for (n = 0; n < copy->cpu_set_size * 8; n++)
+		if (cell_has_cpu(copy, n))
+			mask |= 1ULL << n;
+	cell->cpu_mask = mask;
+
+	err = arch_cell_create(cell);
+	if (err) {
+		arch_cell_destroy(cell);
+		goto out_free;
+	}
+	fill_comm_region(cell);
+	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
+	/* The CPUs change hands while parked: the root can no longer wake
+	 * them (its CPU_ON only finds its own CPUs). */
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		if (!(mask & (1ULL << n)))
+			continue;
+		root_cell.cpu_mask &= ~(1ULL << n);
+		per_cpu(n)->cell = cell;
+		per_cpu(n)->failed = false;
+		memset(per_cpu(n)->stats, 0, sizeof(per_cpu(n)->stats));
+	}
+	num_cells++;
+	printk("Created cell \"%s\" (id %u)\n", copy->name, id);
+	spin_unlock(&cell_lock);
+	return id;
+
+out_free:
+	if (cell)
+		memset(cell, 0, sizeof(*cell));
+	page_free_n(&mem_pool, copy, pages);
+out:
+	spin_unlock(&cell_lock);
+	if (err)
+		printk("Cell create failed: %ld\n", err);
+	return err;
+}
+
+static void stop_cpus(struct cell *cell)
+{
+	unsigned int n;
+
+	for (n = 0; n < HV_MAX_CPUS; n++)
+		if (cell->cpu_mask & (1ULL << n))
+			arch_cpu_stop(per_cpu(n));
+}
+
+long cell_set_loadable(unsigned int id)
+{
+	struct cell *cell;
+	long err = 0;
+
+	spin_lock(&cell_lock);
+	cell = id ? cell_by_id(id) : NULL;
+	if (!cell) {
+		err = -ENOENT;
+		goto out;
+	}
+	stop_cpus(cell);
+	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
+	if (!cell->loadable) {
+		err = arch_cell_set_loadable(cell, true);
+		if (!err)
+			cell->loadable = true;
+	}
+out:
+	spin_unlock(&cell_lock);
+	return err;
+}
+
+long cell_start(unsigned int id)
+{
+	struct cell *cell;
+	unsigned int n;
+	bool first = true;
+	long err = 0;
+
+	spin_lock(&cell_lock);
+	cell = id ? cell_by_id(id) : NULL;
+	if (!cell) {
+		err = -ENOENT;
+		goto out;
+	}
+	stop_cpus(cell);
+	if (cell->loadable) {
+		err = arch_cell_set_loadable(cell, false);
+		if (err)
+			goto out;
+		cell->loadable = false;
+	}
+	cell->line_len = 0;
+	cell->comm->msg_to_cell = JAILHOUSE_MSG_NONE;
+	cell->comm->reply_from_cell = JAILHOUSE_MSG_NONE;
+	set_state(cell, JAILHOUSE_CELL_RUNNING);
+	printk("Started cell \"%s\"\n", cell->config->name);
+	/* The first CPU starts at the reset address, the others wait for
+	 * the cell's own PSCI CPU_ON. */
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		if (!(cell->cpu_mask & (1ULL << n)))
+			continue;
+		per_cpu(n)->failed = false;
+		if (first)
+			arch_cpu_start(per_cpu(n),
+				       cell->config->cpu_reset_address);
+		first = false;
+	}
+out:
+	spin_unlock(&cell_lock);
+	return err;
+}
+
+long cell_destroy(unsigned int id)
+{
+	struct cell *cell;
+	unsigned int n;
+	long err = 0;
+
+	spin_lock(&cell_lock);
+	cell = id ? cell_by_id(id) : NULL;
+	if (!cell) {
+		err = -ENOENT;
+		goto out;
+	}
+	stop_cpus(cell);
+	printk("Closing cell \"%s\"\n", cell->config->name);
+	arch_cell_destroy(cell);
+	/* Parked CPUs go back to the root, which wakes them with CPU_ON. */
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		if (!(cell->cpu_mask & (1ULL << n)))
+			continue;
+		per_cpu(n)->cell = &root_cell;
+		per_cpu(n)->failed = false;
+		memset(per_cpu(n)->stats, 0, sizeof(per_cpu(n)->stats));
+		root_cell.cpu_mask |= 1ULL << n;
+	}
+	page_free_n(&mem_pool, (void *)cell->config, cell->config_pages);
+	memset(cell, 0, sizeof(*cell));
+	num_cells--;
+out:
+	spin_unlock(&cell_lock);
+	return err;
+}
+
+long cell_get_state(unsigned int id)
+{
+	struct cell *cell = cell_by_id(id);
+
+	if (!cell)
+		return -ENOENT;
+	return id ? cell->state : JAILHOUSE_CELL_RUNNING;
+}
+
+static void cell_console_flush(struct cell *cell)
+{
+	cell->line[cell->line_len] = 0;
+	printk("[%s] %s\n", cell->config->name, cell->line);
+	cell->line_len = 0;
+}
+
+void cell_console_putc(struct cell *cell, char c)
+{
+	if (c == '\r')
+		return;
+	if (c == '\n') {
+		cell_console_flush(cell);
+		return;
+	}
+	cell->line[cell->line_len++] = c;
+	if (cell->line_len == HV_CELL_LINE_LEN - 1)
+		cell_console_flush(cell);
+}
+
+void cell_fail(struct per_cpu *pc, struct frame *frame, const char *why)
+{
+	struct cell *cell = pc->cell;
+
+	printk("Cell \"%s\" CPU %u: %s: cell stopped, state failed\n",
+	       cell->config->name, pc->cpu_id, why);
+	pc->failed = true;
+	set_state(cell, JAILHOUSE_CELL_FAILED);
+	arch_cpu_park(pc, frame);
+}

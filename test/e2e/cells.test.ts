@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+// End to end on a lab host: non-root cells. Two cells run at once (the
+// timer demo on CPU 1, the UART demo on CPU 2) while Linux keeps CPUs 0 and
+// 3; every act of the isolation probe is blocked and reported; 50
+// create/load/start/destroy cycles leave nothing behind.
+//
+// The cells print through the debug-console hypercall (con=hvc); the
+// hypervisor writes each line as "[<cell>] text" into its console, and
+// /sys/devices/jailhouse/cells/<id>/console shows a cell's own lines.
+//
+// Build: jailhouse.bin and the inmates are cross-built here (or on the host
+// when there is no aarch64 cross compiler), the cell configs are compiled
+// here from examples/lab/*.yaml, the module and the CLI on the host.
+// Host: the first inventory host (PJ_HV_HOST to choose another). The suite
+// leaves it disabled, module unloaded, all CPUs online.
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { LabHost, sshArgs } from "../lab/lab";
+import { labInventory } from "../support/lab-hosts";
+
+const repo = path.resolve(__dirname, "..", "..", "..");
+const remote = "/root/pj-cells";
+const cli = `${remote}/kmod/tools/jailhouse`;
+const sysfs = "/sys/devices/jailhouse";
+// uart-hello's RAM (examples/lab/uart-hello.yaml), the probe's write target.
+const uartHelloRam = 0x70100000;
+
+interface Result {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+function pickHost(): LabHost {
+    const hosts = labInventory().hosts;
+    const wanted = process.env.PJ_HV_HOST;
+    const host = wanted ? hosts.find((h) => h.name === wanted) : hosts[0];
+    if (!host) throw new Error(`lab host ${wanted ?? "(any)"} not in the inventory; run: npm run lab -- up 1`);
+    return host;
+}
+
+function sh(host: LabHost, command: string, input?: Buffer, timeoutMs = 600_000): Promise<Result> {
+    return new Promise((resolve) => {
+        const child = execFile(
+            "ssh",
+            sshArgs(host).concat(command),
+            { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+            (error, stdout, stderr) => {
+                const code = error ? (typeof error.code === "number" ? error.code : 255) : 0;
+                resolve({ code, stdout, stderr });
+            },
+        );
+        if (input) child.stdin?.end(input);
+        else child.stdin?.end();
+    });
+}
+
+async function run(host: LabHost, command: string, timeoutMs?: number): Promise<string> {
+    const r = await sh(host, command, undefined, timeoutMs);
+    assert.equal(r.code, 0, `${host.name}: '${command}' failed (${r.code}):\n${r.stderr}${r.stdout}`);
+    return r.stdout;
+}
+
+function hasCrossCompiler(): boolean {
+    try {
+        execFileSync("aarch64-linux-gnu-gcc", ["--version"], { stdio: "ignore" });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+function compileConfig(name: string, dir: string): string {
+    const out = path.join(dir, `${name}.cell`);
+    const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
+    execFileSync(process.execPath, [compiler, "compile", path.join(repo, "examples", "lab", `${name}.yaml`), "-o", out], {
+        cwd: repo,
+        stdio: "pipe",
+    });
+    return out;
+}
+
+function consoleTail(host: LabHost | undefined, lines = 40): string {
+    if (!host || !fs.existsSync(host.consoleLog)) return "(no console log)";
+    const text = fs.readFileSync(host.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n");
+    return text.slice(-lines).join("\n");
+}
+
+/** The largest number the pattern's first group captures in text, or -1. */
+function newest(text: string, pattern: RegExp): number {
+    return Math.max(-1, ...[...text.matchAll(pattern)].map((m) => Number(m[1])));
+}
+
+interface CellInfo {
+    id: number;
+    name: string;
+    state: string;
+    cpus_assigned: string;
+    cpus_failed: string;
+}
+
+describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
+    let host: LabHost;
+    let work: string;
+    let dmesgMark = 0;
+    let poolAfterEnable = 0;
+    const figures: string[] = [];
+    const cellTest = (name: string, fn: () => Promise<void>) =>
+        test(name, async () => {
+            try {
+                await fn();
+            } catch (error) {
+                const message = error instanceof Error ? error.message : String(error);
+                let hv = "";
+                if (host) hv = (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout;
+                throw new Error(`${message}\n--- hypervisor console ---\n${hv}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`, {
+                    cause: error,
+                });
+            }
+        });
+
+    const cells = async (): Promise<CellInfo[]> => JSON.parse(await run(host, `${cli} cell list --json`)) as CellInfo[];
+    const cell = async (name: string): Promise<CellInfo> => {
+        const c = (await cells()).find((x) => x.name === name);
+        assert.ok(c, `no cell ${name}`);
+        return c;
+    };
+    const cellConsole = async (name: string) => run(host, `cat ${sysfs}/cells/${(await cell(name)).id}/console`);
+    const hvConsole = async () => run(host, `cat ${sysfs}/console`);
+    const waitFor = async (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000) => {
+        const deadline = Date.now() + timeoutMs;
+        while (!(await cond())) {
+            if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+            await new Promise((r) => setTimeout(r, 1000));
+        }
+    };
+    /** create + load + start in one round trip, the image's command line at 0x1000. */
+    const launch = (config: string, image: string, args: string) =>
+        `${cli} cell create ${remote}/${config}.cell && ` +
+        `${cli} cell load ${config} ${remote}/${image}.bin -a 0 -s "${args}" -a 0x1000 && ` +
+        `${cli} cell start ${config}`;
+    /** Linux's timer interrupts so far on CPUs 0 and 3 (only online CPUs have a column). */
+    const timerTicks = async (): Promise<number[]> => {
+        const [header, line] = (await run(host, "head -1 /proc/interrupts; grep arch_timer /proc/interrupts")).trim().split("\n");
+        const columns = header.trim().split(/\s+/);
+        const counts = line.trim().split(/\s+/).slice(1);
+        return ["CPU0", "CPU3"].map((cpu) => Number(counts[columns.indexOf(cpu)]));
+    };
+
+    before(async () => {
+        host = pickHost();
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-cells-"));
+        await sh(
+            host,
+            `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
+                `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
+                "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
+                "rmmod jailhouse 2>/dev/null; true",
+        );
+
+        const cross = hasCrossCompiler();
+        if (cross) {
+            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
+            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor", "inmates")], { stdio: "pipe" });
+        }
+        for (const name of ["system", "rt-timer", "uart-hello"]) compileConfig(name, work);
+
+        const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
+        args.push("-C", repo, "kmod", "hypervisor/include", "test/e2e/fixtures/hvpoke.c");
+        if (cross) {
+            args.push("-C", path.join(repo, "hypervisor"), "jailhouse.bin");
+            args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "timer.bin", "uart-hello.bin", "probe.bin");
+        } else {
+            args.push("-C", repo, "hypervisor");
+        }
+        args.push("-C", work, "system.cell", "rt-timer.cell", "uart-hello.cell");
+        const tar = execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
+        await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
+        const put = await sh(host, `tar -x -C ${remote}`, tar);
+        assert.equal(put.code, 0, put.stderr);
+
+        const started = Date.now();
+        const build = [
+            `cd ${remote}`,
+            cross
+                ? "true"
+                : "make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin hypervisor/inmates/demos/*.bin .",
+            "make -j2 -s -C /lib/modules/$(uname -r)/build M=$PWD/kmod modules > kmod.log 2>&1 || { cat kmod.log; exit 1; }",
+            "make -s -C kmod/tools",
+            "gcc -O2 -o hvpoke test/e2e/fixtures/hvpoke.c",
+            "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
+            "insmod kmod/jailhouse.ko",
+        ].join(" && ");
+        await run(host, build, 900_000);
+        console.error(`# ${host.name}: module + CLI built on the host in ${Math.round((Date.now() - started) / 1000)} s`);
+        dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
+        await run(host, `${cli} enable ${remote}/system.cell`);
+        poolAfterEnable = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
+    });
+
+    after(async () => {
+        if (figures.length) console.log(figures.map((f) => `# ${f}`).join("\n"));
+        if (!host) return;
+        await sh(
+            host,
+            `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
+                `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
+                "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
+                "rmmod jailhouse 2>/dev/null; true",
+        );
+        if (work) fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    cellTest("two cells run at once and print, Linux keeps CPUs 0 and 3", async () => {
+        // Create to first output, measured on the host.
+        const timed = await run(
+            host,
+            "t0=$(date +%s%N); " +
+                launch("rt-timer", "timer", "con=hvc hz=10") +
+                " && for i in $(seq 2000); do " +
+                `id=$(for d in ${sysfs}/cells/*; do [ "$(cat $d/name)" = rt-timer ] && basename $d; done); ` +
+                `grep -q timer-demo ${sysfs}/cells/$id/console && break; sleep 0.005; done; ` +
+                'echo "latency_ms=$(( ($(date +%s%N) - t0) / 1000000 ))"',
+        );
+        const latency = Number(/latency_ms=(\d+)/.exec(timed)?.[1]);
+        await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
+
+        const list = await cells();
+        const timer = list.find((c) => c.name === "rt-timer");
+        const hello = list.find((c) => c.name === "uart-hello");
+        assert.equal(timer?.state, "running");
+        assert.equal(timer?.cpus_assigned, "1");
+        assert.equal(hello?.state, "running");
+        assert.equal(hello?.cpus_assigned, "2");
+        assert.equal(list.find((c) => c.id === 0)?.cpus_assigned, "0,3");
+        assert.match(await run(host, `${cli} cell list`), /rt-timer\s+running\s+1/);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0,3");
+
+        const ticksBefore = await timerTicks();
+        // The capture keeps what is still in the hypervisor's ring: compare
+        // the newest counter, earlier lines may have scrolled out.
+        await waitFor("the timer demo's 20th tick", async () => newest(await cellConsole("rt-timer"), /tick (\d+) /g) >= 20, 60_000);
+        await waitFor("uart-hello's third line", async () => newest(await cellConsole("uart-hello"), /hello (\d+) from a cell/g) >= 3, 30_000);
+        const ticksAfter = await timerTicks();
+        // Linux's own timer keeps ticking on its CPUs.
+        assert.ok(ticksAfter[0] > ticksBefore[0] && ticksAfter[1] > ticksBefore[1], `CPU 0 and 3 timer interrupts ${ticksBefore} -> ${ticksAfter}`);
+        assert.equal((await sh(host, "true")).code, 0);
+
+        const timerOut = await cellConsole("rt-timer");
+        const last = [...timerOut.matchAll(/min (\d+), max (\d+)/g)].pop();
+        assert.ok(last, timerOut);
+        assert.ok(!/\[rt-timer\]/.test(timerOut), "the per-cell capture carries no prefix");
+        assert.match(await hvConsole(), /\[uart-hello\] uart-hello: hello \d+ from a cell/);
+        figures.push(`create -> first output of rt-timer: ${latency} ms (create + load + start + first print)`);
+        figures.push(`timer jitter after 20+ ticks at 10 Hz: min ${last[1]} ns, max ${last[2]} ns`);
+
+        const stats = await run(host, `${cli} cell stats rt-timer`);
+        const hypercalls = Number(/vmexits_hypercall\s+(\d+)/.exec(stats)?.[1]);
+        const virq = Number(/vmexits_virt_irq\s+(\d+)/.exec(stats)?.[1]);
+        // Every printed character is a hypercall, every tick a timer interrupt.
+        assert.ok(hypercalls > 100, stats);
+        assert.ok(virq >= 20, stats);
+    });
+
+    describe("isolation: each probe act is blocked, the root and uart-hello keep running", () => {
+        const acts: { act: string; args: string; report: RegExp; failed: boolean }[] = [
+            { act: "read-root-ram", args: "addr=0x40000000", report: /Cell "rt-timer" CPU 1: stage-2 read fault at IPA 0x40000000/, failed: true },
+            {
+                act: "write-cell-ram",
+                args: `addr=0x${uartHelloRam.toString(16)}`,
+                report: /Cell "rt-timer" CPU 1: stage-2 write fault at IPA 0x70100000/,
+                failed: true,
+            },
+            { act: "enable-irq", args: "irq=1", report: /Cell "rt-timer" CPU 1: GICD write .* touches IRQs it does not own/, failed: false },
+            { act: "route-irq", args: "irq=1 cpu=0", report: /Cell "rt-timer" CPU 1: access to the routing of IRQ 33 refused/, failed: true },
+            { act: "cpu-on", args: "cpu=0", report: /Cell "rt-timer" CPU 1: PSCI CPU_ON of MPIDR 0x0 outside the cell refused/, failed: false },
+            { act: "root-hypercall", args: "", report: /Cell "rt-timer" CPU 1: hypercall 1 refused/, failed: false },
+        ];
+        let helloImage: Buffer;
+
+        before(() => {
+            const demos = path.join(repo, "hypervisor", "inmates", "demos");
+            helloImage = fs.readFileSync(path.join(demos, "uart-hello.bin"));
+        });
+
+        for (const a of acts) {
+            cellTest(a.act, async () => {
+                const helloLines = async () => newest(await cellConsole("uart-hello"), /hello (\d+) from a cell/g);
+                const helloBefore = await helloLines();
+                // Load stops the cell (shutdown), then it restarts with the probe.
+                await run(
+                    host,
+                    `${cli} cell load rt-timer ${remote}/probe.bin -a 0 -s "con=hvc act=${a.act} ${a.args}" -a 0x1000 && ` +
+                        `${cli} cell start rt-timer`,
+                );
+                await waitFor(`the report of ${a.act}`, async () => a.report.test(await hvConsole()), 30_000);
+                if (a.failed) {
+                    await waitFor("the probe cell to be failed", async () => (await cell("rt-timer")).state === "failed", 10_000);
+                    assert.equal((await cell("rt-timer")).cpus_failed, "1");
+                } else {
+                    // The capture also holds earlier runs: look after this act's start.
+                    const verdict = new RegExp(`probe: act=${a.act}[^\\n]*\\n(?:(?!probe: act=)[\\s\\S])*probe: done`);
+                    await waitFor("the probe's verdict", async () => verdict.test(await cellConsole("rt-timer")), 10_000);
+                    const out = await cellConsole("rt-timer");
+                    assert.match(out, new RegExp(`probe: act=${a.act}[^\\n]*\\n(?:(?!probe: act=)[\\s\\S])*probe: blocked`));
+                }
+                assert.doesNotMatch(await cellConsole("rt-timer"), /NOT BLOCKED|FOREIGN CPU STARTED/);
+                // The others carry on.
+                assert.equal((await cell("uart-hello")).state, "running");
+                await waitFor("uart-hello to print on", async () => (await helloLines()) > helloBefore, 10_000);
+                assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0,3");
+            });
+        }
+
+        cellTest("uart-hello's memory is unchanged after the write attempt", async () => {
+            // Shutdown lends the loadable RAM back to the root: read it there.
+            await run(host, `${cli} cell shutdown uart-hello`);
+            assert.equal((await cell("uart-hello")).state, "shut down");
+            // Words through /dev/mem (mmap: read() refuses non-RAM).
+            const words = await run(host, `for o in $(seq 0 4 60); do ${remote}/hvpoke $((0x${uartHelloRam.toString(16)} + o)) read; done`);
+            const values = [...words.matchAll(/read (0x[0-9a-f]+)/g)].map((m) => Number(m[1]));
+            assert.equal(values.length, 16, words);
+            const bytes = Buffer.alloc(64);
+            values.forEach((v, i) => bytes.writeUInt32LE(v, i * 4));
+            assert.deepEqual(bytes, helloImage.subarray(0, 64), "the image's first 64 bytes");
+            assert.notEqual(values[0], 0x0badce11, "the probe's value is not there");
+        });
+    });
+
+    cellTest("50 create/load/start/destroy cycles leave nothing behind", async () => {
+        await run(host, `${cli} cell destroy rt-timer && ${cli} cell destroy uart-hello`);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
+        const cycle = `${launch("rt-timer", "timer", "con=hvc hz=10")} && ${cli} cell destroy rt-timer`;
+        // One warm-up cycle: the first cell splits the root's block mapping
+        // around the cell's RAM, and those page tables stay (bounded).
+        await run(host, cycle);
+        const baseline = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
+        assert.ok(baseline - poolAfterEnable <= 2, `warm-up kept ${baseline - poolAfterEnable} pages`);
+
+        const started = Date.now();
+        const out = await run(host, `for i in $(seq 50); do ${cycle} || { echo "cycle $i failed"; exit 1; }; done; echo cycles-done`, 900_000);
+        assert.match(out, /cycles-done/);
+        figures.push(`50 cycles in ${Math.round((Date.now() - started) / 1000)} s`);
+        const poolAfter = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
+        figures.push(`mem_pool_used (pages): ${poolAfterEnable} after enable, ${baseline} baseline after one warm-up cycle, ${poolAfter} after 50 cycles`);
+        assert.equal(poolAfter, baseline);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
+        assert.deepEqual(
+            (await cells()).map((c) => c.id),
+            [0],
+        );
+        const dmesg = (await run(host, "dmesg")).split("\n").slice(dmesgMark).join("\n");
+        assert.doesNotMatch(dmesg, /WARNING|BUG|Oops|Call trace|stall/i);
+    });
+
+    cellTest("disable afterwards leaves the host clean", async () => {
+        await run(host, `${cli} disable && rmmod jailhouse`);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
+        assert.equal((await sh(host, `test -e ${sysfs}`)).code, 1);
+    });
+});

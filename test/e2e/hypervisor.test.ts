@@ -28,12 +28,12 @@
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LabHost, sshArgs } from "../lab/lab";
 import { labInventory } from "../support/lab-hosts";
+import { bootVariant, type VariantMachine } from "../support/lab-variant";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-hv";
@@ -95,17 +95,6 @@ function shBuffer(host: LabHost, command: string, input?: Buffer): Promise<Buffe
         );
         if (input) child.stdin?.end(input);
         else child.stdin?.end();
-    });
-}
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const port = (server.address() as net.AddressInfo).port;
-            server.close(() => resolve(port));
-        });
     });
 }
 
@@ -543,45 +532,8 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
                 reason: /reason: KVM owns EL2 \(\/dev\/kvm exists\)/,
             },
         ];
-        const machines = new Map<string, LabHost>();
-
-        const boot = async (v: (typeof variants)[number]): Promise<LabHost> => {
-            const image = labInventory().image;
-            const seed = path.join(path.dirname(host.consoleLog), "seed.tar");
-            assert.ok(fs.existsSync(seed), `no lab seed disk at ${seed}`);
-            const dir = path.join(work, `vm-${v.name}`);
-            fs.mkdirSync(dir, { recursive: true });
-            execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", path.join(image, "base.qcow2"), path.join(dir, "disk.qcow2")]);
-            const port = await freePort();
-            // Same seed as the lab host, so the same pinned host key.
-            const knownHosts = path.join(dir, "known_hosts");
-            fs.writeFileSync(knownHosts, `[127.0.0.1]:${port} ${host.hostPublicKey}\n`);
-            const vm: LabHost = {
-                ...host,
-                name: `${host.name}-${v.name}`,
-                port,
-                knownHostsPath: knownHosts,
-                consoleLog: path.join(dir, "console.log"),
-                pidFile: path.join(dir, "qemu.pid"),
-            };
-            execFileSync("qemu-system-aarch64", [
-                "-M", `virt,${v.machine},gic-version=3,its=off`, "-cpu", v.cpu, "-smp", "4", "-m", "1G",
-                "-accel", "tcg,thread=multi",
-                "-kernel", path.join(image, "vmlinuz"), "-initrd", path.join(image, "initrd.img"),
-                "-append", `root=/dev/vda rw console=ttyAMA0 mem=768M ${v.append}`,
-                "-drive", `if=none,id=root,file=${path.join(dir, "disk.qcow2")},format=qcow2`, "-device", "virtio-blk-pci,drive=root",
-                "-drive", `if=none,id=seed,file=${seed},format=raw,readonly=on`, "-device", "virtio-blk-pci,drive=seed",
-                "-netdev", `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${port}-:22`, "-device", "virtio-net-pci,netdev=net0",
-                "-serial", `file:${vm.consoleLog}`, "-display", "none", "-daemonize", "-pidfile", vm.pidFile,
-            ]);
-            machines.set(v.name, vm);
-            const deadline = Date.now() + 600_000;
-            while ((await sh(vm, "true", undefined, 40_000)).code !== 0) {
-                if (Date.now() > deadline) assert.fail(`${vm.name} did not answer SSH within 600 s:\n${consoleTail(vm)}`);
-                await new Promise((r) => setTimeout(r, 3000));
-            }
-            return vm;
-        };
+        const machines = new Map<string, VariantMachine>();
+        const boot = async (v: (typeof variants)[number]) => machines.set(v.name, await bootVariant(host, v, work, 600_000));
 
         before(async () => {
             assert.ok(builtArtifacts, "the module was not built");
@@ -589,13 +541,7 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
         });
 
         after(() => {
-            for (const vm of machines.values()) {
-                try {
-                    process.kill(Number(fs.readFileSync(vm.pidFile, "utf8").trim()));
-                } catch {
-                    // already gone
-                }
-            }
+            for (const vm of machines.values()) vm.stop();
         });
 
         for (const v of variants) {

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     );
     const interrupted = await recoverInterruptedRun(stack, { dir: backend, project: "pulumi-jailhouse" }, (line) => process.stdout.write(line));
     if (interrupted.length) console.log(`recovered from an interrupted run: ${interrupted.join(", ")}`);
-    const result = await stack.up({ onOutput: (line) => process.stdout.write(line) });
+    // refresh: the hosts may have changed since the last run (rebooted lab,
+    // cells destroyed by hand), and up must start from what is really there.
+    const result = await stack.up({ refresh: true, onOutput: (line) => process.stdout.write(line) });
     console.log(`\npulumi up: ${result.summary.result}; changes ${JSON.stringify(result.summary.resourceChanges)}`);
     for (const [name, output] of Object.entries(result.outputs)) {
         console.log(`${name}: ${JSON.stringify(output.value)}`);

@@ -75,24 +75,49 @@ export function killedUp(location: StackLocation, program: ProgramRef, killWhen:
         stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    let killed = false;
+    let killedPids: number[] | undefined;
     const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (!killed && killWhen.test(output)) {
-            killed = true;
+        if (!killedPids && killWhen.test(output)) {
             // The CLI and everything it started (the provider process), as
             // a crash of the machine running pulumi would stop them.
             const cli = `pulumi up .*--stack ${location.name}( |$)`;
-            execFileSync("sh", ["-c", `tree() { for p in "$@"; do echo $p; tree $(pgrep -P $p); done; }; kill -KILL $(tree $(pgrep -f '${cli}')) 2>/dev/null; true`]);
+            const pids = execFileSync("sh", ["-c", `tree() { for p in "$@"; do echo $p; tree $(pgrep -P $p); done; }; tree $(pgrep -f '${cli}')`], { encoding: "utf8" });
+            killedPids = pids.split(/\s+/).filter(Boolean).map(Number);
+            for (const pid of killedPids) {
+                try {
+                    process.kill(pid, "SIGKILL");
+                } catch {
+                    // already gone
+                }
+            }
             child.kill("SIGKILL");
         }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     return new Promise((resolve, reject) =>
-        child.on("exit", () => {
-            if (!killed) reject(new Error(`up ended before ${killWhen} appeared:\n${output.slice(-3000)}`));
-            else resolve(output);
+        child.on("exit", async () => {
+            if (!killedPids) return reject(new Error(`up ended before ${killWhen} appeared:\n${output.slice(-3000)}`));
+            if (!killedPids.length) return reject(new Error(`no running 'pulumi up' of stack ${location.name} was found to kill`));
+            // kill() returns before a process has finished dying; a busy
+            // machine can take a while to tear down the CLI's threads. Only
+            // then is its lock one of a dead run.
+            const deadline = Date.now() + 30_000;
+            while (killedPids.some(running)) {
+                if (Date.now() > deadline) return reject(new Error(`killed processes ${killedPids.filter(running).join(", ")} still run after 30 s`));
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            resolve(output);
         }),
     );
+}
+
+/** Still running: exists and is not a zombie waiting to be reaped. */
+function running(pid: number): boolean {
+    try {
+        return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+    } catch {
+        return false;
+    }
 }

@@ -14,13 +14,13 @@
 // Host: the first inventory host (PJ_HV_HOST to choose another). The suite
 // leaves it disabled, module unloaded, all CPUs online.
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { LabHost, sshArgs } from "../lab/lab";
-import { labInventory } from "../support/lab-hosts";
+import type { LabHost } from "../lab/lab";
+import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-cells";
@@ -28,51 +28,6 @@ const cli = `${remote}/kmod/tools/jailhouse`;
 const sysfs = "/sys/devices/jailhouse";
 // uart-hello's RAM (examples/lab/uart-hello.yaml), the probe's write target.
 const uartHelloRam = 0x70100000;
-
-interface Result {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-function pickHost(): LabHost {
-    const hosts = labInventory().hosts;
-    const wanted = process.env.PJ_HV_HOST;
-    const host = wanted ? hosts.find((h) => h.name === wanted) : hosts[0];
-    if (!host) throw new Error(`lab host ${wanted ?? "(any)"} not in the inventory; run: npm run lab -- up 1`);
-    return host;
-}
-
-function sh(host: LabHost, command: string, input?: Buffer, timeoutMs = 600_000): Promise<Result> {
-    return new Promise((resolve) => {
-        const child = execFile(
-            "ssh",
-            sshArgs(host).concat(command),
-            { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
-            (error, stdout, stderr) => {
-                const code = error ? (typeof error.code === "number" ? error.code : 255) : 0;
-                resolve({ code, stdout, stderr });
-            },
-        );
-        if (input) child.stdin?.end(input);
-        else child.stdin?.end();
-    });
-}
-
-async function run(host: LabHost, command: string, timeoutMs?: number): Promise<string> {
-    const r = await sh(host, command, undefined, timeoutMs);
-    assert.equal(r.code, 0, `${host.name}: '${command}' failed (${r.code}):\n${r.stderr}${r.stdout}`);
-    return r.stdout;
-}
-
-function hasCrossCompiler(): boolean {
-    try {
-        execFileSync("aarch64-linux-gnu-gcc", ["--version"], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
-    }
-}
 
 function compileConfig(name: string, dir: string): string {
     const out = path.join(dir, `${name}.cell`);
@@ -82,12 +37,6 @@ function compileConfig(name: string, dir: string): string {
         stdio: "pipe",
     });
     return out;
-}
-
-function consoleTail(host: LabHost | undefined, lines = 40): string {
-    if (!host || !fs.existsSync(host.consoleLog)) return "(no console log)";
-    const text = fs.readFileSync(host.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n");
-    return text.slice(-lines).join("\n");
 }
 
 /** The largest number the pattern's first group captures in text, or -1. */

@@ -32,7 +32,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LabHost, sshArgs } from "../lab/lab";
-import { labInventory } from "../support/lab-hosts";
+import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
 import { bootVariant, type VariantMachine } from "../support/lab-variant";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
@@ -50,37 +50,6 @@ const stubError = 0xbadca11;
 // machines: on by default, PJ_HV_VARIANTS=0 leaves them out (three more QEMU boots, ~3-5 min).
 const withVariants = process.env.PJ_HV_VARIANTS !== "0";
 
-interface Result {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-function pickHost(): LabHost {
-    const hosts = labInventory().hosts;
-    const wanted = process.env.PJ_HV_HOST;
-    const host = wanted ? hosts.find((h) => h.name === wanted) : hosts[0];
-    if (!host) throw new Error(`lab host ${wanted ?? "(any)"} not in the inventory; run: npm run lab -- up 1`);
-    return host;
-}
-
-/** Runs a command on the host; never throws on a non-zero exit. */
-function sh(host: LabHost, command: string, input?: Buffer, timeoutMs = 600_000): Promise<Result> {
-    return new Promise((resolve) => {
-        const child = execFile(
-            "ssh",
-            sshArgs(host).concat(command),
-            { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
-            (error, stdout, stderr) => {
-                const code = error ? (typeof error.code === "number" ? error.code : 255) : 0;
-                resolve({ code, stdout, stderr });
-            },
-        );
-        if (input) child.stdin?.end(input);
-        else child.stdin?.end();
-    });
-}
-
 /** Runs a command on the host and returns its raw stdout (for tar streams). */
 function shBuffer(host: LabHost, command: string, input?: Buffer): Promise<Buffer> {
     return new Promise((resolve, reject) => {
@@ -96,22 +65,6 @@ function shBuffer(host: LabHost, command: string, input?: Buffer): Promise<Buffe
         if (input) child.stdin?.end(input);
         else child.stdin?.end();
     });
-}
-
-/** Like sh, but the command must succeed; returns stdout. */
-async function run(host: LabHost, command: string, timeoutMs?: number): Promise<string> {
-    const r = await sh(host, command, undefined, timeoutMs);
-    assert.equal(r.code, 0, `${host.name}: '${command}' failed (${r.code}):\n${r.stderr}${r.stdout}`);
-    return r.stdout;
-}
-
-function hasCrossCompiler(): boolean {
-    try {
-        execFileSync("aarch64-linux-gnu-gcc", ["--version"], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
-    }
 }
 
 /** The lab system config: the provider's compiler when it exists, else the C fixture. */
@@ -161,13 +114,6 @@ function tarOf(entries: { cwd: string; paths: string[] }[]): Buffer {
     const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
     for (const e of entries) args.push("-C", e.cwd, ...e.paths);
     return execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
-}
-
-/** The last lines of the host's serial console (kernel and hypervisor UART output). */
-function consoleTail(host: LabHost | undefined, lines = 40): string {
-    if (!host || !fs.existsSync(host.consoleLog)) return "(no console log)";
-    const text = fs.readFileSync(host.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n");
-    return text.slice(-lines).join("\n");
 }
 
 function readNumber(text: string): number {

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// Shell access to a lab host for the end-to-end suites that drive the
+// hypervisor by hand (hypervisor.test.ts, cells.test.ts): run a command over
+// the lab's OpenSSH client and look at the exit code, stdout and stderr.
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import { type LabHost, sshArgs } from "../lab/lab";
+import { labInventory } from "./lab-hosts";
+
+export interface Result {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** The host named by PJ_HV_HOST, else the first inventory host. */
+export function pickHost(): LabHost {
+    const hosts = labInventory().hosts;
+    const wanted = process.env.PJ_HV_HOST;
+    const host = wanted ? hosts.find((h) => h.name === wanted) : hosts[0];
+    if (!host) throw new Error(`lab host ${wanted ?? "(any)"} not in the inventory; run: npm run lab -- up 1`);
+    return host;
+}
+
+/** Runs a command on the host; never throws on a non-zero exit. */
+export function sh(host: LabHost, command: string, input?: Buffer, timeoutMs = 600_000): Promise<Result> {
+    return new Promise((resolve) => {
+        const child = execFile(
+            "ssh",
+            sshArgs(host).concat(command),
+            { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+            (error, stdout, stderr) => {
+                const code = error ? (typeof error.code === "number" ? error.code : 255) : 0;
+                resolve({ code, stdout, stderr });
+            },
+        );
+        if (input) child.stdin?.end(input);
+        else child.stdin?.end();
+    });
+}
+
+/** Like sh, but the command must succeed; returns stdout. */
+export async function run(host: LabHost, command: string, timeoutMs?: number): Promise<string> {
+    const r = await sh(host, command, undefined, timeoutMs);
+    assert.equal(r.code, 0, `${host.name}: '${command}' failed (${r.code}):\n${r.stderr}${r.stdout}`);
+    return r.stdout;
+}
+
+export function hasCrossCompiler(): boolean {
+    try {
+        execFileSync("aarch64-linux-gnu-gcc", ["--version"], { stdio: "ignore" });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** The last lines of the host's serial console (kernel and hypervisor UART output). */
+export function consoleTail(host: LabHost | undefined, lines = 40): string {
+    if (!host || !fs.existsSync(host.consoleLog)) return "(no console log)";
+    const text = fs.readFileSync(host.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n");
+    return text.slice(-lines).join("\n");
+}

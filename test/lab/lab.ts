@@ -133,14 +133,28 @@ function ensureClientKey(): void {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "pulumi-jailhouse-lab", "-f", clientKeyPath()]);
 }
 
-/** A fresh identity per boot: host key, authorized key and hostname, packed as the seed disk. */
+/**
+ * The host's identity: its own host key, the client's authorized key and the
+ * hostname, packed as the seed disk. The host key is made once per host name
+ * and kept in the cache, so a host keeps its key across `down` and `up` as a
+ * real machine does across reboots, and stacks that pinned it still connect.
+ */
 function makeSeed(dir: string, name: string): { fingerprint: string; publicKey: string } {
     const seedRoot = path.join(dir, "seed");
     fs.rmSync(seedRoot, { recursive: true, force: true });
     fs.mkdirSync(path.join(seedRoot, "etc", "ssh"), { recursive: true });
     fs.mkdirSync(path.join(seedRoot, "root", ".ssh"), { recursive: true });
+    const keptKey = path.join(labDir(), "host-keys", name, "ssh_host_ed25519_key");
+    if (!fs.existsSync(keptKey) || !fs.existsSync(`${keptKey}.pub`)) {
+        fs.mkdirSync(path.dirname(keptKey), { recursive: true });
+        fs.rmSync(keptKey, { force: true });
+        fs.rmSync(`${keptKey}.pub`, { force: true });
+        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${name}`, "-f", keptKey]);
+    }
     const hostKey = path.join(seedRoot, "etc", "ssh", "ssh_host_ed25519_key");
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@${name}`, "-f", hostKey]);
+    fs.copyFileSync(keptKey, hostKey);
+    fs.chmodSync(hostKey, 0o600);
+    fs.copyFileSync(`${keptKey}.pub`, `${hostKey}.pub`);
     fs.copyFileSync(`${clientKeyPath()}.pub`, path.join(seedRoot, "root", ".ssh", "authorized_keys"));
     fs.writeFileSync(path.join(seedRoot, "etc", "hostname"), `${name}\n`);
     execFileSync("tar", ["-cf", path.join(dir, "seed.tar"), "--owner=0", "--group=0", "-C", seedRoot, "etc", "root"]);

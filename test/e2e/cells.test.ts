@@ -28,6 +28,13 @@ const cli = `${remote}/kmod/tools/jailhouse`;
 const sysfs = "/sys/devices/jailhouse";
 // uart-hello's RAM (examples/lab/uart-hello.yaml), the probe's write target.
 const uartHelloRam = 0x70100000;
+// Leaves the host as the suite found it, whatever a run left behind: no
+// cells, hypervisor disabled, every CPU online, module unloaded.
+const resetHost =
+    `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
+    `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
+    "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
+    "rmmod jailhouse 2>/dev/null; true";
 
 function compileConfig(name: string, dir: string): string {
     const out = path.join(dir, `${name}.cell`);
@@ -103,13 +110,7 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
     before(async () => {
         host = pickHost();
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-cells-"));
-        await sh(
-            host,
-            `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
-                `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
-                "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
-                "rmmod jailhouse 2>/dev/null; true",
-        );
+        await sh(host, resetHost);
 
         const cross = hasCrossCompiler();
         if (cross) {
@@ -154,13 +155,7 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
     after(async () => {
         if (figures.length) console.log(figures.map((f) => `# ${f}`).join("\n"));
         if (!host) return;
-        await sh(
-            host,
-            `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
-                `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
-                "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
-                "rmmod jailhouse 2>/dev/null; true",
-        );
+        await sh(host, resetHost);
         if (work) fs.rmSync(work, { recursive: true, force: true });
     });
 

@@ -41,3 +41,11 @@ test("the isolation probe really performs its acts on the bare machine", async (
         assert.match(output, expected, `${cmdline}:\n${output}`);
     }
 });
+
+test("the probe's allowed act: CPU_ON of a sibling CPU, which reports and turns itself off", async () => {
+    const output = await runBare("probe", "act=start-sibling cpu=1", /probe: done\n/, 60_000, 2);
+    assert.match(
+        output,
+        /probe: sibling CPU running, MPIDR 0x1\nprobe: CPU_ON of the cell's MPIDR 0x1 returned 0\nprobe: sibling started and off again\nprobe: done\n/,
+    );
+});

@@ -25,7 +25,13 @@ export interface LabHost {
     hostPublicKey: string;
     knownHostsPath: string;
     consoleLog: string;
+    /** A 16550 on PCI (slot 4, INTx on SPI 3) that cells can own; nothing in
+     * Linux uses it. Its line is this socket, its output also logged. */
+    cellUartSocket: string;
+    cellUartLog: string;
     pidFile: string;
+    /** The machine definition it was booted with (machineRevision). */
+    machine?: number;
 }
 
 export interface Inventory {
@@ -164,6 +170,9 @@ function makeSeed(dir: string, name: string): { fingerprint: string; publicKey: 
     return { fingerprint, publicKey };
 }
 
+/** Bump when qemuArgs() changes the machine: running hosts of an older one are rebooted. */
+const machineRevision = 2;
+
 function qemuArgs(image: string, dir: string, port: number): string[] {
     return [
         "-M", "virt,virtualization=on,gic-version=3,its=off",
@@ -175,13 +184,19 @@ function qemuArgs(image: string, dir: string, port: number): string[] {
         // 0x70000000-0x7fffffff out of Linux for the hypervisor and cells.
         "-append", "root=/dev/vda rw console=ttyAMA0 kvm-arm.mode=none mem=768M",
         "-drive", `if=none,id=root,file=${path.join(dir, "disk.qcow2")},format=qcow2`,
-        "-device", "virtio-blk-pci,drive=root",
+        "-device", "virtio-blk-pci,drive=root,disable-legacy=on",
         "-drive", `if=none,id=seed,file=${path.join(dir, "seed.tar")},format=raw,readonly=on`,
-        "-device", "virtio-blk-pci,drive=seed",
+        "-device", "virtio-blk-pci,drive=seed,disable-legacy=on",
         "-netdev", `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${port}-:22`,
-        "-device", "virtio-net-pci,netdev=net0",
+        "-device", "virtio-net-pci,netdev=net0,disable-legacy=on",
         "-chardev", `socket,id=serial0,path=${path.join(dir, "serial.sock")},server=on,wait=off,logfile=${path.join(dir, "console.log")}`,
         "-serial", "chardev:serial0",
+        // A second UART for cells: QEMU 7.2's virt has one PL011 (Linux's
+        // console), so a PCI 16550 stands in. Slot 4's INTA is SPI 3 and
+        // shared with no other device; the virtio devices above drop their
+        // legacy I/O BARs so the 16550's is the only one in the I/O window.
+        "-chardev", `socket,id=celluart,path=${path.join(dir, "cell-uart.sock")},server=on,wait=off,logfile=${path.join(dir, "cell-uart.log")}`,
+        "-device", "pci-serial,chardev=celluart,addr=0x4",
         "-monitor", `unix:${path.join(dir, "monitor.sock")},server=on,wait=off`,
         "-display", "none", "-daemonize",
         "-pidfile", path.join(dir, "qemu.pid"),
@@ -235,7 +250,7 @@ async function waitForSsh(host: LabHost, log: (line: string) => void): Promise<v
     );
 }
 
-/** Boots hosts h1..hN; hosts already running are kept as they are. */
+/** Boots hosts h1..hN; hosts already running the same image and machine are kept as they are. */
 export async function up(count: number, log: (line: string) => void = console.error): Promise<Inventory> {
     const image = existingImage();
     ensureClientKey();
@@ -246,7 +261,7 @@ export async function up(count: number, log: (line: string) => void = console.er
         const name = hostName(i);
         const dir = path.join(hostsDir(), name);
         const known = previous?.hosts.find((h) => h.name === name);
-        if (known && isRunning(known.pidFile) && previous?.image === image.dir) {
+        if (known && isRunning(known.pidFile) && previous?.image === image.dir && known.machine === machineRevision) {
             hosts.push(known);
             continue;
         }
@@ -271,7 +286,10 @@ export async function up(count: number, log: (line: string) => void = console.er
             hostPublicKey: identity.publicKey,
             knownHostsPath: knownHostsPath(),
             consoleLog: path.join(dir, "console.log"),
+            cellUartSocket: path.join(dir, "cell-uart.sock"),
+            cellUartLog: path.join(dir, "cell-uart.log"),
             pidFile: path.join(dir, "qemu.pid"),
+            machine: machineRevision,
         };
         try {
             execFileSync("qemu-system-aarch64", qemuArgs(image.dir, dir, port), { stdio: "pipe" });

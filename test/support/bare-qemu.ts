@@ -16,15 +16,16 @@ export function buildInmates(): void {
 /**
  * Boots bare/<demo>.elf with `cmdline` where the bare build reads it
  * (0x48000000), under -icount shift=0,sleep=off so timing is deterministic.
- * Resolves with the serial output once `until` matches.
+ * Resolves with the serial output once `until` matches. CPUs beyond the
+ * first wait powered off for PSCI CPU_ON.
  */
-export function runBare(demo: string, cmdline: string, until: RegExp, timeoutMs = 60_000): Promise<string> {
+export function runBare(demo: string, cmdline: string, until: RegExp, timeoutMs = 60_000, cpus = 1): Promise<string> {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pj-bare-"));
     const cmdlineFile = path.join(scratch, "cmdline");
     fs.writeFileSync(cmdlineFile, `${cmdline}\0`);
     const qemu = spawn(
         "qemu-system-aarch64",
-        ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-smp", "1", "-m", "256M",
+        ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-smp", String(cpus), "-m", "256M",
             "-display", "none", "-serial", "stdio", "-monitor", "none",
             "-kernel", path.join(inmatesDir, "bare", `${demo}.elf`),
             "-device", `loader,file=${cmdlineFile},addr=0x48000000`,

@@ -12,13 +12,16 @@
  *   act=route-irq       irq= cpu=  (route an SPI to a CPU outside the cell)
  *   act=cpu-on          cpu=   (PSCI CPU_ON of a CPU outside the cell)
  *   act=root-hypercall         (cell create, which only the root may call)
+ *
+ * One act is allowed, the counterpart of cpu-on:
+ *   act=start-sibling   cpu=   (PSCI CPU_ON of a CPU of the cell itself;
+ *                               it reports and turns itself off again)
  */
 #include "inmate.h"
 
 #define GICD_ISENABLER 0x0100
 #define GICD_IROUTER 0x6000
 
-#define PSCI_CPU_ON_64 0xc4000003UL
 #define HC_CELL_CREATE 1UL
 
 void handle_irq(u64 counter_on_entry)
@@ -26,24 +29,23 @@ void handle_irq(u64 counter_on_entry)
 	(void)counter_on_entry;
 }
 
-static s64 hvc(u64 imm_is_jailhouse, u64 code, u64 arg1, u64 arg2, u64 arg3)
+static s64 root_only_hypercall(void)
 {
-	register u64 x0 asm("x0") = code;
-	register u64 x1 asm("x1") = arg1;
-	register u64 x2 asm("x2") = arg2;
-	register u64 x3 asm("x3") = arg3;
+	register u64 x0 asm("x0") = HC_CELL_CREATE;
+	register u64 x1 asm("x1") = 0;
 
-	if (imm_is_jailhouse)
-		asm volatile("hvc #0x4a48"
-			     : "+r"(x0)
-			     : "r"(x1), "r"(x2), "r"(x3)
-			     : "memory");
-	else
-		asm volatile("hvc #0"
-			     : "+r"(x0)
-			     : "r"(x1), "r"(x2), "r"(x3)
-			     : "memory");
+	asm volatile("hvc #0x4a48" : "+r"(x0) : "r"(x1) : "memory");
 	return (s64)x0;
+}
+
+static volatile int sibling_ran;
+
+static void sibling_entry(void)
+{
+	print("probe: sibling CPU running, MPIDR 0x%lx\n",
+	      read_sysreg(mpidr_el1) & 0xff00fffffful);
+	sibling_ran = 1;
+	psci_cpu_off();
 }
 
 static void secondary_entry(void)
@@ -102,13 +104,25 @@ void inmate_main(void)
 		mmio_write32(reg, target);
 		verdict(mmio_read32(reg) != target, "SPI routed to a foreign CPU");
 	} else if (equal(act, "cpu-on")) {
-		s64 ret = hvc(0, PSCI_CPU_ON_64, cmdline_u64("cpu", 0),
-			      (u64)secondary_entry, 0);
+		s64 ret = psci_cpu_on(cmdline_u64("cpu", 0), secondary_entry);
 
 		print("probe: CPU_ON returned %ld\n", ret);
 		verdict(ret < 0, "foreign CPU_ON");
+	} else if (equal(act, "start-sibling")) {
+		u64 mpidr = cmdline_u64("cpu", 1);
+		s64 ret = psci_cpu_on(mpidr, sibling_entry);
+
+		/* Quiet until the sibling is off: both would print at once. */
+		while (ret == 0 && !sibling_ran)
+			;
+		while (ret == 0 && psci_affinity_info(mpidr) != PSCI_AFFINITY_OFF)
+			;
+		print("probe: CPU_ON of the cell's MPIDR 0x%lx returned %ld\n",
+		      mpidr, ret);
+		print("probe: sibling %s\n",
+		      ret == 0 ? "started and off again" : "NOT STARTED");
 	} else if (equal(act, "root-hypercall")) {
-		s64 ret = hvc(1, HC_CELL_CREATE, 0, 0, 0);
+		s64 ret = root_only_hypercall();
 
 		print("probe: cell create hypercall returned %ld\n", ret);
 		verdict(ret < 0, "root-only hypercall");

@@ -23,6 +23,22 @@ _start:
 2:	bl	inmate_main
 	b	halt
 
+/*
+ * Where a CPU started by psci_cpu_on() enters, with x0 = the C function to
+ * run. There is one secondary stack: one sibling CPU at a time.
+ */
+	.global secondary_start
+secondary_start:
+	adr	x1, secondary_stack_top
+	mov	sp, x1
+	adr	x1, vectors
+	msr	vbar_el1, x1
+	mov	x1, #(3 << 20)
+	msr	cpacr_el1, x1
+	isb
+	blr	x0
+	b	halt
+
 	.text
 	.global irqs_enable
 irqs_enable:
@@ -110,3 +126,5 @@ unexpected_exception:
 	.balign	16
 	.space	16384
 stack_top:
+	.space	4096
+secondary_stack_top:

@@ -10,6 +10,11 @@
 #define GICD_CTLR 0x0000
 #define GICD_CTLR_ENABLE_G1 (1 << 1)
 #define GICD_CTLR_ARE (1 << 4)
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR 0x0c00
+#define GICD_IROUTER 0x6000
 
 #define GICR_STRIDE 0x20000
 #define GICR_TYPER 0x0008
@@ -22,7 +27,7 @@
 #define GICR_ISENABLER0 (GICR_SGI_FRAME + 0x0100)
 #define GICR_IPRIORITYR (GICR_SGI_FRAME + 0x0400)
 
-static u64 redistributor;
+static u64 distributor, redistributor;
 
 /* The redistributor whose affinity matches this CPU's MPIDR. */
 static u64 find_redistributor(u64 base)
@@ -43,9 +48,9 @@ static u64 find_redistributor(u64 base)
 
 void gic_init(void)
 {
-	u64 gicd = cmdline_u64("gicd-base", 0x08000000);
-
-	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
+	distributor = cmdline_u64("gicd-base", 0x08000000);
+	mmio_write32(distributor + GICD_CTLR,
+		     GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
 	redistributor = find_redistributor(cmdline_u64("gicr-base", 0x080a0000));
 	if (!redistributor) {
 		print("inmate: no GIC redistributor for this CPU\n");
@@ -67,17 +72,38 @@ void gic_init(void)
 	isb();
 }
 
+/* Group 1 (resets leave group 0, which would arrive as FIQ), priority 0x80. */
+static void set_group1_priority(u64 igroupr, u64 ipriorityr, u32 intid)
+{
+	u64 group = igroupr + intid / 32 * 4;
+	u64 priority = ipriorityr + (intid & ~3u);
+	u32 shift = (intid & 3) * 8;
+
+	mmio_write32(group, mmio_read32(group) | 1u << (intid % 32));
+	mmio_write32(priority, (mmio_read32(priority) & ~(0xffu << shift)) |
+				       0x80u << shift);
+}
+
 void gic_enable_ppi(u32 intid)
 {
-	u64 priority = redistributor + GICR_IPRIORITYR + intid;
-
-	/* Resets leave it in group 0, which would arrive as FIQ, not IRQ. */
-	mmio_write32(redistributor + GICR_IGROUPR0,
-		     mmio_read32(redistributor + GICR_IGROUPR0) | 1u << intid);
-	mmio_write32(priority & ~3ul, (mmio_read32(priority & ~3ul) &
-				       ~(0xffu << (priority & 3) * 8)) |
-					      0x80u << (priority & 3) * 8);
+	set_group1_priority(redistributor + GICR_IGROUPR0,
+			    redistributor + GICR_IPRIORITYR, intid);
 	mmio_write32(redistributor + GICR_ISENABLER0, 1u << intid);
+}
+
+/* A level-triggered SPI, routed to this CPU. */
+void gic_enable_spi(u32 intid)
+{
+	u64 config = distributor + GICD_ICFGR + intid / 16 * 4;
+	u64 mpidr = read_sysreg(mpidr_el1);
+
+	set_group1_priority(distributor + GICD_IGROUPR,
+			    distributor + GICD_IPRIORITYR, intid);
+	mmio_write32(config, mmio_read32(config) & ~(2u << (intid % 16) * 2));
+	mmio_write64(distributor + GICD_IROUTER + intid * 8,
+		     mpidr & 0xff00fffffful);
+	mmio_write32(distributor + GICD_ISENABLER + intid / 32 * 4,
+		     1u << (intid % 32));
 }
 
 u32 gic_ack(void)

@@ -27,6 +27,21 @@ static inline u32 mmio_read32(u64 addr)
 	return *(volatile u32 *)addr;
 }
 
+static inline void mmio_write8(u64 addr, u8 value)
+{
+	*(volatile u8 *)addr = value;
+}
+
+static inline u8 mmio_read8(u64 addr)
+{
+	return *(volatile u8 *)addr;
+}
+
+static inline void mmio_write64(u64 addr, u64 value)
+{
+	*(volatile u64 *)addr = value;
+}
+
 #define read_sysreg(reg)                                                       \
 	({                                                                     \
 		u64 __value;                                                   \
@@ -55,8 +70,22 @@ const char *cmdline_str(const char *key, const char *fallback);
 /* gic.c */
 void gic_init(void);
 void gic_enable_ppi(u32 intid);
+void gic_enable_spi(u32 intid);
 u32 gic_ack(void);
 void gic_eoi(u32 intid);
+
+/* uart-16550.c: a 16550 with byte-wide registers, as QEMU's pci-serial */
+void uart16550_init(u64 base);
+void uart16550_putc(u64 base, char c);
+int uart16550_rx_ready(u64 base);
+char uart16550_getc(u64 base);
+void uart16550_enable_rx_irq(u64 base);
+
+/* psci.c: negative return values are PSCI error codes */
+s64 psci_cpu_on(u64 mpidr, void (*fn)(void));
+s64 psci_affinity_info(u64 mpidr);
+void psci_cpu_off(void) __attribute__((noreturn));
+#define PSCI_AFFINITY_OFF 1
 
 /* entry.S */
 void irqs_enable(void);

@@ -34,6 +34,7 @@ const cases: [string, string][] = [
     ["lab-system", "examples/lab/system.yaml"],
     ["rt-timer", "examples/lab/rt-timer.yaml"],
     ["uart-hello", "examples/lab/uart-hello.yaml"],
+    ["uart-echo", "examples/lab/uart-echo.yaml"],
     ["all-sections-cell", "test/vectors/all-sections-cell.yaml"],
     ["x86-system", "test/vectors/x86-system.yaml"],
 ];

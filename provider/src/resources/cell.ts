@@ -9,7 +9,7 @@ import { providerShim } from "./shim";
 
 /** One image to load into the cell before it starts. */
 export type CellImage =
-    /** A demo inmate bundled with the package, built on the host: "timer" or "uart-hello"; args go to its command line. */
+    /** A demo inmate bundled with the package, built on the host: "timer", "uart-hello", "uart-echo" or "probe"; args go to its command line. */
     | { demo: string; args?: string }
     /** A local file, loaded at `address` (default 0, the cell's first loadable region). */
     | { file: string; address?: number | string }

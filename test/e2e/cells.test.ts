@@ -349,16 +349,21 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
         }
     });
 
-    cellTest("a two-CPU cell starts its second CPU with PSCI CPU_ON", async () => {
-        await run(
-            host,
-            `${cli} cell destroy rt-timer && ${cli} cell create ${remote}/rt-timer-2cpu.cell && ` +
-                `${cli} cell load rt-timer ${remote}/probe.bin -a 0 -s "con=hvc act=start-sibling cpu=3" -a 0x1000 && ${cli} cell start rt-timer`,
+    cellTest("a two-CPU cell starts its second CPU with PSCI CPU_ON, and sees its own PSCI", async () => {
+        /** The probe's output for one act, once it is done. */
+        const probeRun = async (act: string) => {
+            const thisRun = new RegExp(`probe: act=${act}[^\\n]*\\n((?:(?!probe: act=)[\\s\\S])*)probe: done`);
+            await waitFor(`the probe's ${act}`, async () => thisRun.test(await cellConsole("rt-timer")), 30_000);
+            return thisRun.exec(await cellConsole("rt-timer"))?.[1] ?? "";
+        };
+        await run(host, `${cli} cell destroy rt-timer && ${cli} cell create ${remote}/rt-timer-2cpu.cell`);
+        await startProbe("act=psci-info");
+        assert.match(await probeRun("psci-info"), /PSCI 1\.0, CPU_ON features 0, SYSTEM_RESET features -1/);
+        await startProbe("act=start-sibling cpu=3");
+        assert.match(
+            await probeRun("start-sibling cpu=3"),
+            /sibling CPU running, MPIDR 0x3\r?\n[^]*CPU_ON of the cell's MPIDR 0x3 returned 0\r?\n[^]*sibling started and off again/,
         );
-        const thisRun = /probe: act=start-sibling cpu=3[^\n]*\n((?:(?!probe: act=)[\s\S])*)probe: done/;
-        await waitFor("the probe's verdict", async () => thisRun.test(await cellConsole("rt-timer")), 30_000);
-        const out = thisRun.exec(await cellConsole("rt-timer"))?.[1] ?? "";
-        assert.match(out, /sibling CPU running, MPIDR 0x3\r?\n[^]*CPU_ON of the cell's MPIDR 0x3 returned 0\r?\n[^]*sibling started and off again/);
         const twoCpus = await cell("rt-timer");
         assert.equal(twoCpus.cpus_assigned, "1,3");
         assert.equal(twoCpus.cpus_failed, "");

@@ -13,9 +13,11 @@
  *   act=cpu-on          cpu=   (PSCI CPU_ON of a CPU outside the cell)
  *   act=root-hypercall         (cell create, which only the root may call)
  *
- * One act is allowed, the counterpart of cpu-on:
+ * Two acts are allowed:
  *   act=start-sibling   cpu=   (PSCI CPU_ON of a CPU of the cell itself;
  *                               it reports and turns itself off again)
+ *   act=psci-info              (PSCI version, and FEATURES of CPU_ON and
+ *                               SYSTEM_RESET)
  */
 #include "inmate.h"
 
@@ -121,6 +123,13 @@ void inmate_main(void)
 		      mpidr, ret);
 		print("probe: sibling %s\n",
 		      ret == 0 ? "started and off again" : "NOT STARTED");
+	} else if (equal(act, "psci-info")) {
+		s64 version = psci_version();
+
+		print("probe: PSCI %ld.%ld, CPU_ON features %ld, SYSTEM_RESET "
+		      "features %ld\n", version >> 16, version & 0xffff,
+		      psci_features(PSCI_CPU_ON_64),
+		      psci_features(PSCI_SYSTEM_RESET));
 	} else if (equal(act, "root-hypercall")) {
 		s64 ret = root_only_hypercall();
 

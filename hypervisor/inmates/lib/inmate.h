@@ -85,7 +85,11 @@ void uart16550_enable_rx_irq(u64 base);
 s64 psci_cpu_on(u64 mpidr, void (*fn)(void));
 s64 psci_affinity_info(u64 mpidr);
 void psci_cpu_off(void) __attribute__((noreturn));
+s64 psci_version(void);
+s64 psci_features(u64 function);
 #define PSCI_AFFINITY_OFF 1
+#define PSCI_CPU_ON_64 0xc4000003UL
+#define PSCI_SYSTEM_RESET 0x84000009UL
 
 /* entry.S */
 void irqs_enable(void);

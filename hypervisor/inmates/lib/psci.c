@@ -5,9 +5,10 @@
  */
 #include "inmate.h"
 
+#define PSCI_VERSION 0x84000000UL
 #define PSCI_CPU_OFF 0x84000002UL
-#define PSCI_CPU_ON_64 0xc4000003UL
 #define PSCI_AFFINITY_INFO_64 0xc4000004UL
+#define PSCI_FEATURES 0x8400000aUL
 
 void secondary_start(void);
 
@@ -38,4 +39,16 @@ void psci_cpu_off(void)
 {
 	psci_call(PSCI_CPU_OFF, 0, 0, 0);
 	halt();
+}
+
+/* Major version in bits 31:16, minor in 15:0. */
+s64 psci_version(void)
+{
+	return psci_call(PSCI_VERSION, 0, 0, 0);
+}
+
+/* 0 or feature flags when @function is implemented, else negative. */
+s64 psci_features(u64 function)
+{
+	return psci_call(PSCI_FEATURES, function, 0, 0);
 }

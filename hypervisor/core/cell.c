@@ -85,6 +85,7 @@ static void fill_comm_region(struct cell *cell)
 	c->revision = COMM_REGION_ABI_REVISION;
 	c->flags = cell->config->flags;
 	c->console = cell->config->console;
+	c->pci_mmconfig_base = sys->platform_info.pci_mmconfig_base;
 	c->gic_version = sys->platform_info.arm.gic_version;
 	c->gicd_base = sys->platform_info.arm.gicd_base;
 	c->gicc_base = sys->platform_info.arm.gicc_base;

@@ -349,7 +349,7 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
         }
     });
 
-    cellTest("a two-CPU cell starts its second CPU with PSCI CPU_ON, and sees its own PSCI", async () => {
+    cellTest("a two-CPU cell starts its second CPU with PSCI CPU_ON, and sees its own PSCI and comm region", async () => {
         /** The probe's output for one act, once it is done. */
         const probeRun = async (act: string) => {
             const thisRun = new RegExp(`probe: act=${act}[^\\n]*\\n((?:(?!probe: act=)[\\s\\S])*)probe: done`);
@@ -359,6 +359,12 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
         await run(host, `${cli} cell destroy rt-timer && ${cli} cell create ${remote}/rt-timer-2cpu.cell`);
         await startProbe("act=psci-info");
         assert.match(await probeRun("psci-info"), /PSCI 1\.0, CPU_ON features 0, SYSTEM_RESET features -1/);
+        // The comm region, read by the cell at Jailhouse's offsets: running (0), the lab's GIC.
+        await startProbe("act=comm-region");
+        assert.match(
+            await probeRun("comm-region"),
+            /comm region JHCOMM revision 2, cell state 0, GICv3 distributor 0x8000000 redistributor 0x80a0000/,
+        );
         await startProbe("act=start-sibling cpu=3");
         assert.match(
             await probeRun("start-sibling cpu=3"),

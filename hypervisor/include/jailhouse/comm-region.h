@@ -8,7 +8,7 @@
 #ifndef JAILHOUSE_COMM_REGION_H
 #define JAILHOUSE_COMM_REGION_H
 
-#define COMM_REGION_ABI_REVISION 1
+#define COMM_REGION_ABI_REVISION 2
 #define COMM_REGION_MAGIC "JHCOMM"
 
 #define JAILHOUSE_MSG_NONE 0
@@ -22,6 +22,8 @@ struct jailhouse_comm_region {
 	volatile __u32 reply_from_cell;
 	__u32 flags;
 	struct jailhouse_console console;
+	/* Where the cell finds its virtual PCI config space (0: none). */
+	__u64 pci_mmconfig_base;
 	/* arm64 platform part */
 	__u8 gic_version;
 	__u8 padding[7];

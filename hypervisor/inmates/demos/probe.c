@@ -18,6 +18,8 @@
  *                               it reports and turns itself off again)
  *   act=psci-info              (PSCI version, and FEATURES of CPU_ON and
  *                               SYSTEM_RESET)
+ *   act=comm-region     addr=  (what the cell's comm region says; default
+ *                               0x80000000, where the lab configs put it)
  */
 #include "inmate.h"
 
@@ -130,6 +132,17 @@ void inmate_main(void)
 		      "features %ld\n", version >> 16, version & 0xffff,
 		      psci_features(PSCI_CPU_ON_64),
 		      psci_features(PSCI_SYSTEM_RESET));
+	} else if (equal(act, "comm-region")) {
+		/* Offsets of Jailhouse's arm64 comm region, ABI revision 2. */
+		u64 comm = cmdline_u64("addr", 0x80000000);
+		const volatile char *magic = (const volatile char *)comm;
+
+		print("probe: comm region %c%c%c%c%c%c revision %u, cell state %u, "
+		      "GICv%u distributor 0x%lx redistributor 0x%lx\n",
+		      magic[0], magic[1], magic[2], magic[3], magic[4], magic[5],
+		      *(volatile unsigned short *)(comm + 6),
+		      mmio_read32(comm + 8), mmio_read8(comm + 64),
+		      *(volatile u64 *)(comm + 72), *(volatile u64 *)(comm + 88));
 	} else if (equal(act, "root-hypercall")) {
 		s64 ret = root_only_hypercall();
 

@@ -132,3 +132,35 @@ describe("C header constants and layout vs abi.ts", () => {
         for (const [c, value] of Object.entries(constants)) assert.equal(seen.get(`const ${c}`), value >>> 0, c);
     });
 });
+
+// Jailhouse's arm64 comm region, ABI revision 2 (shared/research/jailhouse-study.md
+// 3.1): an inmate written for Jailhouse reads these offsets.
+test("the comm region header has Jailhouse's arm64 layout", () => {
+    const offsets: [string, number][] = [
+        ["revision", 6],
+        ["cell_state", 8],
+        ["msg_to_cell", 12],
+        ["reply_from_cell", 16],
+        ["flags", 20],
+        ["console", 24],
+        ["pci_mmconfig_base", 56],
+        ["gic_version", 64],
+        ["gicd_base", 72],
+        ["gicc_base", 80],
+        ["gicr_base", 88],
+        ["vpci_irq_base", 96],
+    ];
+    const source = path.join(work, "comm-layout.c");
+    const lines = offsets.map(([f]) => `printf("%s %zu\\n", "${f}", offsetof(struct jailhouse_comm_region, ${f}));`);
+    fs.writeFileSync(
+        source,
+        "#include <stddef.h>\n#include <stdio.h>\n#include <jailhouse/cell-config.h>\n#include <jailhouse/comm-region.h>\n" +
+            `int main(void) {\n${lines.join("\n")}\nprintf("abi %d\\n", COMM_REGION_ABI_REVISION);\nreturn 0;\n}\n`,
+    );
+    const seen = new Map(gccRun("comm-layout", [source]).toString().trim().split("\n").map((l) => l.split(" ") as [string, string]));
+    assert.deepEqual(
+        offsets.map(([f]) => [f, Number(seen.get(f))]),
+        offsets,
+    );
+    assert.equal(seen.get("abi"), "2");
+});

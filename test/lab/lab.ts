@@ -25,8 +25,9 @@ export interface LabHost {
     hostPublicKey: string;
     knownHostsPath: string;
     consoleLog: string;
-    /** A 16550 on PCI (slot 4, INTx on SPI 3) that cells can own; nothing in
-     * Linux uses it. Its line is this socket, its output also logged. */
+    /** A 16550 on PCI (slot 4, INTx on SPI 3) that cells can own; Linux
+     * binds it as ttyS0 but nothing opens it. Its line is this socket, its
+     * output also logged. */
     cellUartSocket: string;
     cellUartLog: string;
     pidFile: string;

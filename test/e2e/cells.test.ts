@@ -3,8 +3,8 @@
 // timer demo on CPU 1, the UART demo on CPU 2) while Linux keeps CPUs 0 and
 // 3; every act of the isolation probe is blocked and reported; a cell that
 // owns the lab's PCI UART gets that UART's interrupts, which no other cell
-// and not the root can take; 50 create/load/start/destroy cycles leave
-// nothing behind.
+// can take; a two-CPU cell starts its second CPU with PSCI CPU_ON; 50
+// create/load/start/destroy cycles leave nothing behind.
 //
 // The cells print through the debug-console hypercall (con=hvc); the
 // hypervisor writes each line as "[<cell>] text" into its console, and

@@ -13,7 +13,7 @@
  *   act=cpu-on          cpu=   (PSCI CPU_ON of a CPU outside the cell)
  *   act=root-hypercall         (cell create, which only the root may call)
  *
- * Two acts are allowed:
+ * Three acts are allowed, to show what a cell may do:
  *   act=start-sibling   cpu=   (PSCI CPU_ON of a CPU of the cell itself;
  *                               it reports and turns itself off again)
  *   act=psci-info              (PSCI version, and FEATURES of CPU_ON and

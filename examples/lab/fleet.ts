@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { z } from "zod";
 import { Cell, Hypervisor } from "../../provider/src";
+import { resolveCellConfig } from "../../provider/src/resources/plan";
 import { readInventory } from "../../test/lab/lab";
 
 const ImageSchema = z.union([
@@ -47,6 +48,13 @@ export function readFleet(file: string): Fleet {
     return parsed.data;
 }
 
+/** A cell's resource is named after its host and the cell's own name (as Jailhouse
+ * knows it), not its file: a cell described by another file is the same cell. */
+export function cellResourceName(hostName: string, configPath: string): { resource: string; cell: string } {
+    const cell = resolveCellConfig(configPath).name;
+    return { resource: `${hostName}-${cell}`, cell };
+}
+
 export interface HostOutputs {
     kernelRelease: pulumi.Output<string>;
     memPoolUsed: pulumi.Output<number>;
@@ -74,10 +82,10 @@ export function fleetProgram(file: string): Record<string, HostOutputs> {
         const cells: Record<string, pulumi.Output<string>> = {};
         for (const cell of fleet.cells) {
             const config = path.resolve(dir, cell.config);
-            const cellName = path.basename(config).replace(/\.(ya?ml|cell)$/, "");
+            const names = cellResourceName(name, config);
             const images = cell.images.map((image) => ("file" in image ? { ...image, file: path.resolve(dir, image.file) } : image));
-            const resource = new Cell(`${name}-${cellName}`, { hypervisor, config, images, state: cell.state });
-            cells[cellName] = resource.liveState;
+            const resource = new Cell(names.resource, { hypervisor, config, images, state: cell.state });
+            cells[names.cell] = resource.liveState;
         }
         outputs[name] = { kernelRelease: hypervisor.kernelRelease, memPoolUsed: hypervisor.memPoolUsed, cells };
     }

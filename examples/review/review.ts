@@ -3,7 +3,7 @@
 // change replaces or updates, and why, decided by the provider's planner.
 // Needs no hosts and no state.
 import * as path from "node:path";
-import { readFleet } from "../lab/fleet";
+import { cellResourceName, readFleet } from "../lab/fleet";
 import { resolveCellConfig, storeCellConfig, diffCellResource, type CellResourceState } from "../../provider/src/resources/plan";
 
 function hostNames(file: string): string[] {
@@ -16,9 +16,9 @@ function cellStates(file: string): Map<string, CellResourceState> {
     const states = new Map<string, CellResourceState>();
     for (const host of hostNames(file))
         for (const cell of fleet.cells) {
-            const config = resolveCellConfig(path.resolve(dir, cell.config));
-            const stored = storeCellConfig(config);
-            states.set(`${host}-${config.name}`, {
+            const file = path.resolve(dir, cell.config);
+            const stored = storeCellConfig(resolveCellConfig(file));
+            states.set(cellResourceName(host, file).resource, {
                 host,
                 config: stored.config,
                 configSha256: stored.sha256,

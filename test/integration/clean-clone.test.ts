@@ -54,7 +54,7 @@ describe("a clean clone builds from tracked files alone", () => {
     after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
     test("nothing the set-up or the tests need is ignored by git", () => {
-        const ignored = run("git", ["ls-files", "--others", "--ignored", "--exclude-standard"], repoRoot)
+        const ignored = run("git", ["ls-files", "--others", "--ignored", "--exclude-standard", "--directory"], repoRoot)
             .split("\n")
             .filter((f) => f && !/^(node_modules|dist)\//.test(f))
             .filter((f) => /(^|\/)(go\.mod|go\.sum|Makefile|Kbuild)$|\.(go|ts|c|h|S|sh|json|ya?ml|lds|env)$/.test(f))

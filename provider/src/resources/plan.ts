@@ -80,16 +80,23 @@ export function issueFailures(property: string, issues: readonly ValidationIssue
 
 export type CellState = "running" | "stopped";
 
-/** What the driver's sysfs state means for a desired state. */
+/**
+ * What the driver's sysfs state means for a desired state. A cell whose
+ * inmate has locked it ("running/locked") is running.
+ */
+export function sysfsStateMatches(sysfsState: string, desired: CellState): boolean {
+    return desired === "running" ? sysfsState === "running" || sysfsState === "running/locked" : sysfsState === "shut down";
+}
+
 export function liveStateMatches(live: LiveCell, desired: CellState): boolean {
-    return desired === "running" ? live.state === "running" || live.state === "running/locked" : live.state === "shut down";
+    return sysfsStateMatches(live.state, desired);
 }
 
 /** Drift between a cell's config and what runs on the host, in words. */
 export function cellDrift(config: CellConfig, desired: CellState, live: LiveCell | undefined): string[] {
     if (!live) return [`cell ${config.name} is gone from the host`];
     const drift: string[] = [];
-    const liveCpus = formatCpuList(parseCpuList(live.cpusAssigned || "none"));
+    const liveCpus = formatCpuList(parseCpuList(live.cpusAssigned || []));
     if (liveCpus !== formatCpuList(config.cpus)) drift.push(`cell ${config.name} runs on CPUs ${liveCpus}, not ${formatCpuList(config.cpus)}`);
     if (live.state === "failed" || live.cpusFailed.trim()) drift.push(`cell ${config.name} has failed${live.cpusFailed.trim() ? ` (CPUs ${live.cpusFailed.trim()})` : ""}`);
     else if (!liveStateMatches(live, desired)) drift.push(`cell ${config.name} is ${live.state}, not ${desired}`);
@@ -144,7 +151,7 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
         inPlace = true;
         reasons.push(`cell ${String(news.config.name)}: images changed (reload)`);
     }
-    if (olds.state !== news.state || (olds.liveState !== undefined && olds.liveState !== "gone" && olds.liveState !== expectedSysfsState(news.state))) {
+    if (olds.state !== news.state || (olds.liveState !== undefined && olds.liveState !== "gone" && !sysfsStateMatches(olds.liveState, news.state))) {
         inPlace = true;
         reasons.push(`cell ${String(news.config.name)}: ${olds.liveState ?? olds.state} -> ${news.state}`);
     }
@@ -153,10 +160,6 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
         reasons.push(`cell ${String(news.config.name)}: gone from the host (recreate)`);
     }
     return { changes: replaces.size > 0 || inPlace, replaces: [...replaces], reasons };
-}
-
-function expectedSysfsState(state: CellState): string {
-    return state === "running" ? "running" : "shut down";
 }
 
 export type CellCreatePlan =

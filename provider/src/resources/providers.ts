@@ -383,6 +383,8 @@ const cellProvider: ProviderImplementation = {
                     const live = await host.readLiveState();
                     const cell = live.cells.find((c) => c.name === name);
                     if (!cell) throw new Error(`${inputs.host}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
+                    if (cell.state === "running/locked")
+                        throw new Error(`${inputs.host}: cell ${name} is locked by its inmate and refuses to shut down; stop the inmate's lock, then run pulumi up again`);
                     if (cell.state !== "shut down") await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`);
                     await loadAndStart(host, inputs);
                     return cellOutputs(host, inputs);

@@ -79,6 +79,12 @@ describe("cell diff", () => {
         assert.deepEqual(diffCellResource(state({ liveState: "running", liveCpus: "2" }), state()).replaces, ["config"]);
     });
 
+    test("a running/locked cell that should run shows no change (D-7)", () => {
+        assert.deepEqual(diffCellResource(state({ liveState: "running/locked", liveCpus: "1" }), state()), { changes: false, replaces: [], reasons: [] });
+        const stop = diffCellResource(state({ liveState: "running/locked", liveCpus: "1" }), state({ state: "stopped" }));
+        assert.deepEqual([stop.changes, stop.replaces], [true, []]);
+    });
+
     test("moving to another host replaces", () => {
         assert.deepEqual(diffCellResource(state(), state({ host: "127.0.0.1:10023" })).replaces, ["connection"]);
     });
@@ -91,6 +97,10 @@ describe("drift and create", () => {
         assert.deepEqual(cellDrift(rtTimer, "running", running("rt-timer", "1-2")), ["cell rt-timer runs on CPUs 1-2, not 1"]);
         assert.deepEqual(cellDrift(rtTimer, "running", { ...running(), state: "failed", cpusFailed: "1" }), ["cell rt-timer has failed (CPUs 1)"]);
         assert.deepEqual(cellDrift(rtTimer, "running", running()), []);
+    });
+
+    test("a live cell with no CPUs assigned is drift, not an error (D-8)", () => {
+        assert.deepEqual(cellDrift(rtTimer, "running", running("rt-timer", "")), ["cell rt-timer runs on CPUs none, not 1"]);
     });
 
     test("create adopts an identical live cell, creates a missing one, refuses a conflicting one", () => {

@@ -24,6 +24,7 @@ import {
     type ValidationIssue,
 } from "../config";
 import type { LiveCell, LiveHostState } from "../host/live-state";
+import { changedConnectionFields, connectionChangeReason } from "./connection-change";
 
 /**
  * A config as it is kept in Pulumi state: JSON-safe (hex strings, no
@@ -105,6 +106,8 @@ export function cellDrift(config: CellConfig, desired: CellState, live: LiveCell
 
 export interface CellResourceState {
     host: string;
+    /** The SSH connection; compared field by field, never printed. */
+    connection?: unknown;
     config: Record<string, unknown>;
     configSha256: string;
     imagesSha256: string;
@@ -119,13 +122,17 @@ export interface CellDiff {
     replaces: string[];
     /** Why, in partition terms: "cell rt-demo: CPUs 1 -> 1-2". */
     reasons: string[];
+    /** An in-place update must load and (re)start the cell; otherwise it only stores the new inputs. */
+    reload: boolean;
 }
 
 /**
  * A cell's config is fixed while it exists (Jailhouse has no way to change
  * a running cell's resources), so any config change replaces it, and so do
  * a move to another host and a live CPU set that drifted from the config.
- * Images and the desired run state are applied in place.
+ * Images and the desired run state are applied in place. A new way to log
+ * in to the same host (key, password, pin, user, jump host) is an update
+ * that stores the connection and touches nothing on the host.
  */
 export function diffCellResource(olds: CellResourceState, news: CellResourceState): CellDiff {
     const replaces = new Set<string>();
@@ -147,6 +154,8 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
         reasons.push(`cell ${String(news.config.name)}: live CPUs ${olds.liveCpus} differ from ${newCpus}`);
     }
     let inPlace = false;
+    const connectionFields = olds.host === news.host ? changedConnectionFields(olds.connection, news.connection) : [];
+    if (connectionFields.length) reasons.push(`cell ${String(news.config.name)}: ${connectionChangeReason(connectionFields)}`);
     if (olds.imagesSha256 !== news.imagesSha256) {
         inPlace = true;
         reasons.push(`cell ${String(news.config.name)}: images changed (reload)`);
@@ -159,7 +168,7 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
         replaces.add("config");
         reasons.push(`cell ${String(news.config.name)}: gone from the host (recreate)`);
     }
-    return { changes: replaces.size > 0 || inPlace, replaces: [...replaces], reasons };
+    return { changes: replaces.size > 0 || inPlace || connectionFields.length > 0, replaces: [...replaces], reasons, reload: inPlace };
 }
 
 export type CellCreatePlan =
@@ -187,6 +196,40 @@ export function planCellCreate(host: string, live: LiveHostState, config: CellCo
 }
 
 // -------------------------------------------------------------- hypervisor
+
+export interface HypervisorResourceState {
+    host: string;
+    connection?: unknown;
+    configSha256: string;
+    stack: string;
+    sourcesSha256: string;
+    /** From the last read; false when the hypervisor was found disabled. */
+    enabled?: boolean;
+}
+
+export interface HypervisorDiff {
+    changes: boolean;
+    replaces: string[];
+    reasons: string[];
+    /** The update must deploy, build or enable; otherwise it only stores the new inputs. */
+    converge: boolean;
+}
+
+/** Another host replaces; config, sources, stack or a disabled hypervisor converge; a new login only updates. */
+export function diffHypervisorResource(olds: HypervisorResourceState, news: HypervisorResourceState): HypervisorDiff {
+    const reasons: string[] = [];
+    const replaces = olds.host !== news.host ? ["connection"] : [];
+    if (replaces.length) reasons.push(`hypervisor moves from ${olds.host} to ${news.host}`);
+    const converge =
+        replaces.length > 0 ||
+        olds.configSha256 !== news.configSha256 ||
+        olds.stack !== news.stack ||
+        olds.sourcesSha256 !== news.sourcesSha256 ||
+        olds.enabled === false;
+    const connectionFields = replaces.length ? [] : changedConnectionFields(olds.connection, news.connection);
+    if (connectionFields.length) reasons.push(`hypervisor: ${connectionChangeReason(connectionFields)}`);
+    return { changes: converge || connectionFields.length > 0, replaces, reasons, converge };
+}
 
 export interface HypervisorPlan {
     rebuild: boolean;

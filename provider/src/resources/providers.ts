@@ -25,6 +25,8 @@ import {
     cellDrift,
     checkFailures,
     diffCellResource,
+    diffHypervisorResource,
+    type HypervisorResourceState,
     issueFailures,
     planCellCreate,
     planHypervisorUpdate,
@@ -171,14 +173,9 @@ const hypervisorProvider: ProviderImplementation = {
     },
 
     async diff(_id, olds, news) {
-        const replaces = olds.host !== news.host ? ["connection"] : [];
-        const changes =
-            replaces.length > 0 ||
-            olds.configSha256 !== news.configSha256 ||
-            olds.stack !== news.stack ||
-            olds.sourcesSha256 !== news.sourcesSha256 ||
-            olds.enabled === false;
-        return { changes, replaces, deleteBeforeReplace: true };
+        const diff = diffHypervisorResource(olds as HypervisorResourceState, news as HypervisorResourceState);
+        diff.reasons.forEach((reason) => log(`${String(news.host)}: ${reason}`));
+        return { changes: diff.changes, replaces: diff.replaces, deleteBeforeReplace: true };
     },
 
     async create(inputs) {
@@ -200,6 +197,10 @@ const hypervisorProvider: ProviderImplementation = {
                 inputs.connection,
                 async (host) => {
                     const live = await host.readLiveState();
+                    if (!diffHypervisorResource(olds as HypervisorResourceState, inputs).converge) {
+                        log(`${inputs.host}: new connection works; nothing on the host changes`);
+                        return hypervisorOutputs(inputs, live);
+                    }
                     const plan = planHypervisorUpdate(
                         inputs.host,
                         { config: olds.systemConfig, configSha256: olds.configSha256, sourcesStamp: `${olds.sourcesSha256} ${live.kernelRelease}` },
@@ -373,8 +374,9 @@ const cellProvider: ProviderImplementation = {
         );
     },
 
-    async update(_id, _olds, news) {
+    async update(_id, olds, news) {
         const inputs = news as CellProps;
+        const reload = diffCellResource(olds as CellProps, inputs).reload;
         const name = String(inputs.config.name);
         return {
             outs: await withHost(
@@ -383,6 +385,10 @@ const cellProvider: ProviderImplementation = {
                     const live = await host.readLiveState();
                     const cell = live.cells.find((c) => c.name === name);
                     if (!cell) throw new Error(`${inputs.host}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
+                    if (!reload) {
+                        log(`${inputs.host}: new connection works; nothing on the host changes`);
+                        return cellOutputs(host, inputs, live);
+                    }
                     if (cell.state === "running/locked")
                         throw new Error(`${inputs.host}: cell ${name} is locked by its inmate and refuses to shut down; stop the inmate's lock, then run pulumi up again`);
                     if (cell.state !== "shut down") await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`);

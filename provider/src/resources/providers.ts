@@ -16,10 +16,11 @@ import {
     parseSystemConfig,
     summarizeCell,
     summarizeSystem,
-    validateCell,
     validateHost,
 } from "../config";
 import { hostLabel, type HostSession, type LiveHostState, parseHostConnection, treeManifest, withHost } from "../host";
+import { declareCell, declaredOn, declareSystem } from "./declared-partitions";
+import { cellRuleFailures } from "./host-rules";
 import { preflight } from "./preflight";
 import {
     cellDrift,
@@ -84,6 +85,9 @@ function hostOf(connection: unknown): string {
         return "";
     }
 }
+
+/** Cross-cell rules need the host; during preview it may not be known yet. */
+const isKnownHost = (host: unknown) => typeof host === "string" && host !== "" && host !== unknownValue;
 
 function bundledSources(): { files: string[]; hash: string } {
     return treeManifest(packageRoot, ["hypervisor", "kmod"]);
@@ -161,6 +165,7 @@ const hypervisorProvider: ProviderImplementation = {
             try {
                 const system = resolveSystemConfig(news.systemConfig);
                 failures.push(...issueFailures("systemConfig", validateHost(system, [])));
+                if (isKnownHost(inputs.host)) declareSystem(String(inputs.host), system);
                 const stored = storeSystemConfig(system);
                 inputs.systemConfig = stored.config;
                 inputs.configSha256 = stored.sha256;
@@ -317,7 +322,11 @@ const cellProvider: ProviderImplementation = {
         } else {
             try {
                 const config = resolveCellConfig(news.config);
-                failures.push(...issueFailures("config", validateCell(config, config.name)));
+                const declared = { resourceName: typeof news.resourceName === "string" ? news.resourceName : config.name, config };
+                const host = String(inputs.host);
+                const neighbours = isKnownHost(host) ? declaredOn(host) : { cells: [] };
+                failures.push(...cellRuleFailures(declared, neighbours.cells, neighbours.system));
+                if (isKnownHost(host)) declareCell(host, declared);
                 const stored = storeCellConfig(config);
                 inputs.config = stored.config;
                 inputs.configSha256 = stored.sha256;

@@ -122,7 +122,7 @@ function hypervisorOutputs(inputs: HypervisorProps, live: LiveHostState) {
 const buildStamp = (inputs: HypervisorProps, live: LiveHostState) => `${inputs.sourcesSha256} ${live.kernelRelease}`;
 
 async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, live: LiveHostState, reenable: boolean) {
-    const label = inputs.host;
+    const label = host.label;
     const system = parseSystemConfig(inputs.systemConfig);
     if (!live.jailhouse?.enabled) {
         const failures = preflight(
@@ -203,11 +203,11 @@ const hypervisorProvider: ProviderImplementation = {
                 async (host) => {
                     const live = await host.readLiveState();
                     if (!diffHypervisorResource(olds as HypervisorResourceState, inputs).converge) {
-                        log(`${inputs.host}: new connection works; nothing on the host changes`);
+                        log(`${host.label}: new connection works; nothing on the host changes`);
                         return hypervisorOutputs(inputs, live);
                     }
                     const plan = planHypervisorUpdate(
-                        inputs.host,
+                        host.label,
                         { config: olds.systemConfig, configSha256: olds.configSha256, sourcesStamp: `${olds.sourcesSha256} ${live.kernelRelease}` },
                         { config: inputs.systemConfig, configSha256: inputs.configSha256, sourcesStamp: buildStamp(inputs, live) },
                         live,
@@ -352,12 +352,12 @@ const cellProvider: ProviderImplementation = {
             props.connection,
             async (host) => {
                 const live = await host.readLiveState();
-                const plan = planCellCreate(props.host, live, config, props.state);
+                const plan = planCellCreate(host.label, live, config, props.state);
                 if (plan.action === "conflict") throw new Error(plan.message);
                 if (plan.action === "create") {
                     await host.upload(encodeCellConfig(config), remoteCellConfig(config.name), 0o644);
                     await host.run(`create cell ${config.name} on CPUs ${formatCpuList(config.cpus)}`, `jailhouse cell create ${remoteCellConfig(config.name)}`);
-                } else log(`${props.host}: adopt the identical live cell ${config.name}`);
+                } else log(`${host.label}: adopt the identical live cell ${config.name}`);
                 if (plan.action === "create" || plan.loadAndStart) await loadAndStart(host, props);
                 return cellOutputs(host, props);
             },
@@ -374,7 +374,7 @@ const cellProvider: ProviderImplementation = {
                 const live = await host.readLiveState();
                 const cell = live.cells.find((c) => c.name === inputs.config.name);
                 const drift = cellDrift(parseCellConfig(inputs.config), inputs.state, cell);
-                drift.forEach((d) => log(`${inputs.host}: drift: ${d}`));
+                drift.forEach((d) => log(`${host.label}: drift: ${d}`));
                 // Gone: an empty id tells the engine the resource no longer exists.
                 if (!cell) return { id: "", props: {} };
                 return { id, props: await cellOutputs(host, inputs, live) };
@@ -393,13 +393,13 @@ const cellProvider: ProviderImplementation = {
                 async (host) => {
                     const live = await host.readLiveState();
                     const cell = live.cells.find((c) => c.name === name);
-                    if (!cell) throw new Error(`${inputs.host}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
+                    if (!cell) throw new Error(`${host.label}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
                     if (!reload) {
-                        log(`${inputs.host}: new connection works; nothing on the host changes`);
+                        log(`${host.label}: new connection works; nothing on the host changes`);
                         return cellOutputs(host, inputs, live);
                     }
                     if (cell.state === "running/locked")
-                        throw new Error(`${inputs.host}: cell ${name} is locked by its inmate and refuses to shut down; stop the inmate's lock, then run pulumi up again`);
+                        throw new Error(`${host.label}: cell ${name} is locked by its inmate and refuses to shut down; stop the inmate's lock, then run pulumi up again`);
                     if (cell.state !== "shut down") await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`);
                     await loadAndStart(host, inputs);
                     return cellOutputs(host, inputs);
@@ -417,7 +417,7 @@ const cellProvider: ProviderImplementation = {
             async (host) => {
                 const live = await host.readLiveState();
                 if (!live.jailhouse?.enabled || !live.cells.some((c) => c.name === name)) {
-                    log(`${inputs.host}: cell ${name} is already gone`);
+                    log(`${host.label}: cell ${name} is already gone`);
                     return;
                 }
                 await host.run(`destroy cell ${name}`, `jailhouse cell destroy ${shellQuote(name)}`);

@@ -54,3 +54,19 @@ test("preview rejects a connection without a host-key pin, naming the fix", asyn
         await t.dispose();
     }
 });
+
+test("preview applies the rules across the cells of one host, naming the resource", async () => {
+    const t = await testStack("check-host", async () => {
+        const hv = new Hypervisor("hv", { connection: nowhere, systemConfig: path.join(repoRoot, "examples", "lab", "system.yaml"), stack: "installed" });
+        new Cell("hello", { hypervisor: hv, config: path.join(repoRoot, "examples", "lab", "uart-hello.yaml") });
+        new Cell("echo", { hypervisor: hv, config: path.join(repoRoot, "examples", "lab", "uart-echo.yaml") });
+    });
+    try {
+        let output = "";
+        await assert.rejects(t.stack.preview({ onOutput: (line) => (output += line) }));
+        assert.match(output, /(hello: cpus: CPU 2 is also given to cell "uart-echo"|echo: cpus: CPU 2 is also given to cell "uart-hello")/);
+        assert.doesNotMatch(output, /ECONNREFUSED|connect/i);
+    } finally {
+        await t.dispose();
+    }
+});

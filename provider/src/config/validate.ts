@@ -137,11 +137,12 @@ export function validateHost(system: SystemConfig, cells: readonly CellConfig[],
         issues.push({ path: "cells", message: `the cells take every root CPU (${formatCpuList(root.cpus)}); leave at least one CPU to Linux` });
 
     for (let i = 0; i < cells.length; i++)
-        for (let j = 0; j < i; j++) issues.push(...conflicts(cells[i], cells[j]));
+        for (let j = 0; j < i; j++) issues.push(...cellConflicts(cells[i], cells[j]));
     return issues;
 }
 
-function conflicts(a: CellConfig, b: CellConfig): ValidationIssue[] {
+/** Two cells of one host that claim the same CPUs, SPIs or memory; issues are on `a`. */
+export function cellConflicts(a: CellConfig, b: CellConfig): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
     const path = `cells[${a.name}]`;
     const cpus = a.cpus.filter((cpu) => b.cpus.includes(cpu));

@@ -39,6 +39,8 @@ interface PoolEntry {
     closed?: boolean;
     /** Host key seen at the last login; with trustOnFirstUse, the pin for later ones. */
     seenFingerprint?: string;
+    /** The host's own name, from its live state; log lines say "h1: enable", not the SSH address. */
+    hostName?: string;
     jumpFingerprint?: string;
 }
 
@@ -394,8 +396,9 @@ export class HostSession {
         private readonly log: (step: string) => void,
     ) {}
 
+    /** The host's name once its live state was read through this connection, else its SSH address. */
     get label(): string {
-        return hostLabel(this.connection);
+        return this.entry.hostName || hostLabel(this.connection);
     }
 
     /** Commands started on this host over this connection setting by this process so far (each one SSH round trip). */
@@ -626,7 +629,9 @@ export class HostSession {
     async readLiveState(): Promise<LiveHostState> {
         const result = await this.exec(liveStateScript);
         try {
-            return parseLiveState(result.stdout);
+            const state = parseLiveState(result.stdout);
+            this.entry.hostName = state.hostname.trim() || undefined;
+            return state;
         } catch (error) {
             throw new Error(`${this.label}: reading the live state failed (exit ${result.code}): ${(error as Error).message}${result.stderr.trim() ? `\n${result.stderr.trim().slice(-500)}` : ""}`);
         }

@@ -53,6 +53,8 @@ export class Cell extends pulumi.dynamic.Resource {
                 state: args.state ?? "running",
                 connection: pulumi.secret(connection),
                 hypervisorId: args.hypervisor ? args.hypervisor.id : "",
+                // check() names this resource in the rules across the cells of a host.
+                resourceName: name,
                 ...outputs,
             },
             // hypervisorId is an output of the Hypervisor, so the engine

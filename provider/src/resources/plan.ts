@@ -24,6 +24,7 @@ import {
     type ValidationIssue,
 } from "../config";
 import type { LiveCell, LiveHostState } from "../host/live-state";
+import { changedConnectionFields, connectionChangeReason } from "./connection-change";
 
 /**
  * A config as it is kept in Pulumi state: JSON-safe (hex strings, no
@@ -80,16 +81,23 @@ export function issueFailures(property: string, issues: readonly ValidationIssue
 
 export type CellState = "running" | "stopped";
 
-/** What the driver's sysfs state means for a desired state. */
+/**
+ * What the driver's sysfs state means for a desired state. A cell whose
+ * inmate has locked it ("running/locked") is running.
+ */
+export function sysfsStateMatches(sysfsState: string, desired: CellState): boolean {
+    return desired === "running" ? sysfsState === "running" || sysfsState === "running/locked" : sysfsState === "shut down";
+}
+
 export function liveStateMatches(live: LiveCell, desired: CellState): boolean {
-    return desired === "running" ? live.state === "running" || live.state === "running/locked" : live.state === "shut down";
+    return sysfsStateMatches(live.state, desired);
 }
 
 /** Drift between a cell's config and what runs on the host, in words. */
 export function cellDrift(config: CellConfig, desired: CellState, live: LiveCell | undefined): string[] {
     if (!live) return [`cell ${config.name} is gone from the host`];
     const drift: string[] = [];
-    const liveCpus = formatCpuList(parseCpuList(live.cpusAssigned || "none"));
+    const liveCpus = formatCpuList(parseCpuList(live.cpusAssigned || []));
     if (liveCpus !== formatCpuList(config.cpus)) drift.push(`cell ${config.name} runs on CPUs ${liveCpus}, not ${formatCpuList(config.cpus)}`);
     if (live.state === "failed" || live.cpusFailed.trim()) drift.push(`cell ${config.name} has failed${live.cpusFailed.trim() ? ` (CPUs ${live.cpusFailed.trim()})` : ""}`);
     else if (!liveStateMatches(live, desired)) drift.push(`cell ${config.name} is ${live.state}, not ${desired}`);
@@ -98,6 +106,8 @@ export function cellDrift(config: CellConfig, desired: CellState, live: LiveCell
 
 export interface CellResourceState {
     host: string;
+    /** The SSH connection; compared field by field, never printed. */
+    connection?: unknown;
     config: Record<string, unknown>;
     configSha256: string;
     imagesSha256: string;
@@ -112,13 +122,17 @@ export interface CellDiff {
     replaces: string[];
     /** Why, in partition terms: "cell rt-demo: CPUs 1 -> 1-2". */
     reasons: string[];
+    /** An in-place update must load and (re)start the cell; otherwise it only stores the new inputs. */
+    reload: boolean;
 }
 
 /**
  * A cell's config is fixed while it exists (Jailhouse has no way to change
  * a running cell's resources), so any config change replaces it, and so do
  * a move to another host and a live CPU set that drifted from the config.
- * Images and the desired run state are applied in place.
+ * Images and the desired run state are applied in place. A new way to log
+ * in to the same host (key, password, pin, user, jump host) is an update
+ * that stores the connection and touches nothing on the host.
  */
 export function diffCellResource(olds: CellResourceState, news: CellResourceState): CellDiff {
     const replaces = new Set<string>();
@@ -140,11 +154,13 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
         reasons.push(`cell ${String(news.config.name)}: live CPUs ${olds.liveCpus} differ from ${newCpus}`);
     }
     let inPlace = false;
+    const connectionFields = olds.host === news.host ? changedConnectionFields(olds.connection, news.connection) : [];
+    if (connectionFields.length) reasons.push(`cell ${String(news.config.name)}: ${connectionChangeReason(connectionFields)}`);
     if (olds.imagesSha256 !== news.imagesSha256) {
         inPlace = true;
         reasons.push(`cell ${String(news.config.name)}: images changed (reload)`);
     }
-    if (olds.state !== news.state || (olds.liveState !== undefined && olds.liveState !== "gone" && olds.liveState !== expectedSysfsState(news.state))) {
+    if (olds.state !== news.state || (olds.liveState !== undefined && olds.liveState !== "gone" && !sysfsStateMatches(olds.liveState, news.state))) {
         inPlace = true;
         reasons.push(`cell ${String(news.config.name)}: ${olds.liveState ?? olds.state} -> ${news.state}`);
     }
@@ -152,11 +168,7 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
         replaces.add("config");
         reasons.push(`cell ${String(news.config.name)}: gone from the host (recreate)`);
     }
-    return { changes: replaces.size > 0 || inPlace, replaces: [...replaces], reasons };
-}
-
-function expectedSysfsState(state: CellState): string {
-    return state === "running" ? "running" : "shut down";
+    return { changes: replaces.size > 0 || inPlace || connectionFields.length > 0, replaces: [...replaces], reasons, reload: inPlace };
 }
 
 export type CellCreatePlan =
@@ -184,6 +196,40 @@ export function planCellCreate(host: string, live: LiveHostState, config: CellCo
 }
 
 // -------------------------------------------------------------- hypervisor
+
+export interface HypervisorResourceState {
+    host: string;
+    connection?: unknown;
+    configSha256: string;
+    stack: string;
+    sourcesSha256: string;
+    /** From the last read; false when the hypervisor was found disabled. */
+    enabled?: boolean;
+}
+
+export interface HypervisorDiff {
+    changes: boolean;
+    replaces: string[];
+    reasons: string[];
+    /** The update must deploy, build or enable; otherwise it only stores the new inputs. */
+    converge: boolean;
+}
+
+/** Another host replaces; config, sources, stack or a disabled hypervisor converge; a new login only updates. */
+export function diffHypervisorResource(olds: HypervisorResourceState, news: HypervisorResourceState): HypervisorDiff {
+    const reasons: string[] = [];
+    const replaces = olds.host !== news.host ? ["connection"] : [];
+    if (replaces.length) reasons.push(`hypervisor moves from ${olds.host} to ${news.host}`);
+    const converge =
+        replaces.length > 0 ||
+        olds.configSha256 !== news.configSha256 ||
+        olds.stack !== news.stack ||
+        olds.sourcesSha256 !== news.sourcesSha256 ||
+        olds.enabled === false;
+    const connectionFields = replaces.length ? [] : changedConnectionFields(olds.connection, news.connection);
+    if (connectionFields.length) reasons.push(`hypervisor: ${connectionChangeReason(connectionFields)}`);
+    return { changes: converge || connectionFields.length > 0, replaces, reasons, converge };
+}
 
 export interface HypervisorPlan {
     rebuild: boolean;

@@ -16,15 +16,18 @@ import {
     parseSystemConfig,
     summarizeCell,
     summarizeSystem,
-    validateCell,
     validateHost,
 } from "../config";
 import { hostLabel, type HostSession, type LiveHostState, parseHostConnection, treeManifest, withHost } from "../host";
+import { declareCell, declaredOn, declareSystem } from "./declared-partitions";
+import { cellRuleFailures } from "./host-rules";
 import { preflight } from "./preflight";
 import {
     cellDrift,
     checkFailures,
     diffCellResource,
+    diffHypervisorResource,
+    type HypervisorResourceState,
     issueFailures,
     planCellCreate,
     planHypervisorUpdate,
@@ -83,6 +86,9 @@ function hostOf(connection: unknown): string {
     }
 }
 
+/** Cross-cell rules need the host; during preview it may not be known yet. */
+const isKnownHost = (host: unknown) => typeof host === "string" && host !== "" && host !== unknownValue;
+
 function bundledSources(): { files: string[]; hash: string } {
     return treeManifest(packageRoot, ["hypervisor", "kmod"]);
 }
@@ -116,7 +122,7 @@ function hypervisorOutputs(inputs: HypervisorProps, live: LiveHostState) {
 const buildStamp = (inputs: HypervisorProps, live: LiveHostState) => `${inputs.sourcesSha256} ${live.kernelRelease}`;
 
 async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, live: LiveHostState, reenable: boolean) {
-    const label = inputs.host;
+    const label = host.label;
     const system = parseSystemConfig(inputs.systemConfig);
     if (!live.jailhouse?.enabled) {
         const failures = preflight(
@@ -159,6 +165,7 @@ const hypervisorProvider: ProviderImplementation = {
             try {
                 const system = resolveSystemConfig(news.systemConfig);
                 failures.push(...issueFailures("systemConfig", validateHost(system, [])));
+                if (isKnownHost(inputs.host)) declareSystem(String(inputs.host), system);
                 const stored = storeSystemConfig(system);
                 inputs.systemConfig = stored.config;
                 inputs.configSha256 = stored.sha256;
@@ -171,14 +178,9 @@ const hypervisorProvider: ProviderImplementation = {
     },
 
     async diff(_id, olds, news) {
-        const replaces = olds.host !== news.host ? ["connection"] : [];
-        const changes =
-            replaces.length > 0 ||
-            olds.configSha256 !== news.configSha256 ||
-            olds.stack !== news.stack ||
-            olds.sourcesSha256 !== news.sourcesSha256 ||
-            olds.enabled === false;
-        return { changes, replaces, deleteBeforeReplace: true };
+        const diff = diffHypervisorResource(olds as HypervisorResourceState, news as HypervisorResourceState);
+        diff.reasons.forEach((reason) => log(`${String(news.host)}: ${reason}`));
+        return { changes: diff.changes, replaces: diff.replaces, deleteBeforeReplace: true };
     },
 
     async create(inputs) {
@@ -200,8 +202,12 @@ const hypervisorProvider: ProviderImplementation = {
                 inputs.connection,
                 async (host) => {
                     const live = await host.readLiveState();
+                    if (!diffHypervisorResource(olds as HypervisorResourceState, inputs).converge) {
+                        log(`${host.label}: new connection works; nothing on the host changes`);
+                        return hypervisorOutputs(inputs, live);
+                    }
                     const plan = planHypervisorUpdate(
-                        inputs.host,
+                        host.label,
                         { config: olds.systemConfig, configSha256: olds.configSha256, sourcesStamp: `${olds.sourcesSha256} ${live.kernelRelease}` },
                         { config: inputs.systemConfig, configSha256: inputs.configSha256, sourcesStamp: buildStamp(inputs, live) },
                         live,
@@ -316,7 +322,11 @@ const cellProvider: ProviderImplementation = {
         } else {
             try {
                 const config = resolveCellConfig(news.config);
-                failures.push(...issueFailures("config", validateCell(config, config.name)));
+                const declared = { resourceName: typeof news.resourceName === "string" ? news.resourceName : config.name, config };
+                const host = String(inputs.host);
+                const neighbours = isKnownHost(host) ? declaredOn(host) : { cells: [] };
+                failures.push(...cellRuleFailures(declared, neighbours.cells, neighbours.system));
+                if (isKnownHost(host)) declareCell(host, declared);
                 const stored = storeCellConfig(config);
                 inputs.config = stored.config;
                 inputs.configSha256 = stored.sha256;
@@ -342,12 +352,12 @@ const cellProvider: ProviderImplementation = {
             props.connection,
             async (host) => {
                 const live = await host.readLiveState();
-                const plan = planCellCreate(props.host, live, config, props.state);
+                const plan = planCellCreate(host.label, live, config, props.state);
                 if (plan.action === "conflict") throw new Error(plan.message);
                 if (plan.action === "create") {
                     await host.upload(encodeCellConfig(config), remoteCellConfig(config.name), 0o644);
                     await host.run(`create cell ${config.name} on CPUs ${formatCpuList(config.cpus)}`, `jailhouse cell create ${remoteCellConfig(config.name)}`);
-                } else log(`${props.host}: adopt the identical live cell ${config.name}`);
+                } else log(`${host.label}: adopt the identical live cell ${config.name}`);
                 if (plan.action === "create" || plan.loadAndStart) await loadAndStart(host, props);
                 return cellOutputs(host, props);
             },
@@ -364,7 +374,7 @@ const cellProvider: ProviderImplementation = {
                 const live = await host.readLiveState();
                 const cell = live.cells.find((c) => c.name === inputs.config.name);
                 const drift = cellDrift(parseCellConfig(inputs.config), inputs.state, cell);
-                drift.forEach((d) => log(`${inputs.host}: drift: ${d}`));
+                drift.forEach((d) => log(`${host.label}: drift: ${d}`));
                 // Gone: an empty id tells the engine the resource no longer exists.
                 if (!cell) return { id: "", props: {} };
                 return { id, props: await cellOutputs(host, inputs, live) };
@@ -373,8 +383,9 @@ const cellProvider: ProviderImplementation = {
         );
     },
 
-    async update(_id, _olds, news) {
+    async update(_id, olds, news) {
         const inputs = news as CellProps;
+        const reload = diffCellResource(olds as CellProps, inputs).reload;
         const name = String(inputs.config.name);
         return {
             outs: await withHost(
@@ -382,7 +393,13 @@ const cellProvider: ProviderImplementation = {
                 async (host) => {
                     const live = await host.readLiveState();
                     const cell = live.cells.find((c) => c.name === name);
-                    if (!cell) throw new Error(`${inputs.host}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
+                    if (!cell) throw new Error(`${host.label}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
+                    if (!reload) {
+                        log(`${host.label}: new connection works; nothing on the host changes`);
+                        return cellOutputs(host, inputs, live);
+                    }
+                    if (cell.state === "running/locked")
+                        throw new Error(`${host.label}: cell ${name} is locked by its inmate and refuses to shut down; stop the inmate's lock, then run pulumi up again`);
                     if (cell.state !== "shut down") await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`);
                     await loadAndStart(host, inputs);
                     return cellOutputs(host, inputs);
@@ -400,7 +417,7 @@ const cellProvider: ProviderImplementation = {
             async (host) => {
                 const live = await host.readLiveState();
                 if (!live.jailhouse?.enabled || !live.cells.some((c) => c.name === name)) {
-                    log(`${inputs.host}: cell ${name} is already gone`);
+                    log(`${host.label}: cell ${name} is already gone`);
                     return;
                 }
                 await host.run(`destroy cell ${name}`, `jailhouse cell destroy ${shellQuote(name)}`);

@@ -9,6 +9,7 @@ import {
     type CellResourceState,
     cellDrift,
     diffCellResource,
+    diffHypervisorResource,
     planCellCreate,
     planHypervisorUpdate,
     resolveCellConfig,
@@ -55,7 +56,7 @@ describe("stored configs", () => {
 
 describe("cell diff", () => {
     test("no change, no update", () => {
-        assert.deepEqual(diffCellResource(state(), state()), { changes: false, replaces: [], reasons: [] });
+        assert.deepEqual(diffCellResource(state(), state()), { changes: false, replaces: [], reasons: [], reload: false });
     });
 
     test("a CPU or memory change replaces the cell and says why in partition terms", () => {
@@ -79,8 +80,55 @@ describe("cell diff", () => {
         assert.deepEqual(diffCellResource(state({ liveState: "running", liveCpus: "2" }), state()).replaces, ["config"]);
     });
 
+    test("a running/locked cell that should run shows no change (D-7)", () => {
+        assert.deepEqual(diffCellResource(state({ liveState: "running/locked", liveCpus: "1" }), state()), { changes: false, replaces: [], reasons: [], reload: false });
+        const stop = diffCellResource(state({ liveState: "running/locked", liveCpus: "1" }), state({ state: "stopped" }));
+        assert.deepEqual([stop.changes, stop.replaces], [true, []]);
+    });
+
     test("moving to another host replaces", () => {
         assert.deepEqual(diffCellResource(state(), state({ host: "127.0.0.1:10023" })).replaces, ["connection"]);
+    });
+});
+
+describe("a changed connection (D-3)", () => {
+    const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nOLDKEYMATERIAL\n-----END OPENSSH PRIVATE KEY-----";
+    const connection = { host: "127.0.0.1", port: 10022, user: "root", privateKey: key, hostKey: { fingerprint: `SHA256:${"a".repeat(43)}` } };
+    const rotated = [
+        { privateKey: key.replace("OLD", "NEW") },
+        { privateKey: undefined, password: "hunter2-secret" },
+        { hostKey: { fingerprint: `SHA256:${"b".repeat(43)}` } },
+        { user: "admin" },
+        { jump: { host: "bastion", privateKey: key, hostKey: { trustOnFirstUse: true } } },
+    ];
+
+    test("is an update of the cell that reloads nothing and prints no secret", () => {
+        for (const patch of rotated) {
+            const diff = diffCellResource(state({ connection }), state({ connection: { ...connection, ...patch } }));
+            assert.deepEqual([diff.changes, diff.replaces, diff.reload], [true, [], false], JSON.stringify(Object.keys(patch)));
+            assert.equal(diff.reasons.length, 1);
+            assert.match(diff.reasons[0], /^cell rt-timer: connection changed \([a-zA-Z, ]+\): stored for later operations, nothing on the host changes$/);
+            assert.ok(!diff.reasons[0].includes("KEYMATERIAL") && !diff.reasons[0].includes("hunter2") && !diff.reasons[0].includes("bbbb"));
+        }
+        const diff = diffCellResource(state({ connection }), state({ connection: { ...connection, user: "admin", privateKey: "other" } }));
+        assert.deepEqual(diff.reasons, ["cell rt-timer: connection changed (privateKey, user): stored for later operations, nothing on the host changes"]);
+    });
+
+    test("is an update of the hypervisor that does not converge", () => {
+        const hv = { host: "127.0.0.1:10022", connection, configSha256: "c", stack: "bundled", sourcesSha256: "s", enabled: true };
+        assert.deepEqual(diffHypervisorResource(hv, hv), { changes: false, replaces: [], reasons: [], converge: false });
+        for (const patch of rotated) {
+            const diff = diffHypervisorResource(hv, { ...hv, connection: { ...connection, ...patch } });
+            assert.deepEqual([diff.changes, diff.replaces, diff.converge], [true, [], false]);
+            assert.match(diff.reasons[0], /^hypervisor: connection changed/);
+        }
+        assert.equal(diffHypervisorResource(hv, { ...hv, configSha256: "d", connection: { ...connection, user: "admin" } }).converge, true);
+    });
+
+    test("defaults written out are no change; another host is a replacement", () => {
+        assert.equal(diffCellResource(state({ connection }), state({ connection: { ...connection, commandTimeoutMs: 600_000, retries: 3 } })).changes, false);
+        const moved = diffCellResource(state({ connection }), state({ host: "127.0.0.1:10023", connection: { ...connection, port: 10023 } }));
+        assert.deepEqual([moved.replaces, moved.reasons], [["connection"], ["cell moves from 127.0.0.1:10022 to 127.0.0.1:10023"]]);
     });
 });
 
@@ -91,6 +139,10 @@ describe("drift and create", () => {
         assert.deepEqual(cellDrift(rtTimer, "running", running("rt-timer", "1-2")), ["cell rt-timer runs on CPUs 1-2, not 1"]);
         assert.deepEqual(cellDrift(rtTimer, "running", { ...running(), state: "failed", cpusFailed: "1" }), ["cell rt-timer has failed (CPUs 1)"]);
         assert.deepEqual(cellDrift(rtTimer, "running", running()), []);
+    });
+
+    test("a live cell with no CPUs assigned is drift, not an error (D-8)", () => {
+        assert.deepEqual(cellDrift(rtTimer, "running", running("rt-timer", "")), ["cell rt-timer runs on CPUs none, not 1"]);
     });
 
     test("create adopts an identical live cell, creates a missing one, refuses a conflicting one", () => {

@@ -338,6 +338,7 @@ long cell_get_state(unsigned int id)
 	return id ? cell->state : JAILHOUSE_CELL_RUNNING;
 }
 
+/* Called with line_lock held. */
 static void cell_console_flush(struct cell *cell)
 {
 	cell->line[cell->line_len] = 0;
@@ -349,13 +350,18 @@ void cell_console_putc(struct cell *cell, char c)
 {
 	if (c == '\r')
 		return;
+	spin_lock(&cell->line_lock);
 	if (c == '\n') {
 		cell_console_flush(cell);
-		return;
+	} else {
+		/* One byte stays free for the terminating NUL. A full line is
+		 * printed before the next character goes in, so no count the
+		 * cell can reach indexes past the buffer. */
+		if (cell->line_len >= HV_CELL_LINE_LEN - 1)
+			cell_console_flush(cell);
+		cell->line[cell->line_len++] = c;
 	}
-	cell->line[cell->line_len++] = c;
-	if (cell->line_len == HV_CELL_LINE_LEN - 1)
-		cell_console_flush(cell);
+	spin_unlock(&cell->line_lock);
 }
 
 void cell_fail(struct per_cpu *pc, struct frame *frame, const char *why)

@@ -9,6 +9,7 @@
 
 #include <hv/types.h>
 #include <hv/config.h>
+#include <hv/spinlock.h>
 #include <asm/percpu.h>
 
 /* Cell ids double as stage-2 VMIDs; 0 is the root. */
@@ -29,7 +30,9 @@ struct cell {
 	bool loadable;		/* loadable regions lent back to the root */
 	struct jailhouse_comm_region *comm;
 	/* Debug-console output, collected per line so lines of different
-	 * cells never interleave in the hypervisor console. */
+	 * cells never interleave in the hypervisor console. Every CPU of the
+	 * cell may print at once: line_lock keeps line_len inside line[]. */
+	spinlock_t line_lock;
 	char line[HV_CELL_LINE_LEN];
 	unsigned int line_len;
 	struct arch_cell arch;

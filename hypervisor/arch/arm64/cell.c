@@ -19,8 +19,14 @@
 #include <hv/printk.h>
 #include <jailhouse/comm-region.h>
 
-/* How often a stop waits for its CPU before sending the SGI again. */
-#define STOP_RESEND_SPINS 1000000
+/*
+ * A CPU the root stops gets the management SGI again every STOP_RESEND_MS
+ * and is given up on after STOP_TIMEOUT_MS: well beyond what taking an
+ * interrupt costs, even on a busy emulated host, and far below Linux's
+ * RCU stall and soft lockup warnings on the root CPU that waits.
+ */
+#define STOP_RESEND_MS 10
+#define STOP_TIMEOUT_MS 2000
 
 static void flush_root_s2(void)
 {
@@ -206,26 +212,39 @@ int arch_cell_set_loadable(struct cell *cell, bool loadable)
 	return err;
 }
 
-static bool is_parked(struct per_cpu *pc)
+static u64 counter_ms(void)
 {
-	return READ_ONCE(pc->power) == CPU_PARKED &&
-	       !READ_ONCE(pc->on_pending);
+	u64 count;
+
+	isb();
+	count = read_sysreg(cntpct_el0);
+	return count / (read_sysreg(cntfrq_el0) / 1000);
 }
 
-void arch_cpu_stop(struct per_cpu *target)
+int arch_cpu_stop(struct per_cpu *target)
 {
-	unsigned long spins = 0;
+	u64 start = counter_ms(), sent = start, now;
 
-	if (is_parked(target))
-		return;
-	WRITE_ONCE(target->stop_request, 1);
+	if (READ_ONCE(target->power) == CPU_PARKED)
+		return 0;
 	asm volatile("dsb ish" ::: "memory");
 	gic_send_mgmt_sgi(target);
-	while (!is_parked(target)) {
-		if (++spins % STOP_RESEND_SPINS == 0)
+	while (READ_ONCE(target->power) != CPU_PARKED) {
+		now = counter_ms();
+		if (now - start >= STOP_TIMEOUT_MS)
+			return -ETIMEDOUT;
+		if (now - sent >= STOP_RESEND_MS) {
 			gic_send_mgmt_sgi(target);
-		asm volatile("yield" ::: "memory");
+			sent = now;
+		}
+		cpu_relax();
 	}
+	return 0;
+}
+
+void arch_cpu_kick(struct per_cpu *target)
+{
+	gic_send_mgmt_sgi(target);
 }
 
 void arch_cpu_start(struct per_cpu *target, u64 entry)

@@ -93,6 +93,64 @@ static void fill_comm_region(struct cell *cell)
 	c->vpci_irq_base = cell->config->vpci_irq_base;
 }
 
+/* Whether the range [start, start + size) ends before 2^64. */
+static bool ends_in_range(u64 start, u64 size)
+{
+	return start + size >= start;
+}
+
+/*
+ * Regions of a new cell: none may wrap around the end of the address space
+ * (every later check and the page table code compute start + size), and
+ * none may reach memory another cell holds, unless both only share it
+ * with the root. Comm regions are the hypervisor's own pages.
+ */
+static long check_regions(const struct jailhouse_cell_desc *c)
+{
+	const struct jailhouse_memory *mem = cell_mem_regions(c);
+	unsigned int n, id, k;
+
+	for (n = 0; n < c->num_memory_regions; n++, mem++) {
+		if (!ends_in_range(mem->phys_start, mem->size) ||
+		    !ends_in_range(mem->virt_start, mem->size)) {
+			printk("Cell create: region %u (0x%llx -> 0x%llx, size "
+			       "0x%llx) wraps around the end of the address "
+			       "space\n", n, mem->phys_start, mem->virt_start,
+			       mem->size);
+			return -EINVAL;
+		}
+	}
+	mem = cell_mem_regions(c);
+	for (n = 0; n < c->num_memory_regions; n++, mem++) {
+		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
+			continue;
+		for (id = 1; id < HV_MAX_CELLS; id++) {
+			const struct jailhouse_cell_desc *other =
+				cells[id].config;
+			const struct jailhouse_memory *m;
+
+			if (!other)
+				continue;
+			m = cell_mem_regions(other);
+			for (k = 0; k < other->num_memory_regions; k++, m++) {
+				if (m->flags & JAILHOUSE_MEM_COMM_REGION ||
+				    (m->flags & mem->flags &
+				     JAILHOUSE_MEM_ROOTSHARED) ||
+				    !ranges_overlap(mem->phys_start, mem->size,
+						    m->phys_start, m->size))
+					continue;
+				printk("Cell create: region %u (0x%llx-0x%llx) "
+				       "overlaps memory of cell \"%s\"\n", n,
+				       mem->phys_start,
+				       mem->phys_start + mem->size - 1,
+				       other->name);
+				return -EBUSY;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Hold @pc for a management step (see struct per_cpu, held). */
 static void hold_cpu(struct per_cpu *pc)
 {
@@ -151,6 +209,7 @@ static long hold_parked_cpus(u64 mask)
 static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 {
 	unsigned int n, id;
+	long err;
 
 	if (memcmp(c->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
 		   JAILHOUSE_SIGNATURE_SIZE) ||
@@ -171,6 +230,9 @@ static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 			       cells[id].config->name);
 			return -EEXIST;
 		}
+	err = check_regions(c);
+	if (err)
+		return err;
 	for (n = 0; n < c->cpu_set_size * 8; n++) {
 		struct per_cpu *pc;
 

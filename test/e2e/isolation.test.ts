@@ -334,7 +334,8 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             // Nothing of the cell runs after it was closed: no output, no
             // refusal, and no fault of CPU 1 or 3 on what was the cell's
             // memory (its RAM at IPA 0, its comm region at 0x80000000).
-            const afterClose = later.slice(later.indexOf("Closing cell"));
+            const closing = 'Closing cell "rt-timer"\n';
+            const afterClose = later.slice(later.indexOf(closing) + closing.length);
             assert.doesNotMatch(afterClose, /rt-timer/);
             assert.doesNotMatch(afterClose, /Root cell CPU [13]: stage-2 \w+ fault at IPA 0x(?:[0-9a-f]{1,6}|800[0-9a-f]{5}) /);
             assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-1,3");

@@ -268,6 +268,7 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         const put = await sh(host, `tar -x -C ${remote}`, tar);
         assert.equal(put.code, 0, put.stderr);
         const build = [
+            "set -e",
             `cd ${remote}`,
             cross ? "true" : "make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin hypervisor/inmates/demos/*.bin .",
             "(make -s -C /lib/modules/$(uname -r)/build M=$PWD/test/e2e/fixtures/hvpoke-mod modules > poke.log 2>&1; echo $? > poke.rc) &",
@@ -278,7 +279,7 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             '[ "$(cat poke.rc)" = 0 ] || { cat poke.log; exit 1; }',
             "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
             "insmod kmod/jailhouse.ko",
-        ].join(" && ");
+        ].join("\n");
         await run(host, build, 900_000);
         dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
         await run(host, `${cli} enable ${remote}/system.cell`);

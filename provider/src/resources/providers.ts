@@ -16,6 +16,7 @@ import {
     parseSystemConfig,
     summarizeCell,
     summarizeSystem,
+    errorsOf,
     validateHost,
 } from "../config";
 import { hostLabel, type HostSession, type LiveHostState, parseHostConnection, treeManifest, withHost } from "../host";
@@ -164,7 +165,7 @@ const hypervisorProvider: ProviderImplementation = {
         } else {
             try {
                 const system = resolveSystemConfig(news.systemConfig);
-                failures.push(...issueFailures("systemConfig", validateHost(system, [])));
+                failures.push(...issueFailures("systemConfig", errorsOf(validateHost(system, []))));
                 if (isKnownHost(inputs.host)) declareSystem(String(inputs.host), system);
                 const stored = storeSystemConfig(system);
                 inputs.systemConfig = stored.config;

@@ -8,6 +8,7 @@
 // or would silently break isolation; each such rule says which (the README's
 // "Partition configs" section lists them).
 import { MEM_IO_WIDTH_MASK, memoryFlags, PAGE_SIZE } from "./abi";
+import { FIRST_SPI, ownedInterrupts } from "./irqchips";
 import type { CellConfig, MemoryRegion, SystemConfig } from "./schema";
 import { formatCpuList, formatHex, formatSize } from "./units";
 
@@ -148,12 +149,15 @@ export function validateCell(cell: CellConfig, path: string, isRoot = false): Va
     return issues;
 }
 
-function intids(cell: CellConfig): Map<string, number> {
-    const owned = new Map<string, number>();
-    cell.irqchips.forEach((chip) => {
-        for (const spi of chip.spis) owned.set(`${chip.address}:${spi}`, spi);
-    });
-    return owned;
+/** The cell's interrupts by chip address and number; `spi` only for SPIs, which messages name by SPI number. */
+function interrupts(cell: CellConfig): Map<string, { number: number; spi: boolean }> {
+    return new Map(cell.irqchips.flatMap((chip) => ownedInterrupts(chip).map(({ key, number }) => [key, { number, spi: chip.spis !== undefined }] as const)));
+}
+
+function describeShared(shared: { number: number; spi: boolean }[]): string {
+    const spis = shared.filter((irq) => irq.spi).map((irq) => irq.number - FIRST_SPI);
+    const others = shared.filter((irq) => !irq.spi).map((irq) => irq.number);
+    return [spis.length ? `SPI ${formatCpuList(spis)}` : "", others.length ? `interrupt (GSI or INTID) ${formatCpuList(others)}` : ""].filter(Boolean).join(" and ");
 }
 
 /**
@@ -220,12 +224,12 @@ export function cellConflicts(a: CellConfig, b: CellConfig): ValidationIssue[] {
     const cpus = a.cpus.filter((cpu) => b.cpus.includes(cpu));
     if (cpus.length)
         issues.push({ path: `${path}.cpus`, message: `CPU ${formatCpuList(cpus)} is also given to cell "${b.name}"; a CPU belongs to one cell at a time` });
-    const bIrqs = intids(b);
-    const shared = [...intids(a)].filter(([key]) => bIrqs.has(key)).map(([, spi]) => spi);
+    const bIrqs = interrupts(b);
+    const shared = [...interrupts(a)].filter(([key]) => bIrqs.has(key)).map(([, irq]) => irq);
     if (shared.length)
         issues.push({
             path: `${path}.irqchips`,
-            message: `SPI ${formatCpuList(shared)} is also given to cell "${b.name}"; an interrupt belongs to one cell`,
+            message: `${describeShared(shared)} is also given to cell "${b.name}"; an interrupt belongs to one cell`,
         });
     a.memory.forEach((ra, i) => {
         if (has(ra, "comm-region")) return;

@@ -57,6 +57,7 @@
 
 #define INTX_BARS { 0xfffff000, 0, 0, 0, 0, 0 }
 #define MSIX_BARS { 0xfffff000, 0xfffff000, 0, 0, 0, 0 }
+#define INTX_BARS_64K { 0xffff0000, 0, 0, 0, 0, 0 }
 
 #define IVSHMEM(dom, where, first, id, peers, proto, bars) { \
 	.type = JAILHOUSE_PCI_TYPE_IVSHMEM, .domain = (dom), .bdf = (where), \

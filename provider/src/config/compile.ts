@@ -17,6 +17,7 @@ import {
     SYS_VIRTUAL_DEBUG_CONSOLE,
 } from "./abi";
 import type { CellDesc, ConsoleDesc, MemoryDesc, SystemDesc } from "./binary";
+import { vendorFields } from "./iommus";
 import { compileIrqchips, decompileIrqchip, IrqchipError } from "./irqchips";
 import type { CellConfig, CellConfigInput, Console, MemoryRegion, SystemConfig, SystemConfigInput } from "./schema";
 import { formatHex, formatRanges, formatSize } from "./units";
@@ -220,7 +221,9 @@ function decompileConsole(c: ConsoleDesc): Record<string, unknown> | undefined {
 function regionLabel(m: MemoryDesc, taken: Set<string>): string {
     const comm = (m.flags & BigInt(memoryFlags["comm-region"])) !== 0n;
     const io = (m.flags & BigInt(memoryFlags.io)) !== 0n;
-    const base = comm ? "comm-region" : `${io ? "mmio" : "ram"}-${m.physStart.toString(16)}`;
+    // An empty region is a placeholder (an unused ivshmem section), not RAM at its address.
+    const kind = m.size === 0n ? "empty" : io ? "mmio" : "ram";
+    const base = comm ? "comm-region" : `${kind}-${m.physStart.toString(16)}`;
     let label = base;
     for (let n = 2; taken.has(label); n++) label = `${base}-${n}`;
     taken.add(label);
@@ -297,7 +300,8 @@ export function decompileCell(cell: CellDesc, regionNames?: readonly (string | u
             };
         });
     if (cell.pciCapabilities.length) out.pciCapabilities = cell.pciCapabilities.map((c) => ({ ...c }));
-    if (cell.streamIds.length) out.streamIds = [...cell.streamIds];
+    // Hex shows the fields packed into an id (MMU-500: mask in bits 16-30).
+    if (cell.streamIds.length) out.streamIds = cell.streamIds.map((id) => formatHex(id));
     if (cell.vpciIrqBase) out.vpciIrqBase = cell.vpciIrqBase;
     if (cell.cpuResetAddress) out.cpuResetAddress = formatHex(cell.cpuResetAddress);
     if (cell.msgReplyTimeout) out.msgReplyTimeout = hexOrZero(cell.msgReplyTimeout);
@@ -339,7 +343,7 @@ export function decompileSystem(system: SystemDesc, regionNames?: readonly (stri
     if (used)
         platform.iommus = system.iommuUnits.slice(0, used).map((u) => {
             const type = nameOf(iommuTypes, u.type) ?? u.type;
-            return { type, base: hexOrZero(u.base), size: u.size, ...(/^0+$/.test(u.vendorData) ? {} : { vendorData: u.vendorData }) };
+            return { type, base: hexOrZero(u.base), size: formatHex(u.size), ...vendorFields(type, u.vendorData) };
         });
     const p = system.platform;
     if (p.kind === "arm")

@@ -17,6 +17,7 @@ import {
     memoryFlags,
     pciDeviceTypes,
 } from "./abi";
+import { amdVendorData, noVendorData, pvuVendorData } from "./iommus";
 import { parseAddress, parseCpuList, parseInteger, parseSize, UnitError } from "./units";
 
 const numeric = z.union([z.number(), z.bigint(), z.string()]);
@@ -223,16 +224,33 @@ export const RootCellSchema = CellConfigSchema.extend({
     signed: z.boolean().default(false).describe('Write "JHCLL" and the revision into the root cell header (Jailhouse leaves them zero).'),
 });
 
-const IommuSchema = z.strictObject({
-    type: namedOrRaw(iommuTypes, 32),
-    base: Address.default(0n),
-    size: U32.default(0),
-    vendorData: z
-        .string()
-        .regex(/^[0-9a-f]{24}$/)
-        .default("0".repeat(24))
-        .describe("The 12 vendor-specific bytes (AMD or TI PVU fields) as hex."),
-});
+const IommuSchema = z
+    .strictObject({
+        type: namedOrRaw(iommuTypes, 32),
+        base: Address.default(0n),
+        size: U32.default(0),
+        amd: z
+            .strictObject({ bdf: U16, baseCap: U8, msiCap: U8, features: U32 })
+            .optional()
+            .describe("AMD IOMMU: its PCI function (bdf), the offsets of its IOMMU and MSI capabilities, and its feature bits."),
+        pvu: z.strictObject({ tlbBase: U64, tlbSize: U32 }).optional().describe("TI PVU: the window of its TLB memory."),
+        vendorData: z
+            .string()
+            .regex(/^[0-9a-f]{24}$/)
+            .optional()
+            .describe("The 12 vendor-specific bytes as hex, for a layout amd and pvu cannot say."),
+    })
+    .superRefine((unit, ctx) => {
+        const given = (["amd", "pvu", "vendorData"] as const).filter((key) => unit[key] !== undefined);
+        if (given.length > 1) ctx.addIssue({ code: "custom", message: `give only one of ${given.join(", ")}: they fill the same 12 bytes` });
+        for (const key of ["amd", "pvu"] as const)
+            if (unit[key] !== undefined && unit.type !== key)
+                ctx.addIssue({ code: "custom", path: [key], message: `${key} fields belong to a unit of type ${key}, not ${String(unit.type)}` });
+    })
+    .transform(({ amd, pvu, vendorData, ...unit }) => ({
+        ...unit,
+        vendorData: amd ? amdVendorData(amd) : pvu ? pvuVendorData(pvu) : (vendorData ?? noVendorData),
+    }));
 
 export const GicSchema = z.strictObject({
     version: U8.refine((v) => v === 2 || v === 3, { message: "GIC version must be 2 or 3" }),

@@ -13,8 +13,9 @@ import { performance } from "node:perf_hooks";
 import { after, before, describe, test } from "node:test";
 import { Connection, Server } from "ssh2";
 import { HostConnectionError } from "../../provider/src/host/connection";
-import { parseCpuList } from "../../provider/src/host/live-state";
-import { closeAll, HostSession, SshError, treeManifest, withHost } from "../../provider/src/host/session";
+import { closeAll, HostSession, SshError, withHost } from "../../provider/src/host";
+import { parseCpuList, readLiveState } from "../../provider/src/resources/live-state";
+import { treeManifest } from "../../provider/src/resources/tree-manifest";
 import { countingProxy, descendants, listenOutsideLab, silentServer, socketInodes, Sshd, startSshd, tcpSocketInode } from "../support/sshd";
 
 let a: Sshd;
@@ -435,7 +436,7 @@ describe("live state", () => {
         await withHost(a.connection(), async (s) => {
             await s.run("warm up", "true");
             const trips = s.roundTrips;
-            const state = await s.readLiveState();
+            const state = await readLiveState(s);
             assert.equal(s.roundTrips - trips, 1, "one round trip");
 
             assert.equal(state.hostname, os.hostname());

@@ -142,7 +142,7 @@ int gic_cell_create(struct cell *cell)
 			continue;
 		/* Whatever Linux left enabled stays off until the cell
 		 * enables it. */
-		mmio_write32(gicd_base + GICD_ISENABLER + 0x80 + w * 4,
+		mmio_write32(gicd_base + GICD_ICENABLER + w * 4,
 			     irqs[w]);
 		root_cell.arch.gic.irqs[w] &= ~irqs[w];
 		cell->arch.gic.irqs[w] = irqs[w];
@@ -161,7 +161,7 @@ void gic_cell_destroy(struct cell *cell)
 
 		if (!irqs)
 			continue;
-		mmio_write32(gicd_base + GICD_ISENABLER + 0x80 + w * 4, irqs);
+		mmio_write32(gicd_base + GICD_ICENABLER + w * 4, irqs);
 		root_cell.arch.gic.irqs[w] |= irqs;
 		cell->arch.gic.irqs[w] = 0;
 	}
@@ -549,13 +549,22 @@ static u64 owned_bits(struct cell *cell, u64 reg_offset, unsigned int size,
 bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		 bool write, u64 *value)
 {
+	/*
+	 * Each bank starts again at IRQ 0: the set and clear registers are
+	 * six banks of one bit per IRQ, not one bitmap.
+	 */
 	static const struct {
 		u16 start, end;
 		u8 bits;
 		bool rmw; /* shared with other cells: read-modify-write */
 	} per_irq[] = {
 		{ GICD_IGROUPR, GICD_ISENABLER, 1, true },
-		{ GICD_ISENABLER, GICD_ICACTIVER_END, 1, false },
+		{ GICD_ISENABLER, GICD_ICENABLER, 1, false },
+		{ GICD_ICENABLER, GICD_ISPENDR, 1, false },
+		{ GICD_ISPENDR, GICD_ICPENDR, 1, false },
+		{ GICD_ICPENDR, GICD_ISACTIVER, 1, false },
+		{ GICD_ISACTIVER, GICD_ICACTIVER, 1, false },
+		{ GICD_ICACTIVER, GICD_ICACTIVER_END, 1, false },
 		{ GICD_IPRIORITYR, GICD_ITARGETSR, 8, true },
 		{ GICD_ICFGR, GICD_IGRPMODR, 2, true },
 		{ GICD_IGRPMODR, GICD_IGRPMODR + 0x80, 1, true },

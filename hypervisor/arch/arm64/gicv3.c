@@ -546,6 +546,20 @@ static u64 owned_bits(struct cell *cell, u64 reg_offset, unsigned int size,
 	return mask;
 }
 
+/*
+ * Whether the architecture defines an access of @size at @offset: naturally
+ * aligned, and a word unless the register also takes bytes or doublewords.
+ * Anything else may abort on the device, and we would take that abort at
+ * EL2, possibly holding dist_lock; such an access never reaches it.
+ */
+static bool access_defined(u64 offset, unsigned int size, bool bytes,
+			   bool dwords)
+{
+	if (offset & (size - 1))
+		return false;
+	return size == 4 || (size == 1 && bytes) || (size == 8 && dwords);
+}
+
 bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		 bool write, u64 *value)
 {
@@ -572,6 +586,10 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	u64 offset = addr - gicd_base, mask, old;
 	unsigned int n;
 
+	if (!access_defined(offset, size,
+			    offset >= GICD_IPRIORITYR && offset < GICD_ICFGR,
+			    offset >= GICD_IROUTER && offset < GICD_IROUTER_END))
+		return false;
 	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END) {
 		unsigned int irq = (offset - GICD_IROUTER) / 8;
 
@@ -667,6 +685,11 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	u32 protect = 1u << GIC_MGMT_SGI | 1u << maint_irq;
 	bool own = owner && owner->cell == pc->cell;
 
+	if (!access_defined(offset, size,
+			    offset >= GICR_SGI_BASE + GICR_IPRIORITYR &&
+				    offset < GICR_SGI_BASE + GICR_IPRIORITYR + 32,
+			    offset == GICR_TYPER))
+		return false;
 	if (!write && (offset == GICR_IIDR ||
 		       (offset >= GICR_TYPER && offset + size <= GICR_TYPER + 8))) {
 		*value = mmio_read(addr, size);

@@ -123,10 +123,25 @@ void gic_cell_init(struct cell *cell)
 	config_irqs(cell, cell->arch.gic.irqs);
 }
 
+/*
+ * Sends every SPI of @irqs to the CPU of @mpidr. Who an SPI reaches is
+ * decided by its routing, not its owner: one left aimed at a CPU of the
+ * previous owner would be taken there.
+ */
+static void route_spis(const u32 *irqs, u64 mpidr)
+{
+	unsigned int irq;
+
+	for (irq = 32; irq < ICC_IAR_SPURIOUS_MIN; irq++)
+		if (irqs[irq / 32] & (1u << (irq % 32)))
+			mmio_write(gicd_base + GICD_IROUTER + irq * 8, 8,
+				   mpidr & GICD_IROUTER_AFF);
+}
+
 int gic_cell_create(struct cell *cell)
 {
 	u32 irqs[GIC_MAX_IRQS / 32] = { 0 };
-	unsigned int w;
+	unsigned int w, first;
 
 	config_irqs(cell, irqs);
 	for (w = 0; w < GIC_MAX_IRQS / 32; w++)
@@ -147,6 +162,11 @@ int gic_cell_create(struct cell *cell)
 		root_cell.arch.gic.irqs[w] &= ~irqs[w];
 		cell->arch.gic.irqs[w] = irqs[w];
 	}
+	/* Disabled as they are, to the cell's first CPU until it routes
+	 * them itself. */
+	for (first = 0; !(cell->cpu_mask & (1ULL << first)); first++)
+		;
+	route_spis(irqs, per_cpu(first)->mpidr);
 	spin_unlock(&dist_lock);
 	return 0;
 }
@@ -162,7 +182,12 @@ void gic_cell_destroy(struct cell *cell)
 		if (!irqs)
 			continue;
 		mmio_write32(gicd_base + GICD_ICENABLER + w * 4, irqs);
-		root_cell.arch.gic.irqs[w] |= irqs;
+	}
+	/* Back to the root on the CPU that destroys the cell, which Linux
+	 * holds; Linux routes them again when it uses them. */
+	route_spis(cell->arch.gic.irqs, this_cpu()->mpidr);
+	for (w = 1; w < GIC_MAX_IRQS / 32; w++) {
+		root_cell.arch.gic.irqs[w] |= cell->arch.gic.irqs[w];
 		cell->arch.gic.irqs[w] = 0;
 	}
 	spin_unlock(&dist_lock);
@@ -327,6 +352,13 @@ void gic_handle_irq(struct per_cpu *pc)
 		}
 		if (irq < 16)
 			write_sysreg(irq, icc_dir_el1);
+		/* An SPI of another cell, routed here before it changed
+		 * hands: ending it here is all its owner could lose. */
+		if (irq >= 32 && irq < ICC_IAR_SPURIOUS_MIN &&
+		    !cell_owns_irq(pc->cell, irq)) {
+			write_sysreg(irq, icc_dir_el1);
+			continue;
+		}
 		/* Ours alone: a stop request, which arch_handle_trap acts
 		 * on after us, or a late copy of one (dropped). */
 		if (irq == GIC_MGMT_SGI) {
@@ -512,7 +544,7 @@ bool gicd_is_mmio(u64 addr)
 /* IROUTER: an owned SPI may only be routed to a CPU of the same cell. */
 static bool route_allowed(struct per_cpu *pc, u64 value)
 {
-	u64 aff = value & 0xff00ffffffULL;
+	u64 aff = value & GICD_IROUTER_AFF;
 	bool entering = false;
 	unsigned int n;
 

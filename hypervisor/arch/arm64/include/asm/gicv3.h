@@ -39,6 +39,7 @@
 #define GICD_IROUTER_END 0x7fe0
 #define GICD_ID_START 0xffd0
 #define GICD_IROUTER_IRM (1ULL << 31)
+#define GICD_IROUTER_AFF 0xff00ffffffULL	/* Aff3, Aff2.Aff1.Aff0 */
 
 /* Redistributor, RD_base frame */
 #define GICR_CTLR 0x0000

@@ -156,9 +156,10 @@ int gic_cell_create(struct cell *cell)
 		if (!irqs[w])
 			continue;
 		/* Whatever Linux left enabled stays off until the cell
-		 * enables it. */
+		 * enables it, and what it left pending is not the cell's. */
 		mmio_write32(gicd_base + GICD_ICENABLER + w * 4,
 			     irqs[w]);
+		mmio_write32(gicd_base + GICD_ICPENDR + w * 4, irqs[w]);
 		root_cell.arch.gic.irqs[w] &= ~irqs[w];
 		cell->arch.gic.irqs[w] = irqs[w];
 	}
@@ -182,6 +183,7 @@ void gic_cell_destroy(struct cell *cell)
 		if (!irqs)
 			continue;
 		mmio_write32(gicd_base + GICD_ICENABLER + w * 4, irqs);
+		mmio_write32(gicd_base + GICD_ICPENDR + w * 4, irqs);
 	}
 	/* Back to the root on the CPU that destroys the cell, which Linux
 	 * holds; Linux routes them again when it uses them. */
@@ -434,13 +436,18 @@ static void set_pending_physically(struct per_cpu *pc, unsigned int irq)
 }
 
 /*
- * Empty the list registers and the queue without losing an interrupt:
- * pending ones become physically pending again (and a HW one is
- * deactivated, which we owe it since we only dropped its priority). One
- * the cell is still handling stays physically active when @keep_active,
- * because Linux deactivates it on the physical interface after disable.
+ * Empty the list registers and the queue. Pending SPIs become physically
+ * pending again, so their owner still gets them wherever they are routed.
+ * Pending SGIs and PPIs belong to this CPU's current owner: they go back
+ * only when @keep_private (disable, Linux keeps the CPU); otherwise they
+ * are dropped, or a cell could leave e.g. Linux's IPI_CPU_STOP (SGI 2)
+ * for the CPU's next owner. A HW one is deactivated, which we owe it
+ * since we only dropped its priority. One the cell is still handling
+ * stays physically active when @keep_active, because Linux deactivates it
+ * on the physical interface after disable.
  */
-static void unload_virtual_state(struct per_cpu *pc, bool keep_active)
+static void unload_virtual_state(struct per_cpu *pc, bool keep_active,
+				 bool keep_private)
 {
 	struct gic_cpu *g = &pc->arch.gic;
 	unsigned int n, w, b;
@@ -452,7 +459,7 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active)
 		write_lr(n, 0);
 		if (!(lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)))
 			continue;
-		if (lr & ICH_LR_PENDING)
+		if ((lr & ICH_LR_PENDING) && (irq >= 32 || keep_private))
 			set_pending_physically(pc, irq);
 		if ((lr & ICH_LR_HW) &&
 		    ((lr & ICH_LR_PENDING) || !keep_active))
@@ -462,7 +469,8 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active)
 		for (b = 0; b < 32; b++) {
 			if (!(g->queued[w] & (1u << b)))
 				continue;
-			set_pending_physically(pc, w * 32 + b);
+			if (w > 0 || keep_private)
+				set_pending_physically(pc, w * 32 + b);
 			if (w * 32 + b >= 16)
 				write_sysreg(w * 32 + b, icc_dir_el1);
 		}
@@ -474,10 +482,17 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active)
 	isb();
 }
 
-/* CPU_OFF: the next CPU_ON starts the cell's CPU with a fresh interface. */
+/*
+ * CPU_OFF or a stop, after which the CPU may change hands: the next CPU_ON
+ * starts with a fresh interface, and no SGI or PPI of this owner, virtual
+ * or still pending in the redistributor, nor an enabled PPI of it.
+ */
 void gic_cpu_reset(struct per_cpu *pc)
 {
-	unload_virtual_state(pc, false);
+	unload_virtual_state(pc, false, false);
+	mmio_write32(sgi_frame(pc) + GICR_ICENABLER0,
+		     GIC_PPI_MASK & ~(1u << maint_irq));
+	mmio_write32(sgi_frame(pc) + GICR_ICPENDR0, ~0u);
 	write_sysreg(ICH_HCR_EN, ich_hcr_el2);
 	write_sysreg(0, ich_vmcr_el2);
 	isb();
@@ -489,7 +504,7 @@ void gic_cpu_shutdown(struct per_cpu *pc)
 	u64 vmcr = read_sysreg(ich_vmcr_el2);
 	u64 ctlr = read_sysreg(icc_ctlr_el1) & ~ICC_CTLR_EOIMODE;
 
-	unload_virtual_state(pc, true);
+	unload_virtual_state(pc, true, true);
 	write_sysreg(0, ich_hcr_el2);
 	write_sysreg(0, ich_vmcr_el2);
 	mmio_write32(sgi_frame(pc) + GICR_ICENABLER0, 1u << maint_irq);

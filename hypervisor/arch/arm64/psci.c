@@ -85,6 +85,7 @@ void arch_cpu_park(struct per_cpu *pc, struct frame *f)
 	write_sysreg(pc->on_entry, elr_el2);
 	write_sysreg(PSR_DAIF | PSR_MODE_EL1h, spsr_el2);
 	write_sysreg(0, cntv_ctl_el0);
+	el1_state_reset();
 	/* The cell may have changed while we were parked. */
 	write_sysreg((u64)pc->cell->s2_root | ((u64)pc->cell->id << 48),
 		     vttbr_el2);

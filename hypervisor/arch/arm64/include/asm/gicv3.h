@@ -51,6 +51,7 @@
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
 #define GICR_ISPENDR0 0x0200
+#define GICR_ICPENDR0 0x0280
 #define GICR_ISACTIVER0 0x0300
 #define GICR_IGROUPR0 0x0080
 #define GICR_IPRIORITYR 0x0400
@@ -94,6 +95,7 @@
 #define GIC_HV_PMR 0xf0
 
 #define GIC_MAX_IRQS 1024
+#define GIC_PPI_MASK 0xffff0000u	/* INTIDs 16-31 of a redistributor */
 
 /*
  * The SGI a root CPU sends to a cell CPU to make it exit to EL2 (stop

@@ -31,5 +31,7 @@ struct per_cpu;
 struct frame;
 
 void psci_handle_smc(struct per_cpu *pc, struct frame *frame);
+/* Every CPU_ON starts with this EL1 state: nothing of the last owner. */
+void el1_state_reset(void);
 
 #endif

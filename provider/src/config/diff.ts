@@ -116,7 +116,13 @@ export function diffSystem(before: SystemConfig, after: SystemConfig): string[] 
     if (before.virtualDebugConsole !== after.virtualDebugConsole)
         changes.push(`virtual debug console ${before.virtualDebugConsole ? "on" : "off"} -> ${after.virtualDebugConsole ? "on" : "off"}`);
     if (before.architecture !== after.architecture) changes.push(`architecture ${before.architecture} -> ${after.architecture}`);
-    if (!isDeepStrictEqual(before.platform, after.platform)) changes.push("platform (GIC/PCI/IOMMU) changed");
+    const platformParts = [
+        ["gic", "GIC"],
+        ["x86", "x86 platform"],
+        ["pci", "PCI host"],
+        ["iommus", "IOMMU units"],
+    ] as const;
+    for (const [key, words] of platformParts) if (!isDeepStrictEqual(before.platform[key], after.platform[key])) changes.push(`${words} changed`);
     if (before.systemFlags !== after.systemFlags) changes.push("system flags changed");
     const { signed: signedBefore, ...rootBefore } = before.rootCell;
     const { signed: signedAfter, ...rootAfter } = after.rootCell;

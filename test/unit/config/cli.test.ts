@@ -101,6 +101,15 @@ describe("jailhouse-config", () => {
         assert.equal(run("diff", example("rt-timer.yaml"), changed).status, 0, "without --exit-code a difference is not a failure");
     });
 
+    test("diff names the part of an x86 platform that changed", () => {
+        const vector = path.join(repo, "test", "vectors", "x86-system.yaml");
+        const changed = path.join(work, "x86-iommu.yaml");
+        fs.writeFileSync(changed, fs.readFileSync(vector, "utf8").replace("features: 0x80048824", "features: 0x80048825"));
+        const diff = run("diff", vector, changed, "--exit-code");
+        assert.equal(diff.status, 1, diff.stderr);
+        assert.equal(diff.stdout, "system: IOMMU units changed\n");
+    });
+
     test("a bug of ours is an internal error naming the input, exit 3, no stack trace", () => {
         const stderr: string[] = [];
         mock.method(process.stderr, "write", (text: string) => stderr.push(text) > 0);

@@ -195,8 +195,8 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         await othersRun();
     });
 
+    // The root cannot read the routing of an SPI it gave away: the cell reads it.
     isoTest("F7: the cell's SPI was routed to its CPU at create, and reaches the cell, not Linux", async () => {
-        assert.match(await rootAct(`router=${ownIntid}`), new RegExp(`INTID ${ownIntid} IROUTER 0x1\\b`));
         await startProbe(`act=spi-self irq=${ownSpi}`);
         const out = await probeRun("spi-self");
         assert.match(out, new RegExp(`SPI ${ownIntid} routed to 0x1\\r?\\n[^]*own SPI ${ownIntid} taken on this CPU`));
@@ -209,15 +209,14 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         await waitFor("the routing refusal", async () => new RegExp(`routing IRQ ${ownIntid} to 0x0, outside the cell, refused`).test(await hvConsole()), 30_000);
         await waitFor("the probe cell to be failed", async () => (await cell("gic-probe")).state === "failed", 10_000);
         assert.doesNotMatch(await cellConsole("gic-probe"), /NOT BLOCKED/);
-        assert.match(await rootAct(`router=${ownIntid}`), new RegExp(`INTID ${ownIntid} IROUTER 0x1\\b`));
         await othersRun();
     });
 
-    for (const [kind, ipa] of [
-        ["odd", "0x8000084"],
-        ["unaligned", "0x8000082"],
+    for (const [kind, ipa, what] of [
+        ["odd", "0x8000084", "an odd-size (16-bit)"],
+        ["unaligned", "0x8000082", "an unaligned"],
     ]) {
-        isoTest(`F5: a ${kind} GICD access fails the cell before it reaches the device; the root still programs the GIC`, async () => {
+        isoTest(`F5: ${what} GICD access fails the cell before it reaches the device; the root still programs the GIC`, async () => {
             await recreateProbe();
             await startProbe(`act=misaligned-gicd kind=${kind}`);
             await waitFor("the probe cell to be failed", async () => (await cell("gic-probe")).state === "failed", 30_000);

@@ -80,9 +80,10 @@ static int jh_check_config(const struct jailhouse_system *sys, size_t size)
 
 	if (size < jailhouse_system_config_size(sys))
 		return jh_fail(-EINVAL, "system configuration truncated");
-	if (!hv->size || (hv->phys_start | hv->size) & ~PAGE_MASK)
+	if (!hv->size || (hv->phys_start | hv->size) & ~PAGE_MASK ||
+	    hv->phys_start + hv->size < hv->phys_start)
 		return jh_fail(-EINVAL,
-			       "hypervisor memory 0x%llx+0x%llx is empty or not page aligned",
+			       "hypervisor memory 0x%llx+0x%llx is empty, not page aligned or wraps around 2^64",
 			       hv->phys_start, hv->size);
 	if (walk_iomem_res_desc(IORES_DESC_NONE,
 				IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,

@@ -2,14 +2,12 @@
 // Where the workbench keeps what it builds and downloads, shared by the lab,
 // the tests and `npm start`. Mirrors test/setup/common.sh.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { cacheDir } from "../examples/lab/inventory";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
-export function cacheDir(): string {
-    return process.env.PULUMI_JAILHOUSE_CACHE || path.join(os.homedir(), ".cache", "pulumi-jailhouse");
-}
+export { cacheDir };
 
 function pinnedVersions(): Record<string, string> {
     const text = fs.readFileSync(path.join(repoRoot, "test", "setup", "versions.env"), "utf8");

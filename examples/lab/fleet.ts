@@ -6,9 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { z } from "zod";
-import { Cell, Hypervisor } from "../../provider/src";
-import { resolveCellConfig } from "../../provider/src/resources/plan";
-import { readInventory } from "../../test/lab/lab";
+import { Cell, Hypervisor, plan } from "../../provider/src";
+import { readInventoryFile, type InventoryHost } from "./inventory";
 
 const ImageSchema = z.union([
     z.strictObject({ demo: z.string(), args: z.string().optional() }),
@@ -51,7 +50,7 @@ export function readFleet(file: string): Fleet {
 /** A cell's resource is named after its host and the cell's own name (as Jailhouse
  * knows it), not its file: a cell described by another file is the same cell. */
 export function cellResourceName(hostName: string, configPath: string): { resource: string; cell: string } {
-    const cell = resolveCellConfig(configPath).name;
+    const cell = plan.resolveCellConfig(configPath).name;
     return { resource: `${hostName}-${cell}`, cell };
 }
 
@@ -64,7 +63,7 @@ export interface HostOutputs {
 export function fleetProgram(file: string): Record<string, HostOutputs> {
     const fleet = readFleet(file);
     const dir = path.dirname(file);
-    const inventory = fleet.hosts.some((h) => "inventory" in h) ? readInventory() : undefined;
+    const inventory = fleet.hosts.some((h) => "inventory" in h) ? readInventoryFile<{ hosts: InventoryHost[] }>() : undefined;
     const outputs: Record<string, HostOutputs> = {};
     for (const entry of fleet.hosts) {
         let name: string;

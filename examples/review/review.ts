@@ -4,20 +4,20 @@
 // Needs no hosts and no state.
 import * as path from "node:path";
 import { cellResourceName, readFleet } from "../lab/fleet";
-import { resolveCellConfig, storeCellConfig, diffCellResource, type CellResourceState } from "../../provider/src/resources/plan";
+import { plan } from "../../provider/src";
 
 function hostNames(file: string): string[] {
     return readFleet(file).hosts.map((h) => ("inventory" in h ? h.inventory : h.name));
 }
 
-function cellStates(file: string): Map<string, CellResourceState> {
+function cellStates(file: string): Map<string, plan.CellResourceState> {
     const fleet = readFleet(file);
     const dir = path.dirname(file);
-    const states = new Map<string, CellResourceState>();
+    const states = new Map<string, plan.CellResourceState>();
     for (const host of hostNames(file))
         for (const cell of fleet.cells) {
             const file = path.resolve(dir, cell.config);
-            const stored = storeCellConfig(resolveCellConfig(file));
+            const stored = plan.storeCellConfig(plan.resolveCellConfig(file));
             states.set(cellResourceName(host, file).resource, {
                 host,
                 config: stored.config,
@@ -39,7 +39,7 @@ export function review(oldFile: string, newFile: string): string[] {
             lines.push(`${name}: create`);
             continue;
         }
-        const diff = diffCellResource(old, now);
+        const diff = plan.diffCellResource(old, now);
         lines.push(`${name}: ${diff.replaces.length ? "replace" : diff.changes ? "update" : "no change"}${diff.reasons.length ? `: ${diff.reasons.join("; ")}` : ""}`);
     }
     for (const name of before.keys()) if (!after.has(name)) lines.push(`${name}: delete`);

@@ -93,9 +93,123 @@ static void fill_comm_region(struct cell *cell)
 	c->vpci_irq_base = cell->config->vpci_irq_base;
 }
 
+/* Whether the range [start, start + size) ends before 2^64. */
+static bool ends_in_range(u64 start, u64 size)
+{
+	return start + size >= start;
+}
+
+/*
+ * Regions of a new cell: none may wrap around the end of the address space
+ * (every later check and the page table code compute start + size), and
+ * none may reach memory another cell holds, unless both only share it
+ * with the root. Comm regions are the hypervisor's own pages.
+ */
+static long check_regions(const struct jailhouse_cell_desc *c)
+{
+	const struct jailhouse_memory *mem = cell_mem_regions(c);
+	unsigned int n, id, k;
+
+	for (n = 0; n < c->num_memory_regions; n++, mem++) {
+		if (!ends_in_range(mem->phys_start, mem->size) ||
+		    !ends_in_range(mem->virt_start, mem->size)) {
+			printk("Cell create: region %u (0x%llx -> 0x%llx, size "
+			       "0x%llx) wraps around the end of the address "
+			       "space\n", n, mem->phys_start, mem->virt_start,
+			       mem->size);
+			return -EINVAL;
+		}
+	}
+	mem = cell_mem_regions(c);
+	for (n = 0; n < c->num_memory_regions; n++, mem++) {
+		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
+			continue;
+		for (id = 1; id < HV_MAX_CELLS; id++) {
+			const struct jailhouse_cell_desc *other =
+				cells[id].config;
+			const struct jailhouse_memory *m;
+
+			if (!other)
+				continue;
+			m = cell_mem_regions(other);
+			for (k = 0; k < other->num_memory_regions; k++, m++) {
+				if (m->flags & JAILHOUSE_MEM_COMM_REGION ||
+				    (m->flags & mem->flags &
+				     JAILHOUSE_MEM_ROOTSHARED) ||
+				    !ranges_overlap(mem->phys_start, mem->size,
+						    m->phys_start, m->size))
+					continue;
+				printk("Cell create: region %u (0x%llx-0x%llx) "
+				       "overlaps memory of cell \"%s\"\n", n,
+				       mem->phys_start,
+				       mem->phys_start + mem->size - 1,
+				       other->name);
+				return -EBUSY;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Hold @pc for a management step (see struct per_cpu, held). */
+static void hold_cpu(struct per_cpu *pc)
+{
+	spin_lock(&pc->control_lock);
+	pc->held = 1;
+	/* A CPU_ON the parked CPU has not taken yet is dropped. */
+	if (pc->power == CPU_PARKED)
+		pc->on_pending = 0;
+	spin_unlock(&pc->control_lock);
+}
+
+static void release_cpus(u64 mask)
+{
+	unsigned int n;
+
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		struct per_cpu *pc = per_cpu(n);
+
+		if (!(mask & (1ULL << n)))
+			continue;
+		spin_lock(&pc->control_lock);
+		pc->held = 0;
+		spin_unlock(&pc->control_lock);
+	}
+}
+
+/*
+ * Hold the root CPUs a new cell takes. Each must still be parked, with no
+ * CPU_ON of the root on its way, or the cell cannot have it.
+ */
+static long hold_parked_cpus(u64 mask)
+{
+	unsigned int n;
+
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		struct per_cpu *pc = per_cpu(n);
+		bool parked;
+
+		if (!(mask & (1ULL << n)))
+			continue;
+		spin_lock(&pc->control_lock);
+		parked = pc->power == CPU_PARKED && !pc->on_pending;
+		if (parked)
+			pc->held = 1;
+		spin_unlock(&pc->control_lock);
+		if (!parked) {
+			release_cpus(mask & ((1ULL << n) - 1));
+			printk("Cell create: CPU %u is still online in the "
+			       "root cell\n", n);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
 static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 {
 	unsigned int n, id;
+	long err;
 
 	if (memcmp(c->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
 		   JAILHOUSE_SIGNATURE_SIZE) ||
@@ -116,6 +230,9 @@ static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 			       cells[id].config->name);
 			return -EEXIST;
 		}
+	err = check_regions(c);
+	if (err)
+		return err;
 	for (n = 0; n < c->cpu_set_size * 8; n++) {
 		struct per_cpu *pc;
 
@@ -191,15 +308,20 @@ long cell_create(u64 config_address)
 			mask |= 1ULL << n;
 	cell->cpu_mask = mask;
 
+	/* From here on no root CPU_ON may wake the CPUs we take. */
+	err = hold_parked_cpus(mask);
+	if (err)
+		goto out_free;
 	err = arch_cell_create(cell);
 	if (err) {
 		arch_cell_destroy(cell);
+		release_cpus(mask);
 		goto out_free;
 	}
 	fill_comm_region(cell);
 	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
-	/* The CPUs change hands while parked: the root can no longer wake
-	 * them (its CPU_ON only finds its own CPUs). */
+	/* The CPUs change hands held and parked; they stay held until the
+	 * cell starts. */
 	for (n = 0; n < HV_MAX_CPUS; n++) {
 		if (!(mask & (1ULL << n)))
 			continue;
@@ -224,13 +346,33 @@ out:
 	return err;
 }
 
-static void stop_cpus(struct cell *cell)
+/*
+ * Stop every CPU of @cell before a management step. All are held first and
+ * only then stopped one by one: a CPU still running the cell can then no
+ * longer wake one already stopped with PSCI CPU_ON. A CPU that does not
+ * park in time is reported and marked failed, and the step is refused
+ * (-ETIMEDOUT): the root CPU never waits for it for ever.
+ */
+static long suspend_cpus(struct cell *cell)
 {
 	unsigned int n;
+	long err = 0;
 
 	for (n = 0; n < HV_MAX_CPUS; n++)
 		if (cell->cpu_mask & (1ULL << n))
-			arch_cpu_stop(per_cpu(n));
+			hold_cpu(per_cpu(n));
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		if (!(cell->cpu_mask & (1ULL << n)) ||
+		    !arch_cpu_stop(per_cpu(n)))
+			continue;
+		printk("Cell \"%s\": CPU %u did not stop (no answer to the "
+		       "management interrupt): request refused\n",
+		       cell->config->name, n);
+		per_cpu(n)->failed = true;
+		set_state(cell, JAILHOUSE_CELL_FAILED);
+		err = -ETIMEDOUT;
+	}
+	return err;
 }
 
 long cell_set_loadable(unsigned int id)
@@ -244,7 +386,10 @@ long cell_set_loadable(unsigned int id)
 		err = -ENOENT;
 		goto out;
 	}
-	stop_cpus(cell);
+	/* The CPUs stay held: nothing runs in a cell that is shut down. */
+	err = suspend_cpus(cell);
+	if (err)
+		goto out;
 	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
 	if (!cell->loadable) {
 		err = arch_cell_set_loadable(cell, true);
@@ -269,7 +414,9 @@ long cell_start(unsigned int id)
 		err = -ENOENT;
 		goto out;
 	}
-	stop_cpus(cell);
+	err = suspend_cpus(cell);
+	if (err)
+		goto out;
 	if (cell->loadable) {
 		err = arch_cell_set_loadable(cell, false);
 		if (err)
@@ -277,6 +424,8 @@ long cell_start(unsigned int id)
 		cell->loadable = false;
 	}
 	cell->line_len = 0;
+	cell->refusals = 0;
+	cell->ignored_writes = 0;
 	cell->comm->msg_to_cell = JAILHOUSE_MSG_NONE;
 	cell->comm->reply_from_cell = JAILHOUSE_MSG_NONE;
 	set_state(cell, JAILHOUSE_CELL_RUNNING);
@@ -284,12 +433,16 @@ long cell_start(unsigned int id)
 	/* The first CPU starts at the reset address, the others wait for
 	 * the cell's own PSCI CPU_ON. */
 	for (n = 0; n < HV_MAX_CPUS; n++) {
+		struct per_cpu *pc = per_cpu(n);
+
 		if (!(cell->cpu_mask & (1ULL << n)))
 			continue;
-		per_cpu(n)->failed = false;
+		pc->failed = false;
+		spin_lock(&pc->control_lock);
+		pc->held = 0;
 		if (first)
-			arch_cpu_start(per_cpu(n),
-				       cell->config->cpu_reset_address);
+			arch_cpu_start(pc, cell->config->cpu_reset_address);
+		spin_unlock(&pc->control_lock);
 		first = false;
 	}
 out:
@@ -309,10 +462,15 @@ long cell_destroy(unsigned int id)
 		err = -ENOENT;
 		goto out;
 	}
-	stop_cpus(cell);
+	err = suspend_cpus(cell);
+	if (err)
+		goto out;
 	printk("Closing cell \"%s\"\n", cell->config->name);
 	arch_cell_destroy(cell);
-	/* Parked CPUs go back to the root, which wakes them with CPU_ON. */
+	/*
+	 * Parked and held, the CPUs go back to the root, which wakes them
+	 * with CPU_ON: nothing of the cell runs on them again.
+	 */
 	for (n = 0; n < HV_MAX_CPUS; n++) {
 		if (!(cell->cpu_mask & (1ULL << n)))
 			continue;
@@ -321,6 +479,7 @@ long cell_destroy(unsigned int id)
 		memset(per_cpu(n)->stats, 0, sizeof(per_cpu(n)->stats));
 		root_cell.cpu_mask |= 1ULL << n;
 	}
+	release_cpus(cell->cpu_mask);
 	page_free_n(&mem_pool, (void *)cell->config, cell->config_pages);
 	memset(cell, 0, sizeof(*cell));
 	num_cells--;
@@ -338,6 +497,7 @@ long cell_get_state(unsigned int id)
 	return id ? cell->state : JAILHOUSE_CELL_RUNNING;
 }
 
+/* Called with line_lock held. */
 static void cell_console_flush(struct cell *cell)
 {
 	cell->line[cell->line_len] = 0;
@@ -349,22 +509,55 @@ void cell_console_putc(struct cell *cell, char c)
 {
 	if (c == '\r')
 		return;
+	spin_lock(&cell->line_lock);
 	if (c == '\n') {
 		cell_console_flush(cell);
-		return;
+	} else {
+		/* One byte stays free for the terminating NUL. A full line is
+		 * printed before the next character goes in, so no count the
+		 * cell can reach indexes past the buffer. */
+		if (cell->line_len >= HV_CELL_LINE_LEN - 1)
+			cell_console_flush(cell);
+		cell->line[cell->line_len++] = c;
 	}
-	cell->line[cell->line_len++] = c;
-	if (cell->line_len == HV_CELL_LINE_LEN - 1)
-		cell_console_flush(cell);
+	spin_unlock(&cell->line_lock);
 }
 
-void cell_fail(struct per_cpu *pc, struct frame *frame, const char *why)
+void cell_refused(struct per_cpu *pc, const char *fmt, ...)
 {
 	struct cell *cell = pc->cell;
+	struct va_format reason;
+	__builtin_va_list ap;
+	unsigned int n;
 
-	printk("Cell \"%s\" CPU %u: %s: cell stopped, state failed\n",
-	       cell->config->name, pc->cpu_id, why);
 	pc->failed = true;
 	set_state(cell, JAILHOUSE_CELL_FAILED);
-	arch_cpu_park(pc, frame);
+	if (__atomic_fetch_add(&cell->refusals, 1, __ATOMIC_RELAXED) == 0) {
+		__builtin_va_start(ap, fmt);
+		reason.fmt = fmt;
+		reason.ap = &ap;
+		printk("Cell \"%s\" CPU %u: %pV: cell stopped, state failed\n",
+		       cell->config->name, pc->cpu_id, &reason);
+		__builtin_va_end(ap);
+	}
+	/* The others stop too, at once, not at their next exit. */
+	for (n = 0; n < HV_MAX_CPUS; n++)
+		if ((cell->cpu_mask & (1ULL << n)) && per_cpu(n) != pc)
+			arch_cpu_kick(per_cpu(n));
+}
+
+void cell_ignored_write(struct per_cpu *pc, const char *fmt, ...)
+{
+	struct cell *cell = pc->cell;
+	struct va_format what;
+	__builtin_va_list ap;
+
+	if (__atomic_fetch_add(&cell->ignored_writes, 1, __ATOMIC_RELAXED))
+		return;
+	__builtin_va_start(ap, fmt);
+	what.fmt = fmt;
+	what.ap = &ap;
+	printk("Cell \"%s\" CPU %u: %pV (further such writes are not "
+	       "logged)\n", cell->config->name, pc->cpu_id, &what);
+	__builtin_va_end(ap);
 }

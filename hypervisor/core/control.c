@@ -68,8 +68,8 @@ long hypercall(struct per_cpu *pc, struct frame *frame, u64 code, u64 arg1,
 			cell_console_putc(cell, (char)arg1);
 			return 0;
 		}
-		printk("Cell \"%s\" CPU %u: hypercall %llu refused (root "
-		       "cell only)\n", cell->config->name, pc->cpu_id, code);
+		cell_refused(pc, "hypercall %llu refused (root cell only)",
+			     code);
 		return -EPERM;
 	}
 

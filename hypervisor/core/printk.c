@@ -2,7 +2,8 @@
 /*
  * printk: a small formatter writing to the console ring (read by the root
  * through sysfs / "jailhouse console") and to the debug UART.
- * Formats: %s %c %d %i %u %x %p %%, with l/ll, zero padding and width.
+ * Formats: %s %c %d %i %u %x %p %%, with l/ll, zero padding and width, and
+ * %pV (a struct va_format), so a caller can wrap its caller's message.
  */
 #include <hv/arch.h>
 #include <hv/printk.h>
@@ -103,6 +104,17 @@ static void vprintk(const char *fmt, __builtin_va_list ap)
 			out_num(v, *fmt == 'u' ? 10 : 16, false, width, pad);
 			break;
 		case 'p':
+			if (fmt[1] == 'V') {
+				struct va_format *vf =
+					__builtin_va_arg(ap, struct va_format *);
+				__builtin_va_list inner;
+
+				fmt++;
+				__builtin_va_copy(inner, *vf->ap);
+				vprintk(vf->fmt, inner);
+				__builtin_va_end(inner);
+				break;
+			}
 			out('0');
 			out('x');
 			out_num((unsigned long)__builtin_va_arg(ap, void *), 16,

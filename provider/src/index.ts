@@ -5,3 +5,4 @@ export { Cell, type CellArgs, type CellImage } from "./resources/cell";
 export { Hypervisor, type HypervisorArgs } from "./resources/hypervisor";
 export type { HostConnectionInput } from "./host";
 export * as config from "./config";
+export * as plan from "./plan";

@@ -7,21 +7,16 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { cacheDir, repoRoot } from "../workbench";
+import { inventoryPath, LabError, labDir, readInventoryFile, type InventoryHost } from "../../examples/lab/inventory";
+import { repoRoot } from "../workbench";
+
+export { inventoryPath, LabError, labDir };
 
 const execFileAsync = promisify(execFile);
 
 export const maxHosts = 8;
 
-export class LabError extends Error {}
-
-export interface LabHost {
-    name: string;
-    address: string;
-    port: number;
-    user: string;
-    keyPath: string;
-    hostKeyFingerprint: string;
+export interface LabHost extends InventoryHost {
     hostPublicKey: string;
     knownHostsPath: string;
     consoleLog: string;
@@ -41,8 +36,6 @@ export interface Inventory {
     hosts: LabHost[];
 }
 
-export const labDir = () => path.join(cacheDir(), "lab");
-export const inventoryPath = () => process.env.PJ_LAB_INVENTORY || path.join(labDir(), "inventory.json");
 const hostsDir = () => path.join(labDir(), "hosts");
 const clientKeyPath = () => path.join(labDir(), "id_lab");
 const knownHostsPath = () => path.join(labDir(), "known_hosts");
@@ -54,11 +47,7 @@ export function hostName(index: number): string {
 }
 
 export function readInventory(): Inventory {
-    const file = inventoryPath();
-    if (!fs.existsSync(file)) {
-        throw new LabError(`no lab inventory at ${file}; boot the lab first: npm run lab -- up 2`);
-    }
-    return JSON.parse(fs.readFileSync(file, "utf8")) as Inventory;
+    return readInventoryFile<Inventory>();
 }
 
 function writeInventory(inventory: Inventory): void {

@@ -17,9 +17,9 @@ after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 test("review: only the changed cell is replaced, and the reason is in partition terms", () => {
     assert.deepEqual(review(path.join(repo, "examples/lab/fleet.yaml"), path.join(repo, "examples/review/fleet-more-cpus.yaml")), [
-        "h1-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB",
+        "h1-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB, phys 0x70000000 -> 0x70300000",
         "h1-uart-hello: no change",
-        "h2-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB",
+        "h2-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB, phys 0x70000000 -> 0x70300000",
         "h2-uart-hello: no change",
     ]);
     assert.ok(review(path.join(repo, "examples/lab/fleet.yaml"), path.join(repo, "examples/lab/fleet.yaml")).every((l) => l.endsWith(": no change")));

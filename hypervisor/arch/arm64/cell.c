@@ -10,6 +10,7 @@
  */
 #include <asm/gicv3.h>
 #include <asm/paging.h>
+#include <asm/platform.h>
 #include <asm/sysregs.h>
 #include <hv/arch.h>
 #include <hv/cell.h>
@@ -19,8 +20,14 @@
 #include <hv/printk.h>
 #include <jailhouse/comm-region.h>
 
-/* How often a stop waits for its CPU before sending the SGI again. */
-#define STOP_RESEND_SPINS 1000000
+/*
+ * A CPU the root stops gets the management SGI again every STOP_RESEND_MS
+ * and is given up on after STOP_TIMEOUT_MS: well beyond what taking an
+ * interrupt costs, even on a busy emulated host, and far below Linux's
+ * RCU stall and soft lockup warnings on the root CPU that waits.
+ */
+#define STOP_RESEND_MS 10
+#define STOP_TIMEOUT_MS 2000
 
 static void flush_root_s2(void)
 {
@@ -40,10 +47,11 @@ static u64 root_attrs(u64 pa, u64 size)
 	const struct jailhouse_memory *mem = cell_mem_regions(root_cell.config);
 	unsigned int n;
 
+	/* Written so that no sum can wrap, whatever the caller passes. */
 	for (n = 0; n < root_cell.config->num_memory_regions; n++, mem++)
 		if (!(mem->flags & JAILHOUSE_MEM_COMM_REGION) &&
-		    pa >= mem->phys_start &&
-		    pa + size <= mem->phys_start + mem->size)
+		    pa >= mem->phys_start && size <= mem->size &&
+		    pa - mem->phys_start <= mem->size - size)
 			return s2_attrs(mem->flags);
 	return 0;
 }
@@ -63,6 +71,17 @@ static int give_back_to_root(const struct jailhouse_memory *mem)
 	return attrs ? pt_map(&pt, mem->phys_start, mem->phys_start,
 			      mem->size, attrs)
 		     : 0;
+}
+
+/* Whether [pa, pa + size) reaches the distributor or a redistributor. */
+static bool overlaps_gic(u64 pa, u64 size)
+{
+	const struct jailhouse_system *sys = system_config;
+
+	return ranges_overlap(pa, size, sys->platform_info.arm.gicd_base,
+			      GICD_SIZE) ||
+	       ranges_overlap(pa, size, sys->platform_info.arm.gicr_base,
+			      gicr_size());
 }
 
 int arch_cell_create(struct cell *cell)
@@ -87,6 +106,12 @@ int arch_cell_create(struct cell *cell)
 			       n);
 			return -EINVAL;
 		}
+		if (!region_fits(mem)) {
+			printk("Cell create: region %u (0x%llx -> 0x%llx, size "
+			       "0x%llx) is outside the address space\n", n,
+			       mem->phys_start, mem->virt_start, mem->size);
+			return -EINVAL;
+		}
 		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
 			continue;
 		if (ranges_overlap(mem->phys_start, mem->size, hv->phys_start,
@@ -96,8 +121,8 @@ int arch_cell_create(struct cell *cell)
 			       "root cell's to give\n", n, mem->phys_start);
 			return -EINVAL;
 		}
-		if (taken_from_root(mem) && (mem->flags & JAILHOUSE_MEM_IO) &&
-		    gicd_is_mmio(mem->phys_start)) {
+		/* The GIC is only ever reached through the filter. */
+		if (overlaps_gic(mem->phys_start, mem->size)) {
 			printk("Cell create: region %u overlaps the GIC\n", n);
 			return -EINVAL;
 		}
@@ -134,8 +159,14 @@ int arch_cell_create(struct cell *cell)
 			return -ENOMEM;
 	}
 
+	/*
+	 * What the root loses from here on is recorded as it goes, so that
+	 * destroy, or this create failing half way, gives back exactly that
+	 * and never another cell's memory.
+	 */
 	mem = cell_mem_regions(cell->config);
 	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
+		cell->arch.regions_taken = n + 1;
 		if (!taken_from_root(mem))
 			continue;
 		err = pt_unmap(&rpt, mem->phys_start, mem->size);
@@ -147,6 +178,7 @@ int arch_cell_create(struct cell *cell)
 	for (n = 0; n < HV_MAX_CPUS; n++) {
 		if (!(cell->cpu_mask & (1ULL << n)))
 			continue;
+		cell->arch.gicr_taken |= 1ULL << n;
 		err = pt_unmap(&rpt, per_cpu(n)->arch.gic.gicr,
 			       GICR_FRAME_SIZE);
 		if (err)
@@ -164,19 +196,21 @@ void arch_cell_destroy(struct cell *cell)
 	struct page_table rpt = root_pt();
 	unsigned int n;
 
-	for (n = 0; n < cell->config->num_memory_regions; n++, mem++)
+	for (n = 0; n < cell->arch.regions_taken; n++, mem++)
 		if (taken_from_root(mem) && give_back_to_root(mem))
 			printk("ERROR: region 0x%llx not returned to the root "
 			       "(page pool exhausted)\n", mem->phys_start);
+	cell->arch.regions_taken = 0;
 	for (n = 0; n < HV_MAX_CPUS; n++) {
 		u64 frame = per_cpu(n)->arch.gic.gicr;
 
-		if (!(cell->cpu_mask & (1ULL << n)) || !frame)
+		if (!(cell->arch.gicr_taken & (1ULL << n)) || !frame)
 			continue;
 		pt_map(&rpt, frame, frame, GICR_FRAME_SIZE,
 		       PTE_AF | S2_AP_READ | S2_AP_WRITE | S2_MEMATTR_DEVICE |
 			       S2_XN);
 	}
+	cell->arch.gicr_taken = 0;
 	flush_root_s2();
 	gic_cell_destroy(cell);
 	pt_destroy(&s2);
@@ -206,26 +240,39 @@ int arch_cell_set_loadable(struct cell *cell, bool loadable)
 	return err;
 }
 
-static bool is_parked(struct per_cpu *pc)
+static u64 counter_ms(void)
 {
-	return READ_ONCE(pc->power) == CPU_PARKED &&
-	       !READ_ONCE(pc->on_pending);
+	u64 count;
+
+	isb();
+	count = read_sysreg(cntpct_el0);
+	return count / (read_sysreg(cntfrq_el0) / 1000);
 }
 
-void arch_cpu_stop(struct per_cpu *target)
+int arch_cpu_stop(struct per_cpu *target)
 {
-	unsigned long spins = 0;
+	u64 start = counter_ms(), sent = start, now;
 
-	if (is_parked(target))
-		return;
-	WRITE_ONCE(target->stop_request, 1);
+	if (READ_ONCE(target->power) == CPU_PARKED)
+		return 0;
 	asm volatile("dsb ish" ::: "memory");
 	gic_send_mgmt_sgi(target);
-	while (!is_parked(target)) {
-		if (++spins % STOP_RESEND_SPINS == 0)
+	while (READ_ONCE(target->power) != CPU_PARKED) {
+		now = counter_ms();
+		if (now - start >= STOP_TIMEOUT_MS)
+			return -ETIMEDOUT;
+		if (now - sent >= STOP_RESEND_MS) {
 			gic_send_mgmt_sgi(target);
-		asm volatile("yield" ::: "memory");
+			sent = now;
+		}
+		cpu_relax();
 	}
+	return 0;
+}
+
+void arch_cpu_kick(struct per_cpu *target)
+{
+	gic_send_mgmt_sgi(target);
 }
 
 void arch_cpu_start(struct per_cpu *target, u64 entry)

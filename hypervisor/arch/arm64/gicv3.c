@@ -642,15 +642,19 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 
 		if (!cell_owns_irq(pc->cell, irq) || size != 8) {
 			if (pc->cell != &root_cell)
-				printk("Cell \"%s\" CPU %u: access to the "
-				       "routing of IRQ %u refused\n",
-				       pc->cell->config->name, pc->cpu_id, irq);
+				cell_refused(pc, "access to the routing of "
+					     "IRQ %u refused", irq);
 			return false;
 		}
 		if (write && !route_allowed(pc, *value)) {
-			printk("%s CPU %u: routing IRQ %u to 0x%llx, outside the "
-			       "cell, refused\n", pc->cell->config->name,
-			       pc->cpu_id, irq, *value);
+			if (pc->cell != &root_cell)
+				cell_refused(pc, "routing IRQ %u to 0x%llx, "
+					     "outside the cell, refused", irq,
+					     *value);
+			else
+				printk("Root cell CPU %u: routing IRQ %u to "
+				       "0x%llx, outside the cell, refused\n",
+				       pc->cpu_id, irq, *value);
 			return false;
 		}
 		if (write)
@@ -666,10 +670,10 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		mask = owned_bits(pc->cell, offset - per_irq[n].start, size,
 				  per_irq[n].bits);
 		if (write && (*value & ~mask) && pc->cell != &root_cell)
-			printk("Cell \"%s\" CPU %u: GICD write 0x%llx to "
-			       "offset 0x%llx touches IRQs it does not own: "
-			       "ignored for those\n", pc->cell->config->name,
-			       pc->cpu_id, *value, offset);
+			cell_ignored_write(pc, "GICD write 0x%llx to offset "
+					   "0x%llx touches IRQs it does not "
+					   "own: ignored for those", *value,
+					   offset);
 		if (!write) {
 			*value = mmio_read(addr, size) & mask;
 		} else if (!per_irq[n].rmw) {
@@ -744,18 +748,21 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	}
 	if (!own) {
 		if (write)
-			printk("Cell \"%s\" CPU %u: write to a foreign "
-			       "redistributor (0x%llx) ignored\n",
-			       pc->cell->config->name, pc->cpu_id, addr);
+			cell_ignored_write(pc, "write to a foreign "
+					   "redistributor (0x%llx) ignored",
+					   addr);
 		else
 			*value = 0;
 		return true;
 	}
+	/*
+	 * Read only: with ProcessorSleep set a redistributor may stop
+	 * signalling its CPU, the management SGI included, and the root
+	 * could no longer stop the cell. The hypervisor keeps it awake.
+	 */
 	if (offset == GICR_WAKER || offset == GICR_CTLR) {
 		if (!write)
 			*value = mmio_read(addr, size);
-		else if (offset == GICR_WAKER)
-			mmio_write(addr, size, *value);
 		return true;
 	}
 	if (offset < GICR_SGI_BASE) {

@@ -59,6 +59,17 @@ static struct per_cpu *cpu_by_mpidr(struct cell *cell, u64 mpidr)
 	return NULL;
 }
 
+/* Whether a parked CPU may take the CPU_ON waiting for it. */
+static bool may_wake(struct per_cpu *pc)
+{
+	/*
+	 * Park wins: a CPU the root holds stays parked, and so does one of
+	 * a failed cell, whatever CPU_ON a sibling sent before it stopped.
+	 */
+	return pc->on_pending && !pc->held &&
+	       pc->cell->state != JAILHOUSE_CELL_FAILED;
+}
+
 /*
  * CPU_OFF, a stop by the root or a failed cell: wait at EL2 until CPU_ON or
  * a cell start names us, then start there at EL1 in whatever cell owns the
@@ -67,22 +78,34 @@ static struct per_cpu *cpu_by_mpidr(struct cell *cell, u64 mpidr)
 void arch_cpu_park(struct per_cpu *pc, struct frame *f)
 {
 	unsigned int n;
+	u64 entry, context;
 
 	/* A stopped cell's timer must not fire into whoever comes next. */
 	write_sysreg(0, cntv_ctl_el0);
 	gic_cpu_reset(pc);
-	WRITE_ONCE(pc->stop_request, 0);
+	spin_lock(&pc->control_lock);
 	WRITE_ONCE(pc->power, CPU_PARKED);
-	asm volatile("dsb ish" ::: "memory");
-	while (!READ_ONCE(pc->on_pending))
-		wfe();
-	asm volatile("dmb ish" ::: "memory");
+	spin_unlock(&pc->control_lock);
+	for (;;) {
+		while (!READ_ONCE(pc->on_pending))
+			wfe();
+		spin_lock(&pc->control_lock);
+		if (may_wake(pc))
+			break;
+		WRITE_ONCE(pc->on_pending, 0);
+		spin_unlock(&pc->control_lock);
+	}
+	entry = pc->on_entry;
+	context = pc->on_context;
+	WRITE_ONCE(pc->on_pending, 0);
+	WRITE_ONCE(pc->power, CPU_RUNNING);
+	spin_unlock(&pc->control_lock);
 
 	for (n = 0; n < 31; n++)
 		f->x[n] = 0;
-	f->x[0] = pc->on_context;
+	f->x[0] = context;
 	write_sysreg(SCTLR_EL1_RESET, sctlr_el1);
-	write_sysreg(pc->on_entry, elr_el2);
+	write_sysreg(entry, elr_el2);
 	write_sysreg(PSR_DAIF | PSR_MODE_EL1h, spsr_el2);
 	write_sysreg(0, cntv_ctl_el0);
 	el1_state_reset();
@@ -93,33 +116,36 @@ void arch_cpu_park(struct per_cpu *pc, struct frame *f)
 	asm volatile("tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
 	gic_cpu_start(pc);
 	asm volatile("ic iallu; dsb nsh; isb" ::: "memory");
-	WRITE_ONCE(pc->on_pending, 0);
-	WRITE_ONCE(pc->power, CPU_RUNNING);
-	asm volatile("dsb ish" ::: "memory");
 }
 
 static long cpu_on(struct per_cpu *caller, u64 mpidr, u64 entry, u64 ctx)
 {
 	struct per_cpu *target = cpu_by_mpidr(caller->cell, mpidr);
+	long ret = PSCI_SUCCESS;
 
 	if (!target) {
-		if (caller->cell != &root_cell)
-			printk("Cell \"%s\" CPU %u: PSCI CPU_ON of MPIDR 0x%llx "
-			       "outside the cell refused\n",
-			       caller->cell->config->name, caller->cpu_id,
-			       mpidr);
-		return caller->cell != &root_cell ? PSCI_DENIED
-						  : PSCI_INVALID_PARAMETERS;
+		if (caller->cell != &root_cell) {
+			cell_refused(caller, "PSCI CPU_ON of MPIDR 0x%llx "
+				     "outside the cell refused", mpidr);
+			return PSCI_DENIED;
+		}
+		return PSCI_INVALID_PARAMETERS;
 	}
-	if (READ_ONCE(target->power) != CPU_PARKED ||
-	    READ_ONCE(target->on_pending))
-		return PSCI_ALREADY_ON;
-	target->on_entry = entry;
-	target->on_context = ctx;
-	asm volatile("dmb ish" ::: "memory");
-	WRITE_ONCE(target->on_pending, 1);
+	spin_lock(&target->control_lock);
+	if (target->held) {
+		/* Being stopped or handed over by the root. */
+		ret = PSCI_DENIED;
+	} else if (target->power != CPU_PARKED || target->on_pending) {
+		ret = PSCI_ALREADY_ON;
+	} else {
+		target->on_entry = entry;
+		target->on_context = ctx;
+		asm volatile("dmb ish" ::: "memory");
+		WRITE_ONCE(target->on_pending, 1);
+	}
+	spin_unlock(&target->control_lock);
 	asm volatile("dsb ish; sev" ::: "memory");
-	return PSCI_SUCCESS;
+	return ret;
 }
 
 static long affinity_info(struct per_cpu *caller, u64 mpidr, u64 level)

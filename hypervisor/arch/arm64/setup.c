@@ -19,13 +19,27 @@ extern u8 hv_vectors[];
 
 static struct page_table el2_pt;
 static u64 vtcr_value;
-static unsigned int ipa_bits;
+static unsigned int ipa_bits, pa_bits;
 
 static unsigned int parange_bits(u64 parange)
 {
 	static const u8 bits[] = { 32, 36, 40, 42, 44, 48, 52 };
 
 	return parange < ARRAY_SIZE(bits) ? bits[parange] : 48;
+}
+
+/*
+ * Whether both ends of a region lie inside the address spaces stage 2
+ * translates (IPA) and maps to (PA), without wrapping around 2^64.
+ */
+bool region_fits(const struct jailhouse_memory *mem)
+{
+	u64 limit = 1ULL << ipa_bits;
+
+	return mem->phys_start + mem->size >= mem->phys_start &&
+	       mem->virt_start + mem->size >= mem->virt_start &&
+	       mem->phys_start + mem->size <= limit &&
+	       mem->virt_start + mem->size <= limit;
 }
 
 unsigned int s2_start_level(void)
@@ -94,7 +108,7 @@ static int map_root_ram_el2(void)
 	return 0;
 }
 
-static u64 gicr_size(void)
+u64 gicr_size(void)
 {
 	unsigned int n, last = 0;
 
@@ -120,10 +134,31 @@ int arch_init_early(void)
 {
 	const struct jailhouse_memory *hv = &system_config->hypervisor_memory;
 	const struct jailhouse_console *con = &system_config->debug_console;
+	const struct jailhouse_memory *mem =
+		cell_mem_regions(&system_config->root_cell);
 	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
-	unsigned int pa_bits = parange_bits(mmfr0 & 0xf);
-	unsigned int t0sz, sl0;
+	unsigned int t0sz, sl0, n;
 	int err;
+
+	pa_bits = parange_bits(mmfr0 & 0xf);
+	/* Stage 2: IPA size = PA size (max 48 bits), 4 KiB granule. */
+	ipa_bits = pa_bits > 48 ? 48 : pa_bits;
+	for (n = 0; n < system_config->root_cell.num_memory_regions;
+	     n++, mem++) {
+		if (!(mem->flags & JAILHOUSE_MEM_COMM_REGION) &&
+		    !region_fits(mem)) {
+			printk("ERROR: root cell region %u (0x%llx, size "
+			       "0x%llx) is not inside the %u-bit physical "
+			       "address space\n", n, mem->phys_start,
+			       mem->size, ipa_bits);
+			return -ERANGE;
+		}
+	}
+	if (!region_fits(&system_config->hypervisor_memory)) {
+		printk("ERROR: hypervisor memory is not inside the physical "
+		       "address space\n");
+		return -ERANGE;
+	}
 
 	/* EL2 stage 1: T0SZ 25, the walk starts at level 1 (see TCR_EL2). */
 	el2_pt.root = page_alloc(&mem_pool);
@@ -162,8 +197,6 @@ int arch_init_early(void)
 	isb();
 	asm volatile("tlbi alle2; dsb nsh; isb" ::: "memory");
 
-	/* Stage 2: IPA size = PA size (max 48 bits), 4 KiB granule. */
-	ipa_bits = pa_bits > 48 ? 48 : pa_bits;
 	t0sz = 64 - ipa_bits;
 	sl0 = ipa_bits >= 40 ? 2 : 1; /* start at level 0 : level 1 */
 	vtcr_value = (1ULL << 31) | ((u64)(mmfr0 & 7) << 16) | (3ULL << 12) |

@@ -4,7 +4,7 @@
  * (PSCI; for non-root cells also over HVC #0), ICC_SGI1R_EL1 writes and
  * stage-2 data aborts. An abort in the distributor (or, for a non-root
  * cell, a redistributor) is emulated. Any other stage-2 fault of a non-root
- * cell stops that cell and marks it failed. Any other stage-2 fault of the
+ * cell, and any trap we do not handle, stops that cell and marks it failed. Any other stage-2 fault of the
  * root (an access outside its memory, e.g. into the hypervisor) never
  * reaches the memory; it is logged on the hypervisor console and then:
  *  - from EL1 with a valid syndrome (single load/store): refused as
@@ -129,12 +129,10 @@ static void handle_abort(struct frame *f, u64 esr, unsigned int ec)
 	if (data && !from_el0 && emulate_mmio(f, esr, ipa))
 		return;
 	if (this_cpu()->cell != &root_cell) {
-		printk("Cell \"%s\" CPU %u: stage-2 %s fault at IPA 0x%llx "
-		       "(PC 0x%llx)\n", this_cpu()->cell->config->name,
-		       this_cpu()->cpu_id,
-		       data ? (write ? "write" : "read") : "fetch", ipa,
-		       read_sysreg(elr_el2));
-		cell_fail(this_cpu(), f, "access outside the cell");
+		cell_refused(this_cpu(), "stage-2 %s fault at IPA 0x%llx "
+			     "(PC 0x%llx), access outside the cell",
+			     data ? (write ? "write" : "read") : "fetch", ipa,
+			     read_sysreg(elr_el2));
 		return;
 	}
 	emulate = data && !from_el0 && (esr & ISS_ISV);
@@ -212,13 +210,13 @@ void arch_handle_trap(struct frame *f, u64 type)
 		gic_flush_queue(pc);
 	}
 	/*
-	 * The root wants this CPU parked (cell shutdown/destroy), or another
-	 * CPU of this cell failed: stop here. We come back from the park
-	 * when the cell is started again.
+	 * The root holds this CPU (cell shutdown/start/destroy), or the cell
+	 * failed: stop here. We come back from the park when the cell is
+	 * started again, or as a root CPU after destroy.
 	 */
-	if (READ_ONCE(pc->stop_request) ||
+	if (READ_ONCE(pc->held) ||
 	    (pc->cell != &root_cell &&
-	     pc->cell->state == JAILHOUSE_CELL_FAILED && !pc->failed))
+	     pc->cell->state == JAILHOUSE_CELL_FAILED))
 		arch_cpu_park(pc, f);
 }
 
@@ -247,12 +245,16 @@ static void arch_handle_sync(struct per_cpu *pc, struct frame *f)
 		psci_handle_smc(pc, f);
 		break;
 	case ESR_EC_SYS64:
-		if (!handle_sysreg(pc, f, esr)) {
-			printk("CPU %u: unhandled system register access, "
-			       "ESR 0x%llx: undefined instruction injected\n",
-			       pc->cpu_id, esr);
-			inject_undef();
+		if (handle_sysreg(pc, f, esr))
+			break;
+		if (pc->cell != &root_cell) {
+			cell_refused(pc, "unhandled system register access, "
+				     "ESR 0x%llx", esr);
+			break;
 		}
+		printk("CPU %u: unhandled system register access, ESR 0x%llx: "
+		       "undefined instruction injected\n", pc->cpu_id, esr);
+		inject_undef();
 		break;
 	case ESR_EC_DABT_LOW:
 	case ESR_EC_IABT_LOW:
@@ -260,6 +262,11 @@ static void arch_handle_sync(struct per_cpu *pc, struct frame *f)
 		handle_abort(f, esr, ec);
 		break;
 	default:
+		if (pc->cell != &root_cell) {
+			cell_refused(pc, "unhandled trap, ESR 0x%llx, PC 0x%llx",
+				     esr, read_sysreg(elr_el2));
+			break;
+		}
 		printk("CPU %u: unhandled trap, ESR 0x%llx, PC 0x%llx: "
 		       "undefined instruction injected\n",
 		       pc->cpu_id, esr, read_sysreg(elr_el2));

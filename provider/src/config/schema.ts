@@ -95,6 +95,9 @@ export const ConsoleSchema = z
 
 const defaultConsole = () => ConsoleSchema.parse({});
 
+/** One past the last byte a 64-bit address can name. */
+const addressSpaceEnd = 1n << 64n;
+
 export const MemoryRegionSchema = z
     .strictObject({
         name: z.string().min(1).optional().describe("A label for diffs and messages; not stored in .cell files."),
@@ -113,6 +116,20 @@ export const MemoryRegionSchema = z
                 path: ["phys"],
                 message: "missing: give the region's physical start address (only a comm-region may omit it)",
             });
+        // The hypervisor refuses such a region (its end wraps to a small
+        // address and would slip past every range check); say so here first.
+        for (const field of ["phys", "virt"] as const) {
+            const start = field === "virt" ? (region.virt ?? region.phys) : region.phys;
+            if (start === undefined || start + region.size <= addressSpaceEnd) continue;
+            ctx.addIssue({
+                code: "custom",
+                path: [region.virt === undefined && field === "virt" ? "phys" : field],
+                message:
+                    `${field} 0x${start.toString(16)} + size 0x${region.size.toString(16)} ends at 0x${(start + region.size).toString(16)}, ` +
+                    "past the 64-bit address space (2^64); lower the start or the size so the region ends at or below 2^64",
+            });
+            if (region.virt === undefined) break;
+        }
     })
     .transform((region) => ({
         ...region,

@@ -171,6 +171,18 @@ describe("schema errors name the path, the value and the fix", () => {
         return [];
     };
 
+    test("a region that ends past 2^64 (its end would wrap to a low address)", () => {
+        const wrapping = { name: "x", cpus: 1, memory: [{ phys: "0xfffffffffffff000", virt: 0x3ffff000, size: 0x80001000, flags: ["read", "write"] }] };
+        assert.deepEqual(issues(wrapping), [
+            "memory[0].phys: phys 0xfffffffffffff000 + size 0x80001000 ends at 0x10000000080000000, past the 64-bit address space (2^64); " +
+                "lower the start or the size so the region ends at or below 2^64",
+        ]);
+        const virtOnly = { name: "x", cpus: 1, memory: [{ phys: 0x70000000, virt: "0xffffffffffff0000", size: "1 MiB", flags: ["read"] }] };
+        assert.match(issues(virtOnly).join("\n"), /^memory\[0\]\.virt: virt 0xffffffffffff0000 \+ size 0x100000 ends at 0x100000000000f0000, past the 64-bit address space/);
+        // Ending exactly at 2^64 is the last region there is.
+        assert.deepEqual(issues({ name: "x", cpus: 1, memory: [{ phys: "0xfffffffffffff000", size: "4 KiB", flags: ["read"] }] }), []);
+    });
+
     test("unknown keys are errors", () => {
         assert.deepEqual(issues({ name: "x", cpus: 1, cpu: 2 }), ['(top level): unknown key "cpu"; remove it or fix the spelling (see provider/config-reference.md)']);
         assert.match(issues({ name: "x", cpus: 1, memory: [{ phys: 0, size: 4096, flag: [] }] })[0], /^memory\[0\]: unknown key "flag"/);

@@ -26,9 +26,15 @@ int arch_cell_init(struct cell *cell);
 int arch_cell_create(struct cell *cell);
 void arch_cell_destroy(struct cell *cell);
 int arch_cell_set_loadable(struct cell *cell, bool loadable);
-/* Park @target (not the caller) at EL2 and wait until it is parked. */
-void arch_cpu_stop(struct per_cpu *target);
-/* Wake the parked @target at @entry (EL1, MMU off) in its cell. */
+/*
+ * Make the held @target (not the caller) exit to EL2 and park, and wait
+ * for it, a bounded time: -ETIMEDOUT if it did not answer.
+ */
+int arch_cpu_stop(struct per_cpu *target);
+/* Make @target exit to EL2 soon, where it looks at its state. */
+void arch_cpu_kick(struct per_cpu *target);
+/* Wake the parked @target at @entry (EL1, MMU off) in its cell; called
+ * with its control_lock held. */
 void arch_cpu_start(struct per_cpu *target, u64 entry);
 /* Park the calling CPU until arch_cpu_start or PSCI CPU_ON names it. */
 void arch_cpu_park(struct per_cpu *pc, struct frame *frame);

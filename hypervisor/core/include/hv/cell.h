@@ -9,6 +9,7 @@
 
 #include <hv/types.h>
 #include <hv/config.h>
+#include <hv/spinlock.h>
 #include <asm/percpu.h>
 
 /* Cell ids double as stage-2 VMIDs; 0 is the root. */
@@ -28,8 +29,15 @@ struct cell {
 	volatile u32 state;	/* JAILHOUSE_CELL_* */
 	bool loadable;		/* loadable regions lent back to the root */
 	struct jailhouse_comm_region *comm;
+	/* Forbidden or filtered accesses since the cell started; only the
+	 * first of each kind is printed, so a cell cannot flood the console
+	 * that every CPU prints to under one lock. */
+	u32 refusals;
+	u32 ignored_writes;
 	/* Debug-console output, collected per line so lines of different
-	 * cells never interleave in the hypervisor console. */
+	 * cells never interleave in the hypervisor console. Every CPU of the
+	 * cell may print at once: line_lock keeps line_len inside line[]. */
+	spinlock_t line_lock;
 	char line[HV_CELL_LINE_LEN];
 	unsigned int line_len;
 	struct arch_cell arch;
@@ -50,9 +58,19 @@ long cell_get_state(unsigned int id);
 void cell_console_putc(struct cell *cell, char c);
 /*
  * Called on a CPU of a non-root cell that did something the hypervisor
- * cannot let through: mark the cell failed and stop this CPU (its other
- * CPUs stop at their next exit). Returns when the root restarts the cell.
+ * cannot let through: the cell is failed, the reason printed (for the
+ * cell's first refusal only), and every CPU of the cell parks, this one
+ * at the end of the current trap. It stays failed until the root starts
+ * or destroys it.
  */
-void cell_fail(struct per_cpu *pc, struct frame *frame, const char *why);
+void cell_refused(struct per_cpu *pc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * A write of a non-root cell that was filtered to what the cell owns (the
+ * rest ignored), as a cell that sets up the whole GIC does. Not an
+ * attack by itself: printed the first time after a start, then counted.
+ */
+void cell_ignored_write(struct per_cpu *pc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

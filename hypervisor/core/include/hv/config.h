@@ -27,6 +27,7 @@ static inline bool cell_has_cpu(const struct jailhouse_cell_desc *cell,
 	       (cell_cpu_set(cell)[cpu / 8] & (1u << (cpu % 8)));
 }
 
+/* Both ranges must end before 2^64 (regions are checked for that). */
 static inline bool ranges_overlap(u64 a, u64 asz, u64 b, u64 bsz)
 {
 	return a < b + bsz && b < a + asz;

@@ -13,5 +13,6 @@
 #define EINVAL 22
 #define ERANGE 34
 #define ENOSYS 38
+#define ETIMEDOUT 110
 
 #endif

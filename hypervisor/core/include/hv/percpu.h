@@ -4,6 +4,7 @@
 
 #include <hv/types.h>
 #include <hv/layout.h>
+#include <hv/spinlock.h>
 #include <jailhouse/hypercall.h>
 #include <asm/percpu.h>
 
@@ -26,14 +27,25 @@ struct per_cpu {
 	u64 mpidr;
 	u64 stub_vbar;
 	struct cell *cell;
+	/*
+	 * Whether the CPU runs, and a PSCI CPU_ON waiting for it. Changes
+	 * that decide if a parked CPU wakes (power, on_pending, held) are
+	 * made under control_lock, so a wake-up and a hold never cross.
+	 */
+	spinlock_t control_lock;
 	volatile u32 power;
-	/* PSCI CPU_ON request, written by the caller CPU */
 	volatile u32 on_pending;
 	volatile u64 on_entry;
 	volatile u64 on_context;
-	/* Set by a root CPU that needs this CPU parked (cell shutdown or
-	 * destroy); the management SGI makes it exit and see it. */
-	volatile u32 stop_request;
+	/*
+	 * The root holds this CPU for a cell management step. A held CPU
+	 * parks at its next exit (the management SGI forces one) and stays
+	 * parked: no CPU_ON wakes it, one already pending is dropped, until
+	 * the root lets go (cell start, or the CPU's return to the root).
+	 * Otherwise a sibling still running in the cell could wake a CPU the
+	 * root has already stopped.
+	 */
+	volatile u32 held;
 	bool failed;
 	u32 stats[JAILHOUSE_NUM_CPU_STATS];
 	struct arch_per_cpu arch;

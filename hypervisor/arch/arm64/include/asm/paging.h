@@ -41,9 +41,12 @@ int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs);
  * go back to the pool. The caller invalidates the TLBs.
  */
 int pt_unmap(struct page_table *pt, u64 va, u64 size);
-/* Stage 2 of this machine: first level, attributes of a config region. */
+/* Stage 2 of this machine: first level, attributes of a config region,
+ * whether a region fits the address spaces without wrapping. */
 unsigned int s2_start_level(void);
 u64 s2_attrs(u64 jailhouse_mem_flags);
+struct jailhouse_memory;
+bool region_fits(const struct jailhouse_memory *mem);
 
 /* Free every table below the root and the root itself. */
 void pt_destroy(struct page_table *pt);

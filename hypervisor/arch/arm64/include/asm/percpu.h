@@ -11,6 +11,10 @@ struct arch_per_cpu {
 
 struct arch_cell {
 	struct gic_cell gic;
+	/* Taken from the root so far: the first regions_taken memory
+	 * regions (those not shared), the redistributors of gicr_taken. */
+	unsigned int regions_taken;
+	u64 gicr_taken;
 };
 
 #endif

@@ -8,4 +8,7 @@
 
 #define ARCH_CONFIG_ARCHITECTURE JAILHOUSE_ARM64
 
+/* Bytes of redistributor frames, one per CPU of the root cell's set. */
+u64 gicr_size(void);
+
 #endif

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: MIT
+// End to end: attacks on the hypervisor's own bookkeeping, each blocked.
+// Every attack is first run where nothing stops it (the probe on the bare
+// emulated machine, or the root's config checked offline), then on a lab
+// host under the hypervisor, where it must fail in a stated way while the
+// root and the other cell (uart-hello on CPU 2) keep running and the
+// hypervisor keeps answering:
+//  F1  both CPUs of a cell print through the debug console at once
+//      (probe act=console-race): every line stays inside the buffer, the
+//      cell still owns no foreign SPI, nothing leaks from the page pool;
+//  F2  the cell's second CPU wakes the first with PSCI CPU_ON in a loop
+//      while the root stops the cell (act=wake-stopped): load and destroy
+//      finish, no cell code runs afterwards, Linux gets both CPUs back;
+//  F3  the root hands CELL_CREATE a .cell whose region wraps past 2^64:
+//      refused with the reason, the hypervisor's memory stays unreachable;
+//  F4  the root creates a cell over uart-hello's RAM (taken, and rootshared):
+//      refused, uart-hello's RAM stays out of the root's reach;
+//  F6  a cell puts its redistributor to sleep (act=gicr-sleep): the write
+//      has no effect and the cell still stops;
+//  F11 a cell repeats a forbidden act (act=refusal-flood): it is stopped at
+//      the first, with one line on the console; a cell repeating a filtered
+//      write (act=filtered-flood) gets one line, not one per write.
+//
+// Host: PJ_HV_HOST (else the first inventory host). The suite leaves it
+// disabled, module unloaded, all CPUs online.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { LabHost } from "../lab/lab";
+import { buildInmates, runBare } from "../support/bare-qemu";
+import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
+
+const repo = path.resolve(__dirname, "..", "..", "..");
+const remote = "/root/pj-isolation";
+const cli = `${remote}/kmod/tools/jailhouse`;
+const sysfs = "/sys/devices/jailhouse";
+const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
+// uart-hello's RAM (examples/lab/uart-hello.yaml) and the hypervisor's (system.yaml).
+const uartHelloRam = 0x70100000;
+const hypervisorRam = 0x7f000000;
+const resetHost =
+    `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
+    `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
+    "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
+    "rmmod hvpoke_mod 2>/dev/null; rmmod jailhouse 2>/dev/null; true";
+
+function compile(yamlPath: string, out: string): Buffer {
+    execFileSync(process.execPath, [compiler, "compile", yamlPath, "-o", out], { cwd: repo, stdio: "pipe" });
+    return fs.readFileSync(out);
+}
+
+/** Rewrites the memory region that starts at `phys` (phys, virt, size: three u64 in a row). */
+function patchRegion(cell: Buffer, phys: bigint, virt: bigint, size: bigint, to: { phys: bigint; virt: bigint; size: bigint }): Buffer {
+    const match = Buffer.alloc(24);
+    match.writeBigUInt64LE(phys, 0);
+    match.writeBigUInt64LE(virt, 8);
+    match.writeBigUInt64LE(size, 16);
+    const at = cell.indexOf(match);
+    assert.ok(at > 0, "region not found in the compiled cell");
+    const out = Buffer.from(cell);
+    out.writeBigUInt64LE(to.phys, at);
+    out.writeBigUInt64LE(to.virt, at + 8);
+    out.writeBigUInt64LE(to.size, at + 16);
+    return out;
+}
+
+/** The probe's output for one run of `act`, once it printed "probe: done". */
+const probeRun = (act: string) => new RegExp(`probe: act=${act}[^\\n]*\\n((?:(?!probe: act=)[\\s\\S])*)probe: done`);
+
+describe("isolation attacks on the bare machine: each really happens", () => {
+    before(() => buildInmates());
+
+    test("F1: two CPUs print through the console at the same time", async () => {
+        const out = await runBare("probe", "act=console-race cpu=1 count=2000", /probe: done\n/, 60_000, 2);
+        assert.equal(/\n(y+)\nprobe: console race/.exec(out)?.[1].length, 4000, out.slice(-300));
+        assert.match(out, /console race: 2000 characters from each of 2 CPUs/);
+    });
+
+    test("F2: a CPU wakes its sibling with CPU_ON over and over while the sibling turns itself off", async () => {
+        const out = await runBare("probe", "act=wake-stopped cpu=1", /woke CPU 0x0 1024 times/, 60_000, 2);
+        assert.match(out, /CPU_ON of 0x1 returned 0; CPU 0x0 turns itself off/);
+    });
+
+    test("F6: a CPU puts its redistributor to sleep", async () => {
+        const out = await runBare("probe", "act=gicr-sleep", /probe: done\n/);
+        assert.match(out, /WAKER 0x6\nprobe: NOT BLOCKED: redistributor put to sleep/);
+    });
+
+    test("F11: the same write of a foreign SPI's enable, a thousand times", async () => {
+        const out = await runBare("probe", "act=filtered-flood count=1000", /probe: done\n/);
+        assert.match(out, /wrote a foreign SPI's enable 1000 times\nprobe: NOT BLOCKED: foreign SPI enabled/);
+    });
+
+    test("F3, F4: the configs the root hands over pass no offline check (what the hypervisor must catch itself)", () => {
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-iso-check-"));
+        try {
+            // The wrapping region cannot even be written in YAML any more.
+            const wrap = path.join(work, "wrap.yaml");
+            fs.writeFileSync(
+                wrap,
+                "name: wrap\ncpus: 3\nmemory:\n" +
+                    "  - { phys: 0xfffffffffffff000, virt: 0x3ffff000, size: 0x80001000, flags: [read, write, execute] }\n" +
+                    "  - { virt: 0x80000000, size: 4 KiB, flags: [read, write, comm-region] }\n",
+            );
+            const wrapCheck = spawnCheck(["compile", wrap, "-o", path.join(work, "wrap.cell")]);
+            assert.equal(wrapCheck.status, 1);
+            assert.match(wrapCheck.stderr, /memory\[0\]\.phys: phys 0xfffffffffffff000 \+ size 0x80001000 ends at 0x10000000080000000, past the 64-bit address space/);
+            // A thief over uart-hello's RAM is caught when checked with it.
+            const thief = path.join(work, "thief.yaml");
+            fs.writeFileSync(thief, thiefYaml(false));
+            const overlap = spawnCheck(["check", path.join(repo, "examples/lab/system.yaml"), path.join(repo, "examples/lab/uart-hello.yaml"), thief, "--cpus", "4"]);
+            assert.equal(overlap.status, 1);
+            assert.match(overlap.stderr, /overlaps cell "uart-hello"/);
+        } finally {
+            fs.rmSync(work, { recursive: true, force: true });
+        }
+    });
+});
+
+function spawnCheck(args: string[]) {
+    try {
+        const stdout = execFileSync(process.execPath, [compiler, ...args], { cwd: repo, stdio: "pipe", encoding: "utf8" });
+        return { status: 0, stdout, stderr: "" };
+    } catch (error) {
+        const e = error as { status: number; stdout: string; stderr: string };
+        return { status: e.status, stdout: String(e.stdout), stderr: String(e.stderr) };
+    }
+}
+
+/** A cell on CPU 3 whose RAM is uart-hello's; `shared` marks it rootshared. */
+function thiefYaml(shared: boolean): string {
+    const flags = shared ? "read, write, rootshared" : "read, write, execute, loadable";
+    return (
+        "name: thief\ncpus: 3\nflags: [virtual-console-permitted]\nmemory:\n" +
+        `  - { name: ram, phys: 0x${uartHelloRam.toString(16)}, virt: 0, size: 1 MiB, flags: [${flags}] }\n` +
+        "  - { name: comm, virt: 0x80000000, size: 4 KiB, flags: [read, write, comm-region] }\n"
+    );
+}
+
+interface CellInfo {
+    id: number;
+    name: string;
+    state: string;
+    cpus_assigned: string;
+    cpus_failed: string;
+}
+
+describe("isolation attacks on a lab host: each is blocked, the root and uart-hello keep running", { timeout: 40 * 60_000 }, () => {
+    let host: LabHost;
+    let work: string;
+    let poolAfterEnable = 0;
+    let dmesgMark = 0;
+    const figures: string[] = [];
+
+    const isoTest = (name: string, fn: () => Promise<void>) =>
+        test(name, async () => {
+            const started = Date.now();
+            try {
+                await fn();
+            } catch (error) {
+                const message = error instanceof Error ? error.message : String(error);
+                let hv = "";
+                if (host) hv = (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout;
+                throw new Error(`${message}\n--- hypervisor console ---\n${hv}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`, {
+                    cause: error,
+                });
+            } finally {
+                figures.push(`${name}: ${Math.round((Date.now() - started) / 1000)} s`);
+            }
+        });
+
+    const cells = async (): Promise<CellInfo[]> => JSON.parse(await run(host, `${cli} cell list --json`)) as CellInfo[];
+    const cell = async (name: string): Promise<CellInfo> => {
+        const c = (await cells()).find((x) => x.name === name);
+        assert.ok(c, `no cell ${name}`);
+        return c;
+    };
+    const cellConsole = async (name: string) => run(host, `cat ${sysfs}/cells/${(await cell(name)).id}/console`);
+    const hvConsole = async () => run(host, `cat ${sysfs}/console`);
+    /**
+     * A mark in the hypervisor console (its newest bytes; sysfs shows the
+     * newest 4 KiB only), and what was written after it, as far as the
+     * window still holds it (all of the window once the mark scrolled out).
+     */
+    const hvMark = async () => (await hvConsole()).slice(-200);
+    const hvConsoleSince = async (mark: string) => {
+        const now = await hvConsole();
+        const at = mark ? now.lastIndexOf(mark) : -1;
+        return at >= 0 ? now.slice(at + mark.length) : now;
+    };
+    const waitFor = async (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000) => {
+        const deadline = Date.now() + timeoutMs;
+        while (!(await cond())) {
+            if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+            await new Promise((r) => setTimeout(r, 1000));
+        }
+    };
+    const launch = (config: string, image: string, args: string) =>
+        `${cli} cell create ${remote}/${config}.cell && ` +
+        `${cli} cell load ${config} ${remote}/${image}.bin -a 0 -s "${args}" -a 0x1000 && ` +
+        `${cli} cell start ${config}`;
+    /** (Re)starts the two-CPU rt-timer (CPUs 1 and 3) with the probe; load stops it first. */
+    const startProbe = (args: string) =>
+        run(host, `${cli} cell load rt-timer ${remote}/probe.bin -a 0 -s "con=hvc ${args}" -a 0x1000 && ${cli} cell start rt-timer`);
+    const helloLines = async () => Math.max(-1, ...[...(await cellConsole("uart-hello")).matchAll(/hello (\d+) from a cell/g)].map((m) => Number(m[1])));
+    /** The root, uart-hello and the hypervisor after an attack. */
+    const othersCarryOn = async (onlineCpus: string) => {
+        const before = await helloLines();
+        assert.equal((await cell("uart-hello")).state, "running");
+        await waitFor("uart-hello to print on", async () => (await helloLines()) > before, 15_000);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), onlineCpus);
+        assert.equal((await run(host, "taskset -c 0 echo root-alive")).trim(), "root-alive");
+        assert.ok(Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim()) > 0, "the hypervisor answers");
+    };
+    /** The root still cannot read `addr` (stage 2 refuses it: SIGBUS, and the console says so). */
+    const rootCannotRead = async (addr: number) => {
+        const hex = `0x${addr.toString(16)}`;
+        const mark = await hvMark();
+        const poke = await sh(host, `${remote}/hvpoke ${hex} read`);
+        assert.equal(poke.code, 3, `hvpoke ${hex}: ${poke.stdout}${poke.stderr}`);
+        assert.match(poke.stdout, /SIGBUS/);
+        assert.match(await hvConsoleSince(mark), new RegExp(`Root cell CPU \\d+: stage-2 read fault at IPA ${hex} `));
+    };
+
+    before(async () => {
+        host = pickHost();
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-isolation-"));
+        await sh(host, resetHost);
+
+        const cross = hasCrossCompiler();
+        if (cross) {
+            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
+            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor", "inmates")], { stdio: "pipe" });
+        }
+        compile(path.join(repo, "examples/lab/system.yaml"), path.join(work, "system.cell"));
+        compile(path.join(repo, "examples/lab/uart-hello.yaml"), path.join(work, "uart-hello.cell"));
+        compile(path.join(repo, "examples/review/rt-timer-2cpu.yaml"), path.join(work, "rt-timer.cell"));
+        // F3: the review's region, written into a valid cell's bytes, the
+        // way a root that skips every offline check would hand it over.
+        const wrapYaml = path.join(work, "wrap.yaml");
+        fs.writeFileSync(wrapYaml, thiefYaml(false).replace("name: thief", "name: wrap").replace(`phys: 0x${uartHelloRam.toString(16)}`, "phys: 0x70600000"));
+        const valid = compile(wrapYaml, path.join(work, "wrap-valid.cell"));
+        fs.writeFileSync(
+            path.join(work, "wrap.cell"),
+            patchRegion(valid, 0x70600000n, 0n, 0x100000n, { phys: 0xfffffffffffff000n, virt: 0x3ffff000n, size: 0x80001000n }),
+        );
+        // F4: a cell over uart-hello's RAM, taken and rootshared.
+        for (const shared of [false, true]) {
+            const yaml = path.join(work, `thief-${shared ? "shared" : "taken"}.yaml`);
+            fs.writeFileSync(yaml, thiefYaml(shared).replace("name: thief", `name: thief-${shared ? "shared" : "taken"}`));
+            compile(yaml, path.join(work, `thief-${shared ? "shared" : "taken"}.cell`));
+        }
+
+        const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
+        args.push("-C", repo, "kmod", "hypervisor/include", "test/e2e/fixtures/hvpoke.c", "test/e2e/fixtures/hvpoke-mod");
+        if (cross) {
+            args.push("-C", path.join(repo, "hypervisor"), "jailhouse.bin");
+            args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "uart-hello.bin", "probe.bin");
+        } else {
+            args.push("-C", repo, "hypervisor");
+        }
+        args.push("-C", work, "system.cell", "uart-hello.cell", "rt-timer.cell", "wrap.cell", "thief-taken.cell", "thief-shared.cell");
+        const tar = execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
+        await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
+        const put = await sh(host, `tar -x -C ${remote}`, tar);
+        assert.equal(put.code, 0, put.stderr);
+        const build = [
+            `cd ${remote}`,
+            cross ? "true" : "make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin hypervisor/inmates/demos/*.bin .",
+            "make -j2 -s -C /lib/modules/$(uname -r)/build M=$PWD/kmod modules > kmod.log 2>&1 || { cat kmod.log; exit 1; }",
+            "make -s -C kmod/tools",
+            "make -s -C /lib/modules/$(uname -r)/build M=$PWD/test/e2e/fixtures/hvpoke-mod modules > poke.log 2>&1 || { cat poke.log; exit 1; }",
+            "gcc -O2 -o hvpoke test/e2e/fixtures/hvpoke.c",
+            "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
+            "insmod kmod/jailhouse.ko",
+        ].join(" && ");
+        await run(host, build, 900_000);
+        dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
+        await run(host, `${cli} enable ${remote}/system.cell`);
+        poolAfterEnable = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
+        await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
+        await run(host, `${cli} cell create ${remote}/rt-timer.cell`);
+        await waitFor("uart-hello's first line", async () => (await helloLines()) >= 1, 30_000);
+    });
+
+    after(async () => {
+        if (figures.length) console.log(figures.map((f) => `# ${f}`).join("\n"));
+        if (!host) return;
+        await sh(host, resetHost);
+        if (work) fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    isoTest("F1: both CPUs of a cell print at once: lines stay inside the buffer, the cell gains nothing", async () => {
+        const pool = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
+        const mark = await hvMark();
+        await startProbe("act=console-race cpu=3 count=6000");
+        // The cell's own capture keeps its newest lines only: the act's
+        // first line has scrolled out by the end, so look for the summary.
+        const summary = /probe: console race: [^\n]*\n[\s\S]*probe: done/;
+        await waitFor("the race to end", async () => summary.test(await cellConsole("rt-timer")), 300_000);
+        const out = summary.exec(await cellConsole("rt-timer"))?.[0] ?? "";
+        // The two streams really interleaved under the hypervisor.
+        const interleaved = /interleaved (\d+) and (\d+) times/.exec(out);
+        assert.ok(interleaved && Number(interleaved[1]) > 0 && Number(interleaved[2]) > 0, out.slice(-300));
+        assert.match(out, /probe: blocked: foreign SPI enabled after the race/);
+        // Every line the hypervisor printed for the cell fits its 120-byte buffer (119 + NUL).
+        const lines = (await hvConsoleSince(mark)).split("\n").filter((l) => l.startsWith("[rt-timer] "));
+        assert.ok(lines.length > 10, `${lines.length} lines`);
+        for (const l of lines) assert.ok(l.length - "[rt-timer] ".length <= 119, `a line of ${l.length} bytes: ${l.slice(0, 160)}`);
+        assert.equal((await cell("rt-timer")).state, "running");
+        assert.equal(Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim()), pool);
+        await othersCarryOn("0");
+    });
+
+    isoTest("F2: a sibling that keeps waking a stopped CPU cannot keep it: load and destroy finish, Linux gets both CPUs", async () => {
+        for (let round = 1; round <= 3; round++) {
+            await startProbe("act=wake-stopped cpu=3");
+            await waitFor("the sibling's wake loop", async () => /woke CPU 0x1 256 times/.test(await cellConsole("rt-timer")), 120_000);
+            if (round < 3) {
+                // cell load stops the cell first (set loadable), then starts it again.
+                continue;
+            }
+            const mark = await hvMark();
+            const started = Date.now();
+            await run(host, `timeout 120 ${cli} cell destroy rt-timer`);
+            figures.push(`F2 destroy with the wake loop running: ${Date.now() - started} ms`);
+            const since = await hvConsoleSince(mark);
+            assert.match(since, /Closing cell "rt-timer"/);
+            await new Promise((r) => setTimeout(r, 2000));
+            const later = await hvConsoleSince(mark);
+            // Nothing of the cell runs after it was closed: no output, no
+            // refusal, and no fault of CPU 1 or 3 on what was the cell's
+            // memory (its RAM at IPA 0, its comm region at 0x80000000).
+            const closing = 'Closing cell "rt-timer"\n';
+            const afterClose = later.slice(later.indexOf(closing) + closing.length);
+            assert.doesNotMatch(afterClose, /rt-timer/);
+            assert.doesNotMatch(afterClose, /Root cell CPU [13]: stage-2 \w+ fault at IPA 0x(?:[0-9a-f]{1,6}|800[0-9a-f]{5}) /);
+            assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-1,3");
+            assert.equal((await run(host, "taskset -c 1 echo on-cpu-1; taskset -c 3 echo on-cpu-3")).trim(), "on-cpu-1\non-cpu-3");
+        }
+        await othersCarryOn("0-1,3");
+        await run(host, `${cli} cell create ${remote}/rt-timer.cell`);
+    });
+
+    isoTest("F3: a region that wraps past 2^64 is refused, the hypervisor's memory stays unreachable", async () => {
+        const mark = await hvMark();
+        const create = await sh(host, `${cli} cell create ${remote}/wrap.cell`);
+        assert.notEqual(create.code, 0, create.stdout);
+        assert.match(await hvConsoleSince(mark), /Cell create: region 0 \(0xfffffffffffff000 -> 0x3ffff000, size 0x80001000\) wraps around the end of the address space/);
+        assert.ok(!(await cells()).some((c) => c.name === "wrap"));
+        // Had it been created, its region would have mapped the hypervisor;
+        // the root's kernel still cannot read or write that memory.
+        const dmesgBefore = (await run(host, "dmesg")).split("\n").length - 1;
+        const hex = `0x${hypervisorRam.toString(16)}`;
+        const markPoke = await hvMark();
+        await run(host, `insmod ${remote}/test/e2e/fixtures/hvpoke-mod/hvpoke_mod.ko addr=${hex} && rmmod hvpoke_mod`);
+        const log = (await run(host, "dmesg")).split("\n").slice(dmesgBefore).join("\n");
+        assert.match(log, new RegExp(`hvpoke: addr ${hex} read 0x00000000, wrote 0xdeadbeef, read back 0x00000000`));
+        assert.match(await hvConsoleSince(markPoke), new RegExp(`stage-2 write fault at IPA ${hex} .*access denied, write ignored`));
+        await othersCarryOn("0");
+    });
+
+    isoTest("F4: a cell over another cell's RAM is refused, taken or rootshared; the root cannot reach that RAM", async () => {
+        for (const kind of ["taken", "shared"]) {
+            const mark = await hvMark();
+            const create = await sh(host, `${cli} cell create ${remote}/thief-${kind}.cell`);
+            assert.notEqual(create.code, 0, create.stdout);
+            assert.match(await hvConsoleSince(mark), /Cell create: region 0 \(0x70100000-0x701fffff\) overlaps memory of cell "uart-hello"/);
+            assert.ok(!(await cells()).some((c) => c.name === `thief-${kind}`));
+            await rootCannotRead(uartHelloRam);
+        }
+        await othersCarryOn("0");
+    });
+
+    isoTest("F6: a cell cannot put its redistributor to sleep, and still stops when told", async () => {
+        await startProbe("act=gicr-sleep");
+        await waitFor("the probe's verdict", async () => probeRun("gicr-sleep").test(await cellConsole("rt-timer")), 30_000);
+        assert.match(probeRun("gicr-sleep").exec(await cellConsole("rt-timer"))?.[1] ?? "", /WAKER 0x0\r?\nprobe: blocked: redistributor put to sleep/);
+        const started = Date.now();
+        await run(host, `timeout 60 ${cli} cell shutdown rt-timer`);
+        figures.push(`F6 shutdown after gicr-sleep: ${Date.now() - started} ms`);
+        assert.equal((await cell("rt-timer")).state, "shut down");
+        await othersCarryOn("0");
+    });
+
+    isoTest("F11: a cell repeating a forbidden act is stopped at the first, with one console line", async () => {
+        const mark = await hvMark();
+        await startProbe("act=refusal-flood count=1000");
+        await waitFor("the refusal", async () => /hypercall 1 refused/.test(await hvConsoleSince(mark)), 30_000);
+        await waitFor("the probe cell to be failed", async () => (await cell("rt-timer")).state === "failed", 10_000);
+        await new Promise((r) => setTimeout(r, 2000));
+        const since = await hvConsoleSince(mark);
+        assert.equal(since.match(/refused/g)?.length, 1, since);
+        assert.match(since, /Cell "rt-timer" CPU 1: hypercall 1 refused \(root cell only\): cell stopped, state failed/);
+        assert.equal((await cell("rt-timer")).cpus_failed, "1");
+        assert.doesNotMatch(await cellConsole("rt-timer"), /refused \d+ times/);
+        await othersCarryOn("0");
+    });
+
+    isoTest("F11: a cell repeating a filtered write gets one console line for a thousand writes", async () => {
+        const mark = await hvMark();
+        await startProbe("act=filtered-flood count=1000");
+        await waitFor("the probe's verdict", async () => probeRun("filtered-flood").test(await cellConsole("rt-timer")), 60_000);
+        assert.match(probeRun("filtered-flood").exec(await cellConsole("rt-timer"))?.[1] ?? "", /1000 times\r?\nprobe: blocked: foreign SPI enabled/);
+        const since = await hvConsoleSince(mark);
+        assert.equal(since.match(/touches IRQs it does not own/g)?.length, 1, since);
+        assert.match(since, /\(further such writes are not logged\)/);
+        assert.equal((await cell("rt-timer")).state, "running");
+        await othersCarryOn("0");
+    });
+
+    isoTest("afterwards: cells go, the page pool is back where it was, disable succeeds, all CPUs online", async () => {
+        await run(host, `${cli} cell destroy rt-timer && ${cli} cell destroy uart-hello`);
+        assert.equal(Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim()) - poolAfterEnable <= 4, true);
+        await run(host, `${cli} disable && rmmod jailhouse`);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
+        const dmesg = (await run(host, "dmesg")).split("\n").slice(dmesgMark).join("\n");
+        assert.doesNotMatch(dmesg, /WARNING|BUG|Oops|Call trace|stall/i);
+    });
+});

@@ -282,8 +282,9 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         for (const fn of ["0xc2000001", "0x83000000", "0xc400000e"]) {
             assert.match(await rootAct(`smc=${fn} arg=0x40000000`), new RegExp(`SMC ${fn} returned -1`));
             const line = new RegExp(`Root cell CPU \\d: SMC ${fn} refused, not supported`);
-            assert.match(await hvConsole(), line);
-            figures.push(`F12: ${line.exec(await hvConsole())?.[0]}`);
+            const hv = await hvConsole();
+            assert.match(hv, line);
+            figures.push(`F12: ${line.exec(hv)?.[0]}`);
         }
         // PSCI_VERSION still reaches the firmware; SYSTEM_SUSPEND is not offered.
         const version = /SMC 0x84000000 returned (\d+)/.exec(await rootAct("smc=0x84000000"));

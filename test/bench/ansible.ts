@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { liveStateScript } from "../../provider/src/host/live-state";
+import { liveStateScript } from "../../provider/src/resources/live-state";
 import { readInventory } from "../lab/lab";
 import { benchRecording, describeState, type Recording, start as startSimHosts } from "../support/sim-hosts";
 import { repoRoot } from "../workbench";
@@ -235,7 +235,7 @@ export async function sideBySide(
     }
     notes.unshift(
         `Ansible: ${ansibleVersion}, playbook test/bench/ansible/state.yml (gather_facts false; raw with the provider's live-state script; the comparison with the declared cells ${cells.join(", ")} on the controller), forks = number of hosts, OpenSSH with Ansible's default ControlPersist but a fresh ControlPath folder per run, host keys checked against a known_hosts file.`,
-        `Host layer: a fresh \`node\` process (test/bench/ansible/read-state.ts, which loads only the host layer) that calls readLiveState on every host at once over ssh2 (one pooled connection per host, host key pinned by fingerprint) and makes the same comparison.`,
+        `Host layer: a fresh \`node\` process (test/bench/ansible/read-state.ts, which loads only the host layer and the live-state reader) that calls readLiveState on every host at once over ssh2 (one pooled connection per host, host key pinned by fingerprint) and makes the same comparison.`,
         `Times are whole processes, start to exit, over ${repeats} alternating runs: median (min-max). Round trips: commands per host per check, counted by the simulated sshd. "in sync" counts hosts whose live state matched the declared one; both tools must agree.`,
         `Simulated rows: SIMULATED hosts (real sshd on loopback, one per 16 hosts; the command is answered from a recording, so these rows have no host-side script time). Recording: ${note}. It holds: ${describeState(recording.state)}.`,
     );

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { treeManifest } from "../../provider/src/host/session";
+import { treeManifest } from "../../provider/src/resources/tree-manifest";
 import { cacheDir, pulumiVersion, repoRoot } from "../workbench";
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {

@@ -13,8 +13,9 @@ import { performance } from "node:perf_hooks";
 import { after, before, describe, test } from "node:test";
 import { Connection, Server } from "ssh2";
 import { HostConnectionError } from "../../provider/src/host/connection";
-import { parseCpuList } from "../../provider/src/host/live-state";
-import { closeAll, HostSession, SshError, treeManifest, withHost } from "../../provider/src/host/session";
+import { closeAll, HostSession, SshError, withHost } from "../../provider/src/host";
+import { parseCpuList, readLiveState } from "../../provider/src/resources/live-state";
+import { treeManifest } from "../../provider/src/resources/tree-manifest";
 import { countingProxy, descendants, listenOutsideLab, silentServer, socketInodes, Sshd, startSshd, tcpSocketInode } from "../support/sshd";
 
 let a: Sshd;
@@ -205,11 +206,12 @@ describe("timeouts and retries", () => {
             const elapsed = performance.now() - started;
             assert.match(error.message, new RegExp(`^root@127\\.0\\.0\\.1:${silent.port}: no SSH login within 300 ms \\(connectTimeoutMs\\); check that the host is up, .* \\(gave up after 3 attempts in [0-9.]+ s; retries: 2, retryBackoffMs: 100\\)$`));
             assert.equal(silent.arrivals.length, 3, "one attempt and two retries");
-            // Each retry starts no earlier than the timeout plus the doubling backoff
-            // (a few ms of slack for where the clocks were read).
+            // Each retry starts no earlier than the timeout plus the doubling backoff.
+            // The slack is for the server's event loop noticing an arrival late on
+            // a busy machine; it stays below the backoff, so no backoff still fails.
             const gaps = [silent.arrivals[1] - silent.arrivals[0], silent.arrivals[2] - silent.arrivals[1]];
-            assert.ok(gaps[0] >= timeout + backoff - 20, `first retry after ${gaps[0]} ms, expected >= ${timeout + backoff}`);
-            assert.ok(gaps[1] >= timeout + 2 * backoff - 20, `second retry after ${gaps[1]} ms, expected >= ${timeout + 2 * backoff}`);
+            assert.ok(gaps[0] >= timeout + backoff - 50, `first retry after ${gaps[0]} ms, expected >= ${timeout + backoff}`);
+            assert.ok(gaps[1] >= timeout + 2 * backoff - 50, `second retry after ${gaps[1]} ms, expected >= ${timeout + 2 * backoff}`);
             // And the whole thing ends close to its budget, not at some other timer's.
             const budget = 3 * timeout + backoff + 2 * backoff;
             assert.ok(elapsed >= budget - 20 && elapsed < budget + 4_000, `gave up after ${Math.round(elapsed)} ms, budget ${budget} ms`);
@@ -435,7 +437,7 @@ describe("live state", () => {
         await withHost(a.connection(), async (s) => {
             await s.run("warm up", "true");
             const trips = s.roundTrips;
-            const state = await s.readLiveState();
+            const state = await readLiveState(s);
             assert.equal(s.roundTrips - trips, 1, "one round trip");
 
             assert.equal(state.hostname, os.hostname());

@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { liveStateScript, parseLiveState, type LiveHostState } from "../../provider/src/host/live-state";
+import { liveStateScript, parseLiveState, type LiveHostState } from "../../provider/src/resources/live-state";
 import { type LabHost, readInventory } from "../lab/lab";
 import { cacheDir } from "../workbench";
 import { descendants, listenOutsideLab } from "./sshd";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { HostConnectionError, parseHostConnection } from "../../provider/src/host/connection";
-import { knownHostKeys } from "../../provider/src/host/session";
+import { knownHostKeys } from "../../provider/src/host/known-hosts";
 
 const fingerprint = `SHA256:${"A".repeat(43)}`;
 const secretKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nTOP-SECRET-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----";

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseHostConnection } from "../../provider/src/host/connection";
-import { type ExecResult, HostSession } from "../../provider/src/host/session";
+import { type ExecResult, HostSession } from "../../provider/src/host";
+import { readLiveState } from "../../provider/src/resources/live-state";
 
 const liveState = ["livestate=1", "hostname=h1", "kernel=6.1.0-56-arm64", "online=0-3", "cmdline=", "module=0", "end=1", ""].join("\n");
 
@@ -21,7 +22,7 @@ test("log lines use the host's name after its live state was read, on every sess
     const lines: string[] = [];
     const first = new ScriptedSession(connection, entry, (line) => lines.push(line));
     assert.equal(first.label, "127.0.0.1:10022");
-    await first.readLiveState();
+    await readLiveState(first);
     await first.run("enable", "true");
     await new ScriptedSession(connection, entry, (line) => lines.push(line)).run("disable", "true");
     assert.deepEqual(lines, ["h1: enable", "h1: disable"]);

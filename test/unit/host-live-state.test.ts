@@ -3,7 +3,7 @@
 // each hypervisor state, and on outputs it must refuse rather than guess from.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { LiveStateError, parseCpuList, parseLiveState } from "../../provider/src/host/live-state";
+import { LiveStateError, parseCpuList, parseLiveState } from "../../provider/src/resources/live-state";
 
 const firmware = "a".repeat(64);
 const sysconfig = "b".repeat(64);

@@ -123,10 +123,25 @@ void gic_cell_init(struct cell *cell)
 	config_irqs(cell, cell->arch.gic.irqs);
 }
 
+/*
+ * Sends every SPI of @irqs to the CPU of @mpidr. Who an SPI reaches is
+ * decided by its routing, not its owner: one left aimed at a CPU of the
+ * previous owner would be taken there.
+ */
+static void route_spis(const u32 *irqs, u64 mpidr)
+{
+	unsigned int irq;
+
+	for (irq = 32; irq < ICC_IAR_SPURIOUS_MIN; irq++)
+		if (irqs[irq / 32] & (1u << (irq % 32)))
+			mmio_write(gicd_base + GICD_IROUTER + irq * 8, 8,
+				   mpidr & GICD_IROUTER_AFF);
+}
+
 int gic_cell_create(struct cell *cell)
 {
 	u32 irqs[GIC_MAX_IRQS / 32] = { 0 };
-	unsigned int w;
+	unsigned int w, first;
 
 	config_irqs(cell, irqs);
 	for (w = 0; w < GIC_MAX_IRQS / 32; w++)
@@ -141,12 +156,18 @@ int gic_cell_create(struct cell *cell)
 		if (!irqs[w])
 			continue;
 		/* Whatever Linux left enabled stays off until the cell
-		 * enables it. */
-		mmio_write32(gicd_base + GICD_ISENABLER + 0x80 + w * 4,
+		 * enables it, and what it left pending is not the cell's. */
+		mmio_write32(gicd_base + GICD_ICENABLER + w * 4,
 			     irqs[w]);
+		mmio_write32(gicd_base + GICD_ICPENDR + w * 4, irqs[w]);
 		root_cell.arch.gic.irqs[w] &= ~irqs[w];
 		cell->arch.gic.irqs[w] = irqs[w];
 	}
+	/* Disabled as they are, to the cell's first CPU until it routes
+	 * them itself. */
+	for (first = 0; !(cell->cpu_mask & (1ULL << first)); first++)
+		;
+	route_spis(irqs, per_cpu(first)->mpidr);
 	spin_unlock(&dist_lock);
 	return 0;
 }
@@ -161,8 +182,14 @@ void gic_cell_destroy(struct cell *cell)
 
 		if (!irqs)
 			continue;
-		mmio_write32(gicd_base + GICD_ISENABLER + 0x80 + w * 4, irqs);
-		root_cell.arch.gic.irqs[w] |= irqs;
+		mmio_write32(gicd_base + GICD_ICENABLER + w * 4, irqs);
+		mmio_write32(gicd_base + GICD_ICPENDR + w * 4, irqs);
+	}
+	/* Back to the root on the CPU that destroys the cell, which Linux
+	 * holds; Linux routes them again when it uses them. */
+	route_spis(cell->arch.gic.irqs, this_cpu()->mpidr);
+	for (w = 1; w < GIC_MAX_IRQS / 32; w++) {
+		root_cell.arch.gic.irqs[w] |= cell->arch.gic.irqs[w];
 		cell->arch.gic.irqs[w] = 0;
 	}
 	spin_unlock(&dist_lock);
@@ -327,6 +354,13 @@ void gic_handle_irq(struct per_cpu *pc)
 		}
 		if (irq < 16)
 			write_sysreg(irq, icc_dir_el1);
+		/* An SPI of another cell, routed here before it changed
+		 * hands: ending it here is all its owner could lose. */
+		if (irq >= 32 && irq < ICC_IAR_SPURIOUS_MIN &&
+		    !cell_owns_irq(pc->cell, irq)) {
+			write_sysreg(irq, icc_dir_el1);
+			continue;
+		}
 		/* Ours alone: a stop request, which arch_handle_trap acts
 		 * on after us, or a late copy of one (dropped). */
 		if (irq == GIC_MGMT_SGI) {
@@ -402,13 +436,18 @@ static void set_pending_physically(struct per_cpu *pc, unsigned int irq)
 }
 
 /*
- * Empty the list registers and the queue without losing an interrupt:
- * pending ones become physically pending again (and a HW one is
- * deactivated, which we owe it since we only dropped its priority). One
- * the cell is still handling stays physically active when @keep_active,
- * because Linux deactivates it on the physical interface after disable.
+ * Empty the list registers and the queue. Pending SPIs become physically
+ * pending again, so their owner still gets them wherever they are routed.
+ * Pending SGIs and PPIs belong to this CPU's current owner: they go back
+ * only when @keep_private (disable, Linux keeps the CPU); otherwise they
+ * are dropped, or a cell could leave e.g. Linux's IPI_CPU_STOP (SGI 2)
+ * for the CPU's next owner. A HW one is deactivated, which we owe it
+ * since we only dropped its priority. One the cell is still handling
+ * stays physically active when @keep_active, because Linux deactivates it
+ * on the physical interface after disable.
  */
-static void unload_virtual_state(struct per_cpu *pc, bool keep_active)
+static void unload_virtual_state(struct per_cpu *pc, bool keep_active,
+				 bool keep_private)
 {
 	struct gic_cpu *g = &pc->arch.gic;
 	unsigned int n, w, b;
@@ -420,7 +459,7 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active)
 		write_lr(n, 0);
 		if (!(lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)))
 			continue;
-		if (lr & ICH_LR_PENDING)
+		if ((lr & ICH_LR_PENDING) && (irq >= 32 || keep_private))
 			set_pending_physically(pc, irq);
 		if ((lr & ICH_LR_HW) &&
 		    ((lr & ICH_LR_PENDING) || !keep_active))
@@ -430,7 +469,8 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active)
 		for (b = 0; b < 32; b++) {
 			if (!(g->queued[w] & (1u << b)))
 				continue;
-			set_pending_physically(pc, w * 32 + b);
+			if (w > 0 || keep_private)
+				set_pending_physically(pc, w * 32 + b);
 			if (w * 32 + b >= 16)
 				write_sysreg(w * 32 + b, icc_dir_el1);
 		}
@@ -442,10 +482,17 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active)
 	isb();
 }
 
-/* CPU_OFF: the next CPU_ON starts the cell's CPU with a fresh interface. */
+/*
+ * CPU_OFF or a stop, after which the CPU may change hands: the next CPU_ON
+ * starts with a fresh interface, and no SGI or PPI of this owner, virtual
+ * or still pending in the redistributor, nor an enabled PPI of it.
+ */
 void gic_cpu_reset(struct per_cpu *pc)
 {
-	unload_virtual_state(pc, false);
+	unload_virtual_state(pc, false, false);
+	mmio_write32(sgi_frame(pc) + GICR_ICENABLER0,
+		     GIC_PPI_MASK & ~(1u << maint_irq));
+	mmio_write32(sgi_frame(pc) + GICR_ICPENDR0, ~0u);
 	write_sysreg(ICH_HCR_EN, ich_hcr_el2);
 	write_sysreg(0, ich_vmcr_el2);
 	isb();
@@ -457,7 +504,7 @@ void gic_cpu_shutdown(struct per_cpu *pc)
 	u64 vmcr = read_sysreg(ich_vmcr_el2);
 	u64 ctlr = read_sysreg(icc_ctlr_el1) & ~ICC_CTLR_EOIMODE;
 
-	unload_virtual_state(pc, true);
+	unload_virtual_state(pc, true, true);
 	write_sysreg(0, ich_hcr_el2);
 	write_sysreg(0, ich_vmcr_el2);
 	mmio_write32(sgi_frame(pc) + GICR_ICENABLER0, 1u << maint_irq);
@@ -512,7 +559,7 @@ bool gicd_is_mmio(u64 addr)
 /* IROUTER: an owned SPI may only be routed to a CPU of the same cell. */
 static bool route_allowed(struct per_cpu *pc, u64 value)
 {
-	u64 aff = value & 0xff00ffffffULL;
+	u64 aff = value & GICD_IROUTER_AFF;
 	bool entering = false;
 	unsigned int n;
 
@@ -546,16 +593,46 @@ static u64 owned_bits(struct cell *cell, u64 reg_offset, unsigned int size,
 	return mask;
 }
 
+/*
+ * Whether the architecture defines an access of @size at @offset of
+ * @frame: naturally aligned, and a word unless the register also takes
+ * bytes or doublewords. Anything else may abort on the device, and we
+ * would take that abort at EL2, possibly holding dist_lock; such an access
+ * never reaches it, and a cell that makes one is stopped.
+ */
+static bool access_defined(struct per_cpu *pc, const char *frame,
+			   u64 offset, unsigned int size, bool bytes,
+			   bool dwords)
+{
+	if (!(offset & (size - 1)) &&
+	    (size == 4 || (size == 1 && bytes) || (size == 8 && dwords)))
+		return true;
+	if (pc->cell != &root_cell)
+		cell_refused(pc, "%s access of %u bytes at offset 0x%llx "
+			     "refused: not a size and alignment the register "
+			     "has", frame, size, offset);
+	return false;
+}
+
 bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		 bool write, u64 *value)
 {
+	/*
+	 * Each bank starts again at IRQ 0: the set and clear registers are
+	 * six banks of one bit per IRQ, not one bitmap.
+	 */
 	static const struct {
 		u16 start, end;
 		u8 bits;
 		bool rmw; /* shared with other cells: read-modify-write */
 	} per_irq[] = {
 		{ GICD_IGROUPR, GICD_ISENABLER, 1, true },
-		{ GICD_ISENABLER, GICD_ICACTIVER_END, 1, false },
+		{ GICD_ISENABLER, GICD_ICENABLER, 1, false },
+		{ GICD_ICENABLER, GICD_ISPENDR, 1, false },
+		{ GICD_ISPENDR, GICD_ICPENDR, 1, false },
+		{ GICD_ICPENDR, GICD_ISACTIVER, 1, false },
+		{ GICD_ISACTIVER, GICD_ICACTIVER, 1, false },
+		{ GICD_ICACTIVER, GICD_ICACTIVER_END, 1, false },
 		{ GICD_IPRIORITYR, GICD_ITARGETSR, 8, true },
 		{ GICD_ICFGR, GICD_IGRPMODR, 2, true },
 		{ GICD_IGRPMODR, GICD_IGRPMODR + 0x80, 1, true },
@@ -563,6 +640,10 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	u64 offset = addr - gicd_base, mask, old;
 	unsigned int n;
 
+	if (!access_defined(pc, "GICD", offset, size,
+			    offset >= GICD_IPRIORITYR && offset < GICD_ICFGR,
+			    offset >= GICD_IROUTER && offset < GICD_IROUTER_END))
+		return false;
 	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END) {
 		unsigned int irq = (offset - GICD_IROUTER) / 8;
 
@@ -662,6 +743,11 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	u32 protect = 1u << GIC_MGMT_SGI | 1u << maint_irq;
 	bool own = owner && owner->cell == pc->cell;
 
+	if (!access_defined(pc, "GICR", offset, size,
+			    offset >= GICR_SGI_BASE + GICR_IPRIORITYR &&
+				    offset < GICR_SGI_BASE + GICR_IPRIORITYR + 32,
+			    offset == GICR_TYPER))
+		return false;
 	if (!write && (offset == GICR_IIDR ||
 		       (offset >= GICR_TYPER && offset + size <= GICR_TYPER + 8))) {
 		*value = mmio_read(addr, size);

@@ -3,8 +3,8 @@
  * SMC calls of the root, trapped by HCR_EL2.TSC. CPU power management is
  * emulated so a CPU stays under the hypervisor across Linux hot-unplug and
  * replug: CPU_OFF parks it at EL2, CPU_ON wakes it at the requested entry at
- * EL1. Everything else (PSCI_VERSION, FEATURES, SYSTEM_*, SMCCC) is passed
- * to the firmware.
+ * EL1. Of the rest only what root_may_forward lists reaches the firmware;
+ * everything else gets NOT_SUPPORTED.
  * Non-root cells get their own small PSCI: CPU_ON only for CPUs of the cell,
  * CPU_OFF, AFFINITY_INFO, VERSION and FEATURES. Nothing reaches the firmware
  * from a cell (no SYSTEM_OFF/RESET of the whole machine).
@@ -108,6 +108,7 @@ void arch_cpu_park(struct per_cpu *pc, struct frame *f)
 	write_sysreg(entry, elr_el2);
 	write_sysreg(PSR_DAIF | PSR_MODE_EL1h, spsr_el2);
 	write_sysreg(0, cntv_ctl_el0);
+	el1_state_reset();
 	/* The cell may have changed while we were parked. */
 	write_sysreg((u64)pc->cell->s2_root | ((u64)pc->cell->id << 48),
 		     vttbr_el2);
@@ -178,6 +179,67 @@ static long cell_psci_features(u32 fn)
 	}
 }
 
+/*
+ * What the root may still ask the firmware itself: the SMCCC architecture
+ * calls (version, features, CPU vulnerability workarounds), the PSCI
+ * queries Linux makes, switching the whole machine off or resetting it,
+ * which is the root's to decide, and its trusted OS. Nothing that takes an
+ * entry point (SYSTEM_SUSPEND, CPU_DEFAULT_SUSPEND, ...): the firmware
+ * would resume there at EL2, in place of the hypervisor. Nothing silicon
+ * or OEM specific, which may reconfigure clocks or firewalls cells rely
+ * on. CPU_ON/OFF/SUSPEND and AFFINITY_INFO are emulated before this.
+ */
+static bool root_may_forward(u32 fn)
+{
+	switch (fn) {
+	case PSCI_VERSION:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_SYSTEM_RESET2_32:
+	case PSCI_SYSTEM_RESET2_64:
+	case PSCI_FEATURES:
+		return true;
+	}
+	return SMCCC_OWNER(fn) == SMCCC_OWNER_ARCH ||
+	       SMCCC_OWNER(fn) >= SMCCC_OWNER_TRUSTED_FIRST;
+}
+
+static bool emulated(u32 fn)
+{
+	switch (fn) {
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+		return true;
+	}
+	return false;
+}
+
+static void root_smc(struct per_cpu *pc, struct frame *f)
+{
+	u32 fn = (u32)f->x[0];
+
+	if (!root_may_forward(fn)) {
+		printk("Root cell CPU %u: SMC 0x%x refused, not supported\n",
+		       pc->cpu_id, fn);
+		f->x[0] = (u64)(long)PSCI_NOT_SUPPORTED;
+		return;
+	}
+	/* A call we refuse or answer ourselves is not the firmware's to
+	 * describe. */
+	if (fn == PSCI_FEATURES && !emulated((u32)f->x[1]) &&
+	    !root_may_forward((u32)f->x[1])) {
+		f->x[0] = (u64)(long)PSCI_NOT_SUPPORTED;
+		return;
+	}
+	smc_to_firmware(f);
+}
+
 void psci_handle_smc(struct per_cpu *pc, struct frame *f)
 {
 	u32 fn = (u32)f->x[0];
@@ -222,5 +284,5 @@ void psci_handle_smc(struct per_cpu *pc, struct frame *f)
 		f->x[0] = (u64)(long)PSCI_NOT_SUPPORTED;
 		return;
 	}
-	smc_to_firmware(f);
+	root_smc(pc, f);
 }

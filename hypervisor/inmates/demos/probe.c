@@ -33,6 +33,8 @@
  *                               SYSTEM_RESET)
  *   act=comm-region     addr=  (what the cell's comm region says; default
  *                               0x80000000, where the lab configs put it)
+ *
+ * The GIC and CPU-handover acts (F5, F7-F10) are in their own block below.
  */
 #include "inmate.h"
 
@@ -40,11 +42,6 @@
 #define GICD_IROUTER 0x6000
 
 #define HC_CELL_CREATE 1UL
-
-void handle_irq(u64 counter_on_entry)
-{
-	(void)counter_on_entry;
-}
 
 static s64 root_only_hypercall(void)
 {
@@ -287,6 +284,257 @@ static int isolation_core_act(const char *act, u64 gicd)
 
 /* ---- isolation-core acts: end ---- */
 
+/* ==== isolation-gic acts: GIC filter, CPU handover (F5, F7, F8, F9, F10) ====
+ *
+ *   act=mask-irq     irq= foreign=  (enable, disable, pend and unpend an own
+ *                                    SPI; then enable and disable a foreign
+ *                                    one: blocked if that has no effect)
+ *   act=spi-self     irq=           (enable an own SPI without routing it,
+ *                                    make it pending: does it arrive here?)
+ *   act=route-own-irq irq= cpu=     (64-bit IROUTER write of an own SPI to a
+ *                                    CPU outside the cell)
+ *   act=misaligned-gicd kind=       (unaligned: MMU on, a 32-bit read at
+ *                                    GICD + 0x82; odd: a 16-bit read of
+ *                                    GICD_IGROUPR1)
+ *   act=cpu-state    mark=          (the EL1 state this CPU came with; with
+ *                                    mark=1 the probe then leaves its own
+ *                                    values there for the next owner)
+ *   act=plant-sgi    sgi=           (leave SGI n pending here, IRQs masked)
+ */
+#define GICD_ICENABLER 0x0180
+#define GICD_ISPENDR 0x0200
+#define GICD_ICPENDR 0x0280
+#define GICD_IGROUPR 0x0080
+#define GICD_IPRIORITYR 0x0400
+
+static volatile u32 last_irq = 1023, irq_count;
+
+void handle_irq(u64 counter_on_entry)
+{
+	u32 intid = gic_ack();
+
+	(void)counter_on_entry;
+	if (intid >= 1020)
+		return;
+	last_irq = intid;
+	irq_count++;
+	gic_eoi(intid);
+}
+
+static u32 spi_bit(u64 gicd, u32 bank, u32 intid)
+{
+	return (mmio_read32(gicd + bank + intid / 32 * 4) >> (intid % 32)) & 1;
+}
+
+static void spi_set(u64 gicd, u32 bank, u32 intid)
+{
+	mmio_write32(gicd + bank + intid / 32 * 4, 1u << (intid % 32));
+}
+
+static void mask_irq(u64 gicd)
+{
+	u32 own = cmdline_u64("irq", 100) + 32;
+	u32 foreign = cmdline_u64("foreign", 1) + 32;
+	u32 enabled, disabled, pending, unpended;
+
+	spi_set(gicd, GICD_ISENABLER, own);
+	enabled = spi_bit(gicd, GICD_ISENABLER, own);
+	spi_set(gicd, GICD_ICENABLER, own);
+	disabled = !spi_bit(gicd, GICD_ISENABLER, own);
+	spi_set(gicd, GICD_ISPENDR, own);
+	pending = spi_bit(gicd, GICD_ISPENDR, own);
+	spi_set(gicd, GICD_ICPENDR, own);
+	unpended = !spi_bit(gicd, GICD_ISPENDR, own);
+	print("probe: own SPI %u: enabled %u, disabled %u, pending %u, "
+	      "unpended %u\n", own, enabled, disabled, pending, unpended);
+	print("probe: own SPI %s\n", enabled && disabled && pending && unpended
+					    ? "masked and unpended"
+					    : "NOT MASKED");
+
+	spi_set(gicd, GICD_ISENABLER, foreign);
+	enabled = spi_bit(gicd, GICD_ISENABLER, foreign);
+	spi_set(gicd, GICD_ICENABLER, foreign);
+	disabled = !spi_bit(gicd, GICD_ISENABLER, foreign);
+	verdict(!(enabled && disabled), "foreign SPI enabled and masked");
+}
+
+static void enable_own_spi(u64 gicd, u32 intid)
+{
+	u64 priority = gicd + GICD_IPRIORITYR + (intid & ~3u);
+	u32 shift = (intid & 3) * 8;
+
+	mmio_write32(gicd + GICD_IGROUPR + intid / 32 * 4,
+		     mmio_read32(gicd + GICD_IGROUPR + intid / 32 * 4) |
+			     1u << (intid % 32));
+	mmio_write32(priority, (mmio_read32(priority) & ~(0xffu << shift)) |
+				       0x80u << shift);
+	spi_set(gicd, GICD_ISENABLER, intid);
+}
+
+/* Leaves IROUTER as it found it: where the SPI goes is the point. */
+static void spi_self(u64 gicd)
+{
+	u32 intid = cmdline_u64("irq", 100) + 32;
+	unsigned int i;
+
+	gic_init();
+	print("probe: SPI %u routed to 0x%lx\n", intid,
+	      *(volatile u64 *)(gicd + GICD_IROUTER + intid * 8));
+	enable_own_spi(gicd, intid);
+	irqs_enable();
+	spi_set(gicd, GICD_ISPENDR, intid);
+	for (i = 0; i < 10000000 && !irq_count; i++)
+		;
+	spi_set(gicd, GICD_ICENABLER, intid);
+	print("probe: own SPI %u %s\n", intid,
+	      irq_count && last_irq == intid ? "taken on this CPU"
+					     : "NOT TAKEN on this CPU");
+}
+
+static void route_own_irq(u64 gicd)
+{
+	u32 intid = cmdline_u64("irq", 100) + 32;
+	u64 reg = gicd + GICD_IROUTER + intid * 8;
+	u64 target = cmdline_u64("cpu", 0);
+
+	mmio_write64(reg, target);
+	verdict(*(volatile u64 *)reg != target,
+		"own SPI routed to a foreign CPU");
+}
+
+/*
+ * Identity map of the first 4 GiB in 1 GiB blocks of Normal non-cacheable
+ * memory (MAIR attribute 0 = 0x44), so unaligned accesses are legal at
+ * stage 1 and reach the device, or the hypervisor's stage 2.
+ */
+static u64 iso_gic_pt[512] __attribute__((aligned(4096)));
+
+static void mmu_on_normal(void)
+{
+	u64 i;
+
+	for (i = 0; i < 4; i++)
+		iso_gic_pt[i] = i << 30 | 1ul << 10 /* AF */ | 1 /* block */;
+	write_sysreg(mair_el1, 0x44);
+	/* T0SZ 32: 4 GiB from level 1; EPD1: no TTBR1 walks. */
+	write_sysreg(tcr_el1, 32ul | 1ul << 23);
+	write_sysreg(ttbr0_el1, (u64)iso_gic_pt);
+	isb();
+	asm volatile("tlbi vmalle1; dsb nsh; isb" ::: "memory");
+	write_sysreg(sctlr_el1, (read_sysreg(sctlr_el1) | 1) & ~2ul);
+	isb();
+}
+
+static void misaligned_gicd(u64 gicd)
+{
+	const char *kind = cmdline_str("kind", "unaligned");
+	u32 value;
+
+	if (equal(kind, "odd")) {
+		print("probe: 16-bit read of GICD_IGROUPR1\n");
+		value = *(volatile unsigned short *)(gicd + GICD_IGROUPR + 4);
+	} else {
+		mmu_on_normal();
+		print("probe: MMU on; 32-bit read at GICD + 0x82\n");
+		value = *(volatile u32 *)(gicd + 0x82);
+	}
+	print("probe: value 0x%x\n", value);
+	verdict(0, "odd GICD access returned");
+}
+
+static u64 fp_v0(void)
+{
+	u64 v;
+
+	asm volatile("umov %0, v0.d[0]" : "=r"(v));
+	return v;
+}
+
+extern u64 entry_vbar_el1;
+
+/* Values a previous owner could have left: none may reach us. */
+static void cpu_state(void)
+{
+	print("probe: state VBAR_EL1 0x%lx TTBR0_EL1 0x%lx TTBR1_EL1 0x%lx "
+	      "TCR_EL1 0x%lx MAIR_EL1 0x%lx\n", entry_vbar_el1,
+	      read_sysreg(ttbr0_el1), read_sysreg(ttbr1_el1),
+	      read_sysreg(tcr_el1), read_sysreg(mair_el1));
+	print("probe: state TPIDR_EL1 0x%lx TPIDR_EL0 0x%lx TPIDRRO_EL0 0x%lx "
+	      "SP_EL0 0x%lx CONTEXTIDR_EL1 0x%lx\n", read_sysreg(tpidr_el1),
+	      read_sysreg(tpidr_el0), read_sysreg(tpidrro_el0),
+	      read_sysreg(sp_el0), read_sysreg(contextidr_el1));
+	print("probe: state ELR_EL1 0x%lx SPSR_EL1 0x%lx ESR_EL1 0x%lx "
+	      "FAR_EL1 0x%lx PAR_EL1 0x%lx AMAIR_EL1 0x%lx\n",
+	      read_sysreg(elr_el1), read_sysreg(spsr_el1),
+	      read_sysreg(esr_el1), read_sysreg(far_el1),
+	      read_sysreg(par_el1), read_sysreg(amair_el1));
+	print("probe: state CNTKCTL_EL1 0x%lx CNTP_CTL_EL0 0x%lx "
+	      "CNTP_CVAL_EL0 0x%lx CNTV_CTL_EL0 0x%lx CNTV_CVAL_EL0 0x%lx\n",
+	      read_sysreg(cntkctl_el1), read_sysreg(cntp_ctl_el0),
+	      read_sysreg(cntp_cval_el0), read_sysreg(cntv_ctl_el0),
+	      read_sysreg(cntv_cval_el0));
+	/* PMCR_EL0's low bits only: the rest names the implementation. */
+	print("probe: state PMCR_EL0 0x%lx PMCNTENSET_EL0 0x%lx "
+	      "PMINTENSET_EL1 0x%lx PMUSERENR_EL0 0x%lx MDSCR_EL1 0x%lx "
+	      "V0 0x%lx\n", read_sysreg(pmcr_el0) & 0xff,
+	      read_sysreg(pmcntenset_el0), read_sysreg(pmintenset_el1),
+	      read_sysreg(pmuserenr_el0), read_sysreg(mdscr_el1), fp_v0());
+	if (!cmdline_u64("mark", 0))
+		return;
+	write_sysreg(tpidr_el1, 0x5afe0001ul);
+	write_sysreg(tpidr_el0, 0x5afe0002ul);
+	write_sysreg(tpidrro_el0, 0x5afe0003ul);
+	write_sysreg(contextidr_el1, 0x5afe0004ul);
+	write_sysreg(sp_el0, 0x5afe0005ul);
+	write_sysreg(far_el1, 0x5afe0006ul);
+	write_sysreg(cntkctl_el1, 0x3ul);
+	/* Armed, far enough ahead not to fire while we run. */
+	write_sysreg(cntp_cval_el0, read_sysreg(cntpct_el0) + (1ul << 36));
+	write_sysreg(cntp_ctl_el0, 1);
+	write_sysreg(pmcntenset_el0, 1ul << 31);
+	write_sysreg(mdscr_el1, 1ul << 15);
+	asm volatile("mov v0.d[0], %0" ::"r"(0x5afe0007ul));
+	print("probe: state marked\n");
+}
+
+static void plant_sgi(void)
+{
+	u32 sgi = cmdline_u64("sgi", 2) & 15;
+	u64 mpidr = read_sysreg(mpidr_el1);
+
+	gic_init();
+	gic_enable_ppi(sgi);
+	/* IRQs stay masked: the SGI waits here until the CPU changes hands. */
+	write_sysreg(S3_0_C12_C11_5, (mpidr >> 8 & 0xff) << 16 |
+					     (mpidr >> 16 & 0xff) << 32 |
+					     (mpidr >> 32 & 0xff) << 48 |
+					     (u64)sgi << 24 | 1u << (mpidr & 0xf));
+	isb();
+	print("probe: SGI %u sent to this CPU, highest pending %lu\n", sgi,
+	      read_sysreg(S3_0_C12_C12_2) & 0xffffff);
+}
+
+/* Returns 0 for an act that is not of this block. */
+static int isolation_gic_act(const char *act, u64 gicd)
+{
+	if (equal(act, "mask-irq"))
+		mask_irq(gicd);
+	else if (equal(act, "spi-self"))
+		spi_self(gicd);
+	else if (equal(act, "route-own-irq"))
+		route_own_irq(gicd);
+	else if (equal(act, "misaligned-gicd"))
+		misaligned_gicd(gicd);
+	else if (equal(act, "cpu-state"))
+		cpu_state();
+	else if (equal(act, "plant-sgi"))
+		plant_sgi();
+	else
+		return 0;
+	return 1;
+}
+/* ==== end of isolation-gic acts ==== */
+
 void inmate_main(void)
 {
 	const char *act = cmdline_str("act", "none");
@@ -294,7 +542,8 @@ void inmate_main(void)
 
 	console_init();
 	print("probe: act=%s\n", act);
-	if (equal(act, "read-root-ram")) {
+	if (isolation_gic_act(act, gicd)) {
+	} else if (equal(act, "read-root-ram")) {
 		u64 addr = cmdline_u64("addr", 0x40000000);
 
 		u32 value;

@@ -6,6 +6,10 @@
 	.section .boot, "ax"
 	.global _start
 _start:
+	/* What the CPU came with, for the isolation probe (cpu-state act). */
+	mrs	x1, vbar_el1
+	adr	x2, entry_vbar_el1
+	str	x1, [x2]
 	adr	x0, stack_top
 	mov	sp, x0
 	adr	x0, vectors
@@ -121,6 +125,12 @@ unexpected_exception:
 	mrs	x3, far_el1
 	bl	report_exception
 	b	halt
+
+	.data
+	.balign	8
+	.global entry_vbar_el1
+entry_vbar_el1:
+	.quad	0
 
 	.bss
 	.balign	16

@@ -1,22 +1,17 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: MIT
 // jailhouse-config: compile, decode, check and diff partition configs.
-// Exit status: 0 success, 1 a config is invalid, 2 the command line is wrong.
+// Exit status: 0 success, 1 a config is invalid (or, with diff --exit-code,
+// the configs differ), 2 the command line is wrong, 3 a bug of ours.
 import * as fs from "node:fs";
 import { describeCellDiff, diffSystem } from "./diff";
 import { encodeLoaded, type LoadedConfig, loadConfigFile, toYaml } from "./load";
 import { configReference } from "./reference";
+import { usage } from "./usage";
 import { jsonSchemas } from "./schema";
-import { ConfigValidationError, validateCell, validateHost, type ValidationIssue } from "./validate";
+import { ConfigValidationError, errorsOf, validateCell, validateHost, type ValidationIssue, warningsOf } from "./validate";
 
-const usage = `usage: jailhouse-config <command> ...
-  compile CONFIG -o OUT.cell        YAML (or .cell) to a .cell file, after validation
-  decode IN.cell                    print a .cell file as YAML
-  check SYSTEM CELL... [--cpus N]   host-level checks of a system and the cells to run together
-  diff OLD NEW                      what changed, in partition terms
-  schema [system|cell]              JSON Schema for editors
-  reference                         the config reference in markdown
-Inputs may be YAML or .cell files. Exit 0 ok, 1 invalid config, 2 bad usage.`;
+
 
 class UsageError extends Error {}
 
@@ -24,8 +19,24 @@ function validateAlone(loaded: LoadedConfig): ValidationIssue[] {
     return loaded.kind === "system" ? validateHost(loaded.config, []) : validateCell(loaded.config, loaded.config.name);
 }
 
-function fail(issues: ValidationIssue[], source?: string): never {
-    throw new ConfigValidationError(issues.map((i) => ({ ...i, path: source ? `${source}: ${i.path}` : i.path })));
+/** Prints the warnings, and throws when errors remain (or any warning, when strict). */
+function report(issues: ValidationIssue[], strict: boolean, source?: string) {
+    const located = issues.map((i) => ({ ...i, path: source ? `${source}: ${i.path}` : i.path }));
+    const failing = strict ? located : errorsOf(located);
+    if (failing.length) throw new ConfigValidationError(failing);
+    for (const w of warningsOf(located)) process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
+}
+
+function takeFlag(args: string[], name: string): boolean {
+    const at = args.indexOf(name);
+    if (at >= 0) args.splice(at, 1);
+    return at >= 0;
+}
+
+/** The files a command line names, for an internal error report. */
+function inputsOf(args: readonly string[]): string {
+    const files = args.filter((arg) => !arg.startsWith("-") && fs.existsSync(arg));
+    return files.length ? files.join(", ") : "(no input file)";
 }
 
 function takeOption(args: string[], name: string): string | undefined {
@@ -49,13 +60,17 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
         switch (command) {
             case "compile": {
                 const output = takeOption(args, "-o") ?? takeOption(args, "--output");
+                const strict = takeFlag(args, "--strict");
                 noMoreOptions(args);
                 if (args.length !== 1 || !output) throw new UsageError("compile needs one CONFIG and -o OUT.cell");
                 const loaded = loadConfigFile(args[0]);
-                const issues = validateAlone(loaded);
-                if (issues.length) fail(issues, args[0]);
+                report(validateAlone(loaded), strict, args[0]);
                 const bytes = encodeLoaded(loaded);
-                fs.writeFileSync(output, bytes);
+                try {
+                    fs.writeFileSync(output, bytes);
+                } catch (error) {
+                    throw new ConfigValidationError([{ path: output, message: `cannot write: ${(error as Error).message}` }]);
+                }
                 out(`${output}: ${loaded.kind} config "${loaded.kind === "system" ? loaded.config.rootCell.name : loaded.config.name}", ${bytes.length} bytes\n`);
                 return 0;
             }
@@ -67,6 +82,7 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
             }
             case "check": {
                 const cpus = takeOption(args, "--cpus");
+                const strict = takeFlag(args, "--strict");
                 noMoreOptions(args);
                 if (args.length < 1) throw new UsageError("check needs a SYSTEM config and any number of CELL configs");
                 if (cpus !== undefined && !/^[1-9][0-9]*$/.test(cpus)) throw new UsageError(`--cpus ${cpus}: give the host's CPU count, e.g. --cpus 4`);
@@ -77,11 +93,12 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
                 const issues = validateHost(system.config, cells.map((c) => c.config as Extract<LoadedConfig, { kind: "cell" }>["config"]), {
                     cpuCount: cpus === undefined ? undefined : Number(cpus),
                 });
-                if (issues.length) fail(issues);
+                report(issues, strict);
                 out(`ok: ${system.config.rootCell.name} with ${cells.length} cell${cells.length === 1 ? "" : "s"} (${cells.map((c) => (c.config as { name: string }).name).join(", ") || "none"})\n`);
                 return 0;
             }
             case "diff": {
+                const exitCode = takeFlag(args, "--exit-code");
                 noMoreOptions(args);
                 if (args.length !== 2) throw new UsageError("diff needs OLD and NEW");
                 const [before, after] = args.map(loadConfigFile);
@@ -91,7 +108,7 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
                         ? diffSystem(before.config, after.config as typeof before.config).map((c) => `system: ${c}`)
                         : [describeCellDiff(before.config, after.config as typeof before.config)].filter((l): l is string => !!l);
                 out(lines.length ? `${lines.join("\n")}\n` : "no changes\n");
-                return 0;
+                return exitCode && lines.length ? 1 : 0;
             }
             case "schema": {
                 noMoreOptions(args);
@@ -120,10 +137,14 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
             return 2;
         }
         if (error instanceof ConfigValidationError) {
-            process.stderr.write(`${error.issues.map((i) => `error: ${i.path}: ${i.message}`).join("\n")}\n`);
+            process.stderr.write(`${error.issues.map((i) => `${i.severity ?? "error"}: ${i.path}: ${i.message}`).join("\n")}\n`);
             return 1;
         }
-        throw error;
+        // Anything else is a bug of ours, not of the input: no stack trace, but
+        // enough to reproduce it.
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        process.stderr.write(`jailhouse-config: internal error: ${message} (${command} of ${inputsOf(rest)}); please report this with the input file\n`);
+        return 3;
     }
 }
 

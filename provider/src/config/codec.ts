@@ -52,20 +52,28 @@ class Writer {
         this.length += n;
         return at;
     }
+    // reserve() may replace the buffer and its view, so it must run before
+    // either is read: `this.view.setUint8(this.reserve(1), v)` would write
+    // into the old buffer once a file outgrows the first 1 KiB.
     u8(v: number) {
-        this.view.setUint8(this.reserve(1), v);
+        const at = this.reserve(1);
+        this.view.setUint8(at, v);
     }
     u16(v: number) {
-        this.view.setUint16(this.reserve(2), v, true);
+        const at = this.reserve(2);
+        this.view.setUint16(at, v, true);
     }
     u32(v: number) {
-        this.view.setUint32(this.reserve(4), v >>> 0, true);
+        const at = this.reserve(4);
+        this.view.setUint32(at, v >>> 0, true);
     }
     u64(v: bigint) {
-        this.view.setBigUint64(this.reserve(8), v, true);
+        const at = this.reserve(8);
+        this.view.setBigUint64(at, v, true);
     }
     raw(data: Uint8Array) {
-        this.bytes.set(data, this.reserve(data.length));
+        const at = this.reserve(data.length);
+        this.bytes.set(data, at);
     }
     zeros(n: number) {
         this.reserve(n);

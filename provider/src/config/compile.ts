@@ -16,9 +16,11 @@ import {
     pciDeviceTypes,
     SYS_VIRTUAL_DEBUG_CONSOLE,
 } from "./abi";
-import type { CellDesc, ConsoleDesc, IrqchipDesc, MemoryDesc, SystemDesc } from "./binary";
-import type { CellConfig, CellConfigInput, Console, Irqchip, MemoryRegion, SystemConfig, SystemConfigInput } from "./schema";
-import { formatHex, formatRanges, formatSize } from "./units";
+import type { CellDesc, ConsoleDesc, MemoryDesc, SystemDesc } from "./binary";
+import { vendorFields } from "./iommus";
+import { compileIrqchips, decompileIrqchip, IrqchipError } from "./irqchips";
+import type { CellConfig, CellConfigInput, Console, MemoryRegion, SystemConfig, SystemConfigInput } from "./schema";
+import { formatBdf, formatHex, formatRanges, formatSize } from "./units";
 
 export class CompileError extends Error {
     constructor(
@@ -50,8 +52,8 @@ function flagList(word: bigint, known: Record<string, number>): string[] {
     return names;
 }
 
-function lookup(table: Record<string, number>, name: string): number {
-    return table[name];
+function lookup(table: Record<string, number>, name: string | number): number {
+    return typeof name === "number" ? name : table[name];
 }
 
 function nameOf(table: Record<string, number>, value: number): string | undefined {
@@ -78,38 +80,18 @@ function compileConsole(console: Console): ConsoleDesc {
     };
 }
 
-function compileIrqchips(chips: readonly Irqchip[], path: string): IrqchipDesc[] {
-    const result: IrqchipDesc[] = [];
-    chips.forEach((chip, i) => {
-        const groups = new Map<number, number[]>();
-        if (chip.pinBase !== undefined) {
-            if (chip.pinBase % 32 !== 0)
-                throw new CompileError(`${path}[${i}].pinBase`, `${chip.pinBase} is not a multiple of 32; use ${chip.pinBase - (chip.pinBase % 32)}`);
-            groups.set(chip.pinBase, []);
-        }
-        for (const spi of chip.spis) {
-            const intid = spi + 32;
-            const base = chip.pinBase ?? 32 + Math.floor(spi / 128) * 128;
-            if (intid < base || intid >= base + 128)
-                throw new CompileError(
-                    `${path}[${i}].spis`,
-                    `SPI ${spi} (INTID ${intid}) is outside pinBase ${base}..${base + 127}; leave pinBase out or split the list`,
-                );
-            (groups.get(base) ?? groups.set(base, []).get(base)!).push(intid - base);
-        }
-        if (groups.size === 0) groups.set(32, []);
-        for (const [pinBase, pins] of [...groups].sort(([a], [b]) => a - b)) {
-            const bitmap: [number, number, number, number] = [0, 0, 0, 0];
-            for (const pin of pins) bitmap[pin >> 5] = (bitmap[pin >> 5] | (1 << (pin & 31))) >>> 0;
-            result.push({ address: chip.address, id: chip.id, pinBase, pinBitmap: bitmap });
-        }
-    });
-    return result;
-}
-
 export function defaultCpuSetSize(cpus: readonly number[]): number {
     const highest = cpus.length ? Math.max(...cpus) : 0;
     return Math.floor(highest / 64 + 1) * 8;
+}
+
+function irqchipsOf(cell: CellConfig, path: string) {
+    try {
+        return compileIrqchips(cell.irqchips, `${path}.irqchips`);
+    } catch (error) {
+        if (error instanceof IrqchipError) throw new CompileError(error.path, error.message);
+        throw error;
+    }
 }
 
 export function compileCell(cell: CellConfig, signed = true, path = "cell"): CellDesc {
@@ -137,7 +119,7 @@ export function compileCell(cell: CellConfig, signed = true, path = "cell"): Cel
             padding: c.padding,
             flags: c.flags | (c.rootShared ? CACHE_ROOTSHARED : 0),
         })),
-        irqchips: compileIrqchips(cell.irqchips, `${path}.irqchips`),
+        irqchips: irqchipsOf(cell, path),
         pio: cell.pio.map((p) => ({ ...p })),
         pciDevices: cell.pciDevices.map((d) => ({
             type: lookup(pciDeviceTypes, d.type),
@@ -222,7 +204,7 @@ function architectureName(value: number): keyof typeof architectures {
 }
 
 function decompileConsole(c: ConsoleDesc): Record<string, unknown> | undefined {
-    const type = nameOf(consoleTypes, c.type);
+    const type = nameOf(consoleTypes, c.type) ?? c.type;
     const flags = flagList(BigInt(c.flags), consoleFlags);
     const out: Record<string, unknown> = {
         type: type ?? "none",
@@ -233,14 +215,15 @@ function decompileConsole(c: ConsoleDesc): Record<string, unknown> | undefined {
         ...(c.gateNr ? { gateNr: c.gateNr } : {}),
         ...(c.clockReg ? { clockReg: formatHex(c.clockReg) } : {}),
     };
-    if (!type) throw new CompileError("console.type", `unknown console type ${c.type}`);
     return Object.keys(out).length === 1 && type === "none" ? undefined : out;
 }
 
 function regionLabel(m: MemoryDesc, taken: Set<string>): string {
     const comm = (m.flags & BigInt(memoryFlags["comm-region"])) !== 0n;
     const io = (m.flags & BigInt(memoryFlags.io)) !== 0n;
-    const base = comm ? "comm-region" : `${io ? "mmio" : "ram"}-${m.physStart.toString(16)}`;
+    // An empty region is a placeholder (an unused ivshmem section), not RAM at its address.
+    const kind = m.size === 0n ? "empty" : io ? "mmio" : "ram";
+    const base = comm ? "comm-region" : `${kind}-${m.physStart.toString(16)}`;
     let label = base;
     for (let n = 2; taken.has(label); n++) label = `${base}-${n}`;
     taken.add(label);
@@ -262,16 +245,6 @@ function decompileMemory(m: MemoryDesc, taken: Set<string>, name: string | null 
     };
 }
 
-function decompileIrqchip(chip: IrqchipDesc): Record<string, unknown> {
-    const spis: number[] = [];
-    chip.pinBitmap.forEach((word, w) => {
-        for (let bit = 0; bit < 32; bit++) if ((word >>> bit) & 1) spis.push(chip.pinBase + w * 32 + bit - 32);
-    });
-    const out: Record<string, unknown> = { address: formatHex(chip.address), pinBase: chip.pinBase, spis: spis.length ? formatRanges(spis) : [] };
-    if (chip.id) out.id = chip.id;
-    return out;
-}
-
 /**
  * `regionNames`: labels to use for the memory regions (the .cell format has
  * none); null leaves regions unnamed, undefined makes labels from the regions.
@@ -287,11 +260,10 @@ export function decompileCell(cell: CellDesc, regionNames?: readonly (string | u
     out.cpus = cell.cpus.length ? formatRanges(cell.cpus) : [];
     if (cell.cpuSetSize !== defaultCpuSetSize(cell.cpus)) out.cpuSetSize = cell.cpuSetSize;
     if (cell.memory.length) out.memory = cell.memory.map((m, i) => decompileMemory(m, taken, regionNames === null ? null : regionNames?.[i]));
-    if (cell.irqchips.length) out.irqchips = cell.irqchips.map(decompileIrqchip);
+    if (cell.irqchips.length) out.irqchips = cell.irqchips.map((chip) => decompileIrqchip(chip, cell.architecture === architectures.x86));
     if (cell.cache.length)
         out.cache = cell.cache.map((c) => {
-            const type = nameOf(cacheTypes, c.type);
-            if (!type) throw new CompileError("cache.type", `unknown cache type ${c.type}`);
+            const type = nameOf(cacheTypes, c.type) ?? c.type;
             return {
                 start: c.start,
                 size: c.size,
@@ -301,17 +273,15 @@ export function decompileCell(cell: CellDesc, regionNames?: readonly (string | u
                 ...(c.flags & ~CACHE_ROOTSHARED ? { flags: c.flags & ~CACHE_ROOTSHARED } : {}),
             };
         });
-    if (cell.pio.length) out.pio = cell.pio.map((p) => ({ ...p }));
+    if (cell.pio.length) out.pio = cell.pio.map((p) => ({ base: formatHex(p.base), length: p.length }));
     if (cell.pciDevices.length)
         out.pciDevices = cell.pciDevices.map((d) => {
-            const type = nameOf(pciDeviceTypes, d.type);
-            if (!type) throw new CompileError("pciDevices.type", `unknown PCI device type ${d.type}`);
-            const bdf = `${(d.bdf >> 8).toString(16).padStart(2, "0")}:${((d.bdf >> 3) & 31).toString(16).padStart(2, "0")}.${d.bdf & 7}`;
+            const type = nameOf(pciDeviceTypes, d.type) ?? d.type;
             return {
                 type,
                 iommu: d.iommu,
                 domain: d.domain,
-                bdf,
+                bdf: formatBdf(d.bdf),
                 barMask: d.barMask.map((m) => formatHex(m)),
                 capsStart: d.capsStart,
                 numCaps: d.numCaps,
@@ -329,7 +299,8 @@ export function decompileCell(cell: CellDesc, regionNames?: readonly (string | u
             };
         });
     if (cell.pciCapabilities.length) out.pciCapabilities = cell.pciCapabilities.map((c) => ({ ...c }));
-    if (cell.streamIds.length) out.streamIds = [...cell.streamIds];
+    // Hex shows the fields packed into an id (MMU-500: mask in bits 16-30).
+    if (cell.streamIds.length) out.streamIds = cell.streamIds.map((id) => formatHex(id));
     if (cell.vpciIrqBase) out.vpciIrqBase = cell.vpciIrqBase;
     if (cell.cpuResetAddress) out.cpuResetAddress = formatHex(cell.cpuResetAddress);
     if (cell.msgReplyTimeout) out.msgReplyTimeout = hexOrZero(cell.msgReplyTimeout);
@@ -370,9 +341,8 @@ export function decompileSystem(system: SystemDesc, regionNames?: readonly (stri
     while (used > 0 && system.iommuUnits[used - 1].type === 0 && !system.iommuUnits[used - 1].base && !system.iommuUnits[used - 1].size && /^0+$/.test(system.iommuUnits[used - 1].vendorData)) used--;
     if (used)
         platform.iommus = system.iommuUnits.slice(0, used).map((u) => {
-            const type = nameOf(iommuTypes, u.type);
-            if (!type) throw new CompileError("platform.iommus.type", `unknown IOMMU type ${u.type}`);
-            return { type, base: hexOrZero(u.base), size: u.size, ...(/^0+$/.test(u.vendorData) ? {} : { vendorData: u.vendorData }) };
+            const type = nameOf(iommuTypes, u.type) ?? u.type;
+            return { type, base: hexOrZero(u.base), size: formatHex(u.size), ...vendorFields(type, u.vendorData) };
         });
     const p = system.platform;
     if (p.kind === "arm")
@@ -387,8 +357,11 @@ export function decompileSystem(system: SystemDesc, regionNames?: readonly (stri
             ...(p.padding ? { padding: p.padding } : {}),
         };
     else {
-        const { kind: _kind, ...x86 } = p;
-        platform.x86 = x86;
+        // Zero fields are the defaults; the driver fills tscKhz and apicKhz when 0.
+        const { kind: _kind, unused, pmTimerAddress, ...x86 } = p;
+        platform.x86 = Object.fromEntries(
+            Object.entries({ pmTimerAddress: pmTimerAddress ? formatHex(pmTimerAddress) : 0, ...x86, unused: /^0+$/.test(unused) ? 0 : unused }).filter(([, value]) => value !== 0),
+        );
     }
     out.platform = platform;
     const root = decompileCell(system.rootCell, regionNames);

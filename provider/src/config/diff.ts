@@ -4,6 +4,7 @@
 // and `jailhouse-config diff`. Pure: configs in, sentences out.
 import { isDeepStrictEqual } from "node:util";
 import type { CellConfig, Console, MemoryRegion, SystemConfig } from "./schema";
+import { describeInterrupts } from "./irqchips";
 import { formatCpuList, formatHex, formatRanges, formatSize } from "./units";
 
 const regionName = (region: MemoryRegion) => region.name ?? `at virt ${formatHex(region.virt)}`;
@@ -54,12 +55,23 @@ function regionChanges(before: readonly MemoryRegion[], after: readonly MemoryRe
     return changes;
 }
 
+/** The cell's interrupts, SPI ranges merged per chip address; IOAPIC pins as "pins 0-23". */
 function spiSet(cell: CellConfig): string {
-    const byChip = new Map<bigint, number[]>();
-    for (const chip of cell.irqchips) byChip.set(chip.address, [...(byChip.get(chip.address) ?? []), ...chip.spis]);
-    if (byChip.size <= 1) return formatRanges([...byChip.values()].flat());
-    return [...byChip].map(([address, spis]) => `${formatHex(address)}:${formatRanges(spis)}`).join(" ");
+    const spis = new Map<bigint, number[]>();
+    const pins = new Map<bigint, string[]>();
+    for (const chip of cell.irqchips) {
+        if (chip.spis) spis.set(chip.address, [...(spis.get(chip.address) ?? []), ...chip.spis]);
+        else pins.set(chip.address, [...(pins.get(chip.address) ?? []), describeInterrupts(chip)]);
+    }
+    const byChip = new Map<bigint, string>();
+    for (const address of new Set([...spis.keys(), ...pins.keys()]))
+        byChip.set(address, [formatRanges(spis.get(address) ?? []), ...(pins.get(address) ?? [])].filter(Boolean).join(" "));
+    if (byChip.size <= 1) return [...byChip.values()].join("");
+    return [...byChip].map(([address, text]) => `${formatHex(address)}:${text}`).join(" ");
 }
+
+/** "SPIs" on ARM; x86 cells own IOAPIC pins. */
+const interruptWord = (cell: CellConfig) => (cell.irqchips.some((chip) => chip.pins !== undefined) ? "interrupts" : "SPIs");
 
 function describeConsole(console: Console): string {
     return console.type === "none" ? "none" : `${console.type} at ${formatHex(console.address)}`;
@@ -71,7 +83,7 @@ export function diffCell(before: CellConfig, after: CellConfig): string[] {
     if (before.name !== after.name) changes.push(`name ${before.name} -> ${after.name}`);
     if (formatCpuList(before.cpus) !== formatCpuList(after.cpus)) changes.push(`CPUs ${formatCpuList(before.cpus)} -> ${formatCpuList(after.cpus)}`);
     changes.push(...regionChanges(before.memory, after.memory));
-    if (spiSet(before) !== spiSet(after)) changes.push(`SPIs ${spiSet(before)} -> ${spiSet(after)}`);
+    if (spiSet(before) !== spiSet(after)) changes.push(`${interruptWord(after)} ${spiSet(before) || "none"} -> ${spiSet(after) || "none"}`);
     if (before.flags.join("+") !== after.flags.join("+")) changes.push(`flags ${before.flags.join("+") || "none"} -> ${after.flags.join("+") || "none"}`);
     if (!isDeepStrictEqual(before.console, after.console)) changes.push(`console ${describeConsole(before.console)} -> ${describeConsole(after.console)}`);
     if (before.cpuResetAddress !== after.cpuResetAddress)
@@ -104,7 +116,13 @@ export function diffSystem(before: SystemConfig, after: SystemConfig): string[] 
     if (before.virtualDebugConsole !== after.virtualDebugConsole)
         changes.push(`virtual debug console ${before.virtualDebugConsole ? "on" : "off"} -> ${after.virtualDebugConsole ? "on" : "off"}`);
     if (before.architecture !== after.architecture) changes.push(`architecture ${before.architecture} -> ${after.architecture}`);
-    if (!isDeepStrictEqual(before.platform, after.platform)) changes.push("platform (GIC/PCI/IOMMU) changed");
+    const platformParts = [
+        ["gic", "GIC"],
+        ["x86", "x86 platform"],
+        ["pci", "PCI host"],
+        ["iommus", "IOMMU units"],
+    ] as const;
+    for (const [key, words] of platformParts) if (!isDeepStrictEqual(before.platform[key], after.platform[key])) changes.push(`${words} changed`);
     if (before.systemFlags !== after.systemFlags) changes.push("system flags changed");
     const { signed: signedBefore, ...rootBefore } = before.rootCell;
     const { signed: signedAfter, ...rootAfter } = after.rootCell;
@@ -129,7 +147,7 @@ export function summarizeCell(cell: CellConfig): string[] {
     return [
         `CPUs ${formatCpuList(cell.cpus)}`,
         ...cell.memory.map((region) => `region ${regionName(region)}: ${describeRegion(region)}`),
-        `SPIs ${spiSet(cell) || "none"}`,
+        `${interruptWord(cell)} ${spiSet(cell) || "none"}`,
         ...(cell.flags.length ? [`flags ${cell.flags.join("+")}`] : []),
         ...(cell.console.type !== "none" ? [`console ${describeConsole(cell.console)}`] : []),
     ];

@@ -3,6 +3,7 @@
 // JSON Schema of the zod schemas so it cannot drift from the code; a unit
 // test compares the committed file with this output.
 import { jsonSchemas } from "./schema";
+import { usage } from "./usage";
 
 type Node = Record<string, unknown>;
 
@@ -61,5 +62,13 @@ export function configReference(): string {
         "## Cell config",
         "",
         table("Cell config", schemas.cell),
+        "## Command line",
+        "",
+        "`jailhouse-config` (or `npm run config --`). `diff --exit-code` makes a difference exit 1, for CI checks of partition changes.",
+        "",
+        "```",
+        usage,
+        "```",
+        "",
     ].join("\n");
 }

@@ -17,6 +17,7 @@ import {
     memoryFlags,
     pciDeviceTypes,
 } from "./abi";
+import { amdVendorData, noVendorData, pvuVendorData } from "./iommus";
 import { parseAddress, parseCpuList, parseInteger, parseSize, UnitError } from "./units";
 
 const numeric = z.union([z.number(), z.bigint(), z.string()]);
@@ -79,11 +80,16 @@ function flagList<T extends Record<string, number>>(known: T, what: string) {
         .describe(`${what} flags: ${names.join(", ")}.`);
 }
 
+/** A named value, or the raw number for a value newer than these names (kept so nothing is lost). */
+function namedOrRaw(table: Record<string, number>, bits: 8 | 16 | 32) {
+    return z.union([z.enum(Object.keys(table) as [string, ...string[]]), intField(bits)]);
+}
+
 const ArchitectureName = z.enum(Object.keys(architectures) as [keyof typeof architectures, ...(keyof typeof architectures)[]]).default("arm64");
 
 export const ConsoleSchema = z
     .strictObject({
-        type: z.enum(Object.keys(consoleTypes) as [string, ...string[]]).default("none"),
+        type: namedOrRaw(consoleTypes, 16).default("none"),
         address: Address.default(0n),
         size: Size.default(0n),
         flags: flagList(consoleFlags, "console"),
@@ -137,19 +143,29 @@ export const MemoryRegionSchema = z
         virt: region.virt ?? region.phys ?? 0n,
     }));
 
+const PinList = CpuList.describe('Pins as a list or ranges, each 0..127 counted from the chip\'s base: "0-23" or [3, 4].');
+
 export const IrqchipSchema = z
     .strictObject({
-        address: Address.describe("The interrupt controller's base: the GIC distributor on ARM."),
-        spis: SpiList,
-        pinBase: U32.optional().describe("First INTID of the bitmap (a multiple of 32); chosen automatically when omitted."),
-        id: U32.default(0).describe("IOAPIC source id (x86)."),
+        address: Address.describe("The interrupt controller's base: the GIC distributor on ARM, the IOAPIC on x86."),
+        spis: SpiList.optional().describe("ARM: the SPIs owned (GIC INTID minus 32)."),
+        pins: PinList.optional().describe("x86: the IOAPIC pins owned. ARM: interrupts by bit, counted from pinBase, for a layout that SPIs cannot say."),
+        pinBase: U32.optional().describe("ARM: INTID of the first bit (a multiple of 32 with spis); chosen automatically when omitted."),
+        gsiBase: U32.optional().describe("x86: the first GSI of the IOAPIC (the pin_base field of .cell files)."),
+        id: U32.default(0).describe("x86: the IOAPIC's source id (its PCI requester id, for interrupt remapping)."),
     })
-    .describe("Interrupts owned by the cell, as SPI numbers.");
+    .superRefine((chip, ctx) => {
+        if ((chip.spis === undefined) === (chip.pins === undefined))
+            ctx.addIssue({ code: "custom", message: "give either spis (ARM: SPI numbers) or pins (x86: IOAPIC pins), exactly one of them" });
+        if (chip.gsiBase !== undefined && (chip.spis !== undefined || chip.pinBase !== undefined))
+            ctx.addIssue({ code: "custom", path: ["gsiBase"], message: "gsiBase belongs to an x86 IOAPIC with pins; an ARM chip takes pinBase" });
+    })
+    .describe("Interrupts owned by the cell: SPI numbers on ARM, IOAPIC pins on x86.");
 
 export const CacheRegionSchema = z.strictObject({
     start: U32,
     size: U32,
-    type: z.enum(Object.keys(cacheTypes) as [string, ...string[]]).default("l3"),
+    type: namedOrRaw(cacheTypes, 8).default("l3"),
     rootShared: z.boolean().default(false),
     padding: U8.default(0),
     flags: U16.default(0).describe("Flag bits besides rootShared."),
@@ -158,7 +174,7 @@ export const CacheRegionSchema = z.strictObject({
 export const PioRegionSchema = z.strictObject({ base: U16, length: U16 });
 
 export const PciDeviceSchema = z.strictObject({
-    type: z.enum(Object.keys(pciDeviceTypes) as [string, ...string[]]),
+    type: namedOrRaw(pciDeviceTypes, 8),
     iommu: U8.default(0),
     domain: U16.default(0),
     bdf: z
@@ -225,16 +241,33 @@ export const RootCellSchema = CellConfigSchema.extend({
     signed: z.boolean().default(false).describe('Write "JHCLL" and the revision into the root cell header (Jailhouse leaves them zero).'),
 });
 
-const IommuSchema = z.strictObject({
-    type: z.enum(Object.keys(iommuTypes) as [string, ...string[]]),
-    base: Address.default(0n),
-    size: U32.default(0),
-    vendorData: z
-        .string()
-        .regex(/^[0-9a-f]{24}$/)
-        .default("0".repeat(24))
-        .describe("The 12 vendor-specific bytes (AMD or TI PVU fields) as hex."),
-});
+const IommuSchema = z
+    .strictObject({
+        type: namedOrRaw(iommuTypes, 32),
+        base: Address.default(0n),
+        size: U32.default(0),
+        amd: z
+            .strictObject({ bdf: U16, baseCap: U8, msiCap: U8, features: U32 })
+            .optional()
+            .describe("AMD IOMMU: its PCI function (bdf), the offsets of its IOMMU and MSI capabilities, and its feature bits."),
+        pvu: z.strictObject({ tlbBase: U64, tlbSize: U32 }).optional().describe("TI PVU: the window of its TLB memory."),
+        vendorData: z
+            .string()
+            .regex(/^[0-9a-f]{24}$/)
+            .optional()
+            .describe("The 12 vendor-specific bytes as hex, for a layout amd and pvu cannot say."),
+    })
+    .superRefine((unit, ctx) => {
+        const given = (["amd", "pvu", "vendorData"] as const).filter((key) => unit[key] !== undefined);
+        if (given.length > 1) ctx.addIssue({ code: "custom", message: `give only one of ${given.join(", ")}: they fill the same 12 bytes` });
+        for (const key of ["amd", "pvu"] as const)
+            if (unit[key] !== undefined && unit.type !== key)
+                ctx.addIssue({ code: "custom", path: [key], message: `${key} fields belong to a unit of type ${key}, not ${String(unit.type)}` });
+    })
+    .transform(({ amd, pvu, vendorData, ...unit }) => ({
+        ...unit,
+        vendorData: amd ? amdVendorData(amd) : pvu ? pvuVendorData(pvu) : (vendorData ?? noVendorData),
+    }));
 
 export const GicSchema = z.strictObject({
     version: U8.refine((v) => v === 2 || v === 3, { message: "GIC version must be 2 or 3" }),

@@ -2,15 +2,27 @@
 // Partition rules that the schemas cannot express because they relate
 // regions, cells and the host to each other. Every finding names the config
 // path and says how to fix it; nothing here touches a host.
-import { PAGE_SIZE } from "./abi";
+//
+// Parity with upstream Jailhouse: what its hypervisor accepts is at most a
+// warning here. Errors are kept only where a config would be refused upstream
+// or would silently break isolation; each such rule says which (the README's
+// "Partition configs" section lists them).
+import { MEM_IO_WIDTH_MASK, memoryFlags, PAGE_SIZE } from "./abi";
+import { FIRST_SPI, ownedInterrupts } from "./irqchips";
 import type { CellConfig, MemoryRegion, SystemConfig } from "./schema";
-import { formatCpuList, formatHex, formatSize } from "./units";
+import { formatBdf, formatCpuList, formatHex, formatSize } from "./units";
 
 export interface ValidationIssue {
     /** Where, e.g. `cells[rt-timer].memory[1].size`. */
     path: string;
     message: string;
+    /** A warning is something upstream accepts but that is probably a mistake; absent means error. */
+    severity?: "warning";
 }
+
+export const isWarning = (issue: ValidationIssue) => issue.severity === "warning";
+export const errorsOf = (issues: readonly ValidationIssue[]) => issues.filter((issue) => !isWarning(issue));
+export const warningsOf = (issues: readonly ValidationIssue[]) => issues.filter(isWarning);
 
 export class ConfigValidationError extends Error {
     constructor(readonly issues: ValidationIssue[]) {
@@ -28,60 +40,124 @@ const end = (r: { phys: bigint; size: bigint }) => r.phys + r.size;
 const range = (start: bigint, size: bigint) => `${formatHex(start)}-${formatHex(start + size - 1n)}`;
 const label = (region: MemoryRegion, index: number) => `memory[${index}]${region.name ? ` (${region.name})` : ""}`;
 const has = (region: MemoryRegion, flag: string) => region.flags.includes(flag);
-const overlaps = (a0: bigint, asize: bigint, b0: bigint, bsize: bigint) => a0 < b0 + bsize && b0 < a0 + asize;
+/** Zero-size regions occupy nothing, so they overlap nothing either. */
+const overlaps = (a0: bigint, asize: bigint, b0: bigint, bsize: bigint) => asize > 0n && bsize > 0n && a0 < b0 + bsize && b0 < a0 + asize;
+const warning = (path: string, message: string): ValidationIssue => ({ path, message, severity: "warning" });
 
-/** Rules for one cell on its own. `root` cells need no comm region. */
-export function validateCell(cell: CellConfig, path: string, isRoot = false): ValidationIssue[] {
+/** Upstream's test: a region whose virt or size is not page-aligned is emulated by MMIO traps. */
+export const isSubpage = (region: MemoryRegion) => !has(region, "comm-region") && (region.virt % PAGE_SIZE !== 0n || region.size % PAGE_SIZE !== 0n);
+
+/** Access widths a sub-page region allows, from ioWidth or raw "0x..." flag bits. */
+function hasAccessWidth(region: MemoryRegion): boolean {
+    if (region.ioWidth !== undefined) return true;
+    return region.flags.some((flag) => !(flag in memoryFlags) && (BigInt(flag) & BigInt(MEM_IO_WIDTH_MASK)) !== 0n);
+}
+
+/** Indexes of regions an ivshmem device owns: state table, read/write section, one output section a peer. */
+function ivshmemRegionIndexes(cell: CellConfig): Set<number> {
+    const owned = new Set<number>();
+    for (const device of cell.pciDevices)
+        if (device.type === "ivshmem") for (let i = 0; i < 2 + device.shmemPeers; i++) owned.add(device.shmemRegionsStart + i);
+    return owned;
+}
+
+function regionIssues(cell: CellConfig, path: string): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
     const regions = cell.memory;
-
+    const ivshmem = ivshmemRegionIndexes(cell);
     regions.forEach((region, i) => {
-        const misaligned = (["phys", "virt", "size"] as const).filter(
-            (field) => !(field === "phys" && has(region, "comm-region")) && region[field] % PAGE_SIZE !== 0n,
-        );
-        if (misaligned.length && !has(region, "io"))
+        const at = `${path}.memory[${i}]`;
+        if (region.size === 0n) {
+            // ivshmem devices count their regions from shmem_regions_start, so an
+            // unused section must stay in place as an empty region.
+            if (!ivshmem.has(i)) issues.push(warning(`${at}.size`, `${label(region, i)} is empty and maps nothing; remove it unless a PCI device counts its regions across it`));
+            return;
+        }
+        if (isSubpage(region)) {
+            const odd = (["virt", "size"] as const).filter((field) => region[field] % PAGE_SIZE !== 0n).map((f) => `${f} ${formatHex(region[f])}`);
+            if (has(region, "execute") || has(region, "loadable") || has(region, "dma"))
+                issues.push(
+                    warning(
+                        at,
+                        `${label(region, i)} has ${odd.join(", ")} not aligned to 4 KiB pages, so the hypervisor emulates it as sub-page MMIO: every access traps and code cannot run from it; round to a multiple of 0x1000 if it is memory`,
+                    ),
+                );
+            else if (!hasAccessWidth(region))
+                issues.push(
+                    warning(
+                        at,
+                        `${label(region, i)} is a sub-page region (${odd.join(", ")}) without an access width, so the hypervisor refuses every access to it; add ioWidth: 8, 16, 32 or 64`,
+                    ),
+                );
+        } else if (!has(region, "comm-region") && region.phys % PAGE_SIZE !== 0n)
             issues.push({
-                path: `${path}.memory[${i}]`,
-                message: `${label(region, i)} has ${misaligned.map((f) => `${f} ${formatHex(region[f])}`).join(", ")} not aligned to 4 KiB pages; round to a multiple of 0x1000, or add the io flag if it is a device register block to be emulated as sub-page I/O`,
+                path: `${at}.phys`,
+                message: `${label(region, i)} is mapped by pages but phys ${formatHex(region.phys)} is not page-aligned, so the mapping would expose the bytes before it; align phys to 0x1000`,
             });
-        if (region.size === 0n)
-            issues.push({ path: `${path}.memory[${i}].size`, message: `${label(region, i)} is empty; give it a size or remove it` });
         for (let j = 0; j < i; j++) {
             const other = regions[j];
             if (overlaps(region.virt, region.size, other.virt, other.size))
                 issues.push({
-                    path: `${path}.memory[${i}]`,
-                    message: `${label(region, i)} at ${range(region.virt, region.size)} overlaps ${label(other, j)} at ${range(other.virt, other.size)} in the cell's address space; move or shrink one of them`,
+                    path: at,
+                    message: `${label(region, i)} at ${range(region.virt, region.size)} overlaps ${label(other, j)} at ${range(other.virt, other.size)} in the cell's address space, so one mapping silently replaces the other; move or shrink one of them`,
                 });
         }
     });
+    cell.pciDevices.forEach((device, d) => {
+        const last = device.shmemRegionsStart + 2 + device.shmemPeers;
+        if (device.type === "ivshmem" && last > regions.length)
+            issues.push({
+                path: `${path}.pciDevices[${d}].shmemRegionsStart`,
+                message: `ivshmem device ${d} uses memory[${device.shmemRegionsStart}..${last - 1}] (state table, read/write section, ${device.shmemPeers} output sections) but the cell has ${regions.length} regions; add the missing regions (an unused section is an empty region) or fix shmemRegionsStart`,
+            });
+    });
+    return issues;
+}
+
+/** Rules for one cell on its own. `root` cells need no comm region. */
+export function validateCell(cell: CellConfig, path: string, isRoot = false): ValidationIssue[] {
+    const issues = regionIssues(cell, path);
+    const regions = cell.memory;
 
     if (cell.console.type !== "none" && cell.console.flags.includes("mmio")) {
         const size = cell.console.size || PAGE_SIZE;
         const covered = regions.some(
             (r) => !has(r, "comm-region") && cell.console.address >= r.phys && cell.console.address + size <= end(r),
         );
+        // Upstream accepts this: the console may be the hypervisor's, reached by hypercall.
         if (!covered)
-            issues.push({
-                path: `${path}.console`,
-                message: `console ${cell.console.type} at ${formatHex(cell.console.address)} is not covered by any memory region of the cell; add a region { phys: ${formatHex(cell.console.address)}, size: ${formatSize(size)}, flags: [read, write, io, rootshared] }`,
-            });
+            issues.push(
+                warning(
+                    `${path}.console`,
+                    `console ${cell.console.type} at ${formatHex(cell.console.address)} is not covered by any memory region of the cell, so the inmate can reach it only through the hypervisor's console; if it drives the UART itself, add a region { phys: ${formatHex(cell.console.address)}, size: ${formatSize(size)}, flags: [read, write, io, rootshared] }`,
+                ),
+            );
     }
 
-    if (!isRoot && !regions.some((r) => has(r, "comm-region")))
-        issues.push({
-            path: `${path}.memory`,
-            message: `cell "${cell.name}" has no comm region, which every non-root cell needs for the hypervisor's messages and the inmate's console; add { virt: 0x80000000, size: 4 KiB, flags: [read, write, comm-region] }`,
-        });
+    if (!isRoot && !regions.some((r) => has(r, "comm-region"))) {
+        const fix = "add { virt: 0x80000000, size: 4 KiB, flags: [read, write, comm-region] }";
+        // Without the passive flag the hypervisor asks the cell before a shutdown
+        // and waits for an answer the cell cannot read or write.
+        if (cell.flags.includes("passive-comm-region"))
+            issues.push(warning(`${path}.memory`, `cell "${cell.name}" has no comm region, so its inmate gets no messages and no console from the hypervisor; ${fix}`));
+        else
+            issues.push({
+                path: `${path}.memory`,
+                message: `cell "${cell.name}" has no comm region, which every non-root cell needs for the hypervisor's messages and the inmate's console (without it a shutdown request is never answered); ${fix}`,
+            });
+    }
     return issues;
 }
 
-function intids(cell: CellConfig): Map<string, number> {
-    const owned = new Map<string, number>();
-    cell.irqchips.forEach((chip) => {
-        for (const spi of chip.spis) owned.set(`${chip.address}:${spi}`, spi);
-    });
-    return owned;
+/** The cell's interrupts by chip address and number; `spi` only for SPIs, which messages name by SPI number. */
+function interrupts(cell: CellConfig): Map<string, { number: number; spi: boolean }> {
+    return new Map(cell.irqchips.flatMap((chip) => ownedInterrupts(chip).map(({ key, number }) => [key, { number, spi: chip.spis !== undefined }] as const)));
+}
+
+function describeShared(shared: { number: number; spi: boolean }[]): string {
+    const spis = shared.filter((irq) => irq.spi).map((irq) => irq.number - FIRST_SPI);
+    const others = shared.filter((irq) => !irq.spi).map((irq) => irq.number);
+    return [spis.length ? `SPI ${formatCpuList(spis)}` : "", others.length ? `interrupt (GSI or INTID) ${formatCpuList(others)}` : ""].filter(Boolean).join(" and ");
 }
 
 /**
@@ -130,6 +206,7 @@ export function validateHost(system: SystemConfig, cells: readonly CellConfig[],
                 message: `CPU ${formatCpuList(foreign)} is not owned by the root cell (root CPUs ${formatCpuList(root.cpus)}); pick CPUs from the root's set`,
             });
         if (cell.cpus.length === 0) issues.push({ path: `${path}.cpus`, message: "a cell needs at least one CPU; give it one of the root's CPUs" });
+        issues.push(...unconfinedDmaIssues(system, cell, path));
     });
 
     const taken = new Set(cells.flatMap((cell) => cell.cpus));
@@ -141,6 +218,25 @@ export function validateHost(system: SystemConfig, cells: readonly CellConfig[],
     return issues;
 }
 
+/**
+ * A PCI device that can master DMA writes wherever it is told to unless an
+ * IOMMU translates its requests: given to a cell on a system without one, the
+ * cell programs it to write the hypervisor's or another cell's memory.
+ */
+function unconfinedDmaIssues(system: SystemConfig, cell: CellConfig, path: string): ValidationIssue[] {
+    if (system.platform.iommus.some((unit) => unit.type !== "unused")) return [];
+    return cell.pciDevices.flatMap((device, i) =>
+        device.type === "device"
+            ? [{
+                  path: `${path}.pciDevices[${i}]`,
+                  message:
+                      `PCI device ${formatBdf(device.bdf)} can master DMA and the system config lists no IOMMU (platform.iommus) to confine it, ` +
+                      "so the cell could make it write the hypervisor's or another cell's memory; keep the device with the root cell, or list the IOMMU that translates it",
+              }]
+            : [],
+    );
+}
+
 /** Two cells of one host that claim the same CPUs, SPIs or memory; issues are on `a`. */
 export function cellConflicts(a: CellConfig, b: CellConfig): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
@@ -148,12 +244,12 @@ export function cellConflicts(a: CellConfig, b: CellConfig): ValidationIssue[] {
     const cpus = a.cpus.filter((cpu) => b.cpus.includes(cpu));
     if (cpus.length)
         issues.push({ path: `${path}.cpus`, message: `CPU ${formatCpuList(cpus)} is also given to cell "${b.name}"; a CPU belongs to one cell at a time` });
-    const bIrqs = intids(b);
-    const shared = [...intids(a)].filter(([key]) => bIrqs.has(key)).map(([, spi]) => spi);
+    const bIrqs = interrupts(b);
+    const shared = [...interrupts(a)].filter(([key]) => bIrqs.has(key)).map(([, irq]) => irq);
     if (shared.length)
         issues.push({
             path: `${path}.irqchips`,
-            message: `SPI ${formatCpuList(shared)} is also given to cell "${b.name}"; an interrupt belongs to one cell`,
+            message: `${describeShared(shared)} is also given to cell "${b.name}"; an interrupt belongs to one cell`,
         });
     a.memory.forEach((ra, i) => {
         if (has(ra, "comm-region")) return;

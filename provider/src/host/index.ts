@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Host access over SSH: connection schema, sessions, live state.
+// Host access over SSH: the connection schema, pooled sessions that run
+// commands and send files, and nothing about what the commands are for.
 export * from "./connection";
-export * from "./live-state";
-export { closeAll, ExecOptions, ExecResult, fingerprintOf, HostSession, knownHostKeys, SshError, treeManifest, withHost } from "./session";
+export { fingerprintOf, knownHostKeys } from "./known-hosts";
+export { closeAll, withHost } from "./pool";
+export { type ExecOptions, type ExecResult, HostSession } from "./session";
+export { shellQuote } from "./shell-quote";
+export { SshError } from "./ssh-error";

@@ -2,7 +2,7 @@
 // The partition rules across the cells of one host, applied in a Cell's
 // check(): the same rules as `jailhouse-config check`, reported on paths the
 // user finds in the program ("<resource name>: cpus: ...").
-import { type CellConfig, cellConflicts, type SystemConfig, validateCell, validateHost, type ValidationIssue } from "../config";
+import { type CellConfig, cellConflicts, errorsOf, type SystemConfig, validateCell, validateHost, type ValidationIssue } from "../config";
 
 /** A cell declared in this deployment, by its Pulumi resource name. */
 export interface DeclaredCell {
@@ -32,7 +32,8 @@ export function cellRuleFailures(cell: DeclaredCell, others: readonly DeclaredCe
         issues = [...validateCell(cell.config, own), ...neighbours.flatMap((other) => cellConflicts(cell.config, other.config))];
     }
     const seen = new Set<string>();
-    return issues
+    // Warnings are what upstream Jailhouse accepts; they must not block a deployment.
+    return errorsOf(issues)
         .map((issue) => {
             const field = issue.path.startsWith(`${own}.`) ? issue.path.slice(own.length + 1) : issue.path === own ? "config" : "cpus";
             return { property: "config", reason: `${cell.resourceName}: ${field}: ${issue.message}` };

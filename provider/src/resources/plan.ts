@@ -23,7 +23,7 @@ import {
     type SystemConfig,
     type ValidationIssue,
 } from "../config";
-import type { LiveCell, LiveHostState } from "../host/live-state";
+import type { LiveCell, LiveHostState } from "./live-state";
 import { changedConnectionFields, connectionChangeReason } from "./connection-change";
 
 /**

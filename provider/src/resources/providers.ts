@@ -16,11 +16,13 @@ import {
     parseSystemConfig,
     summarizeCell,
     summarizeSystem,
+    errorsOf,
     validateHost,
 } from "../config";
-import { hostLabel, type HostSession, type LiveHostState, parseHostConnection, treeManifest, withHost } from "../host";
+import { hostLabel, type HostSession, parseHostConnection, shellQuote, withHost } from "../host";
 import { declareCell, declaredOn, declareSystem } from "./declared-partitions";
 import { cellRuleFailures } from "./host-rules";
+import { type LiveHostState, readLiveState } from "./live-state";
 import { preflight } from "./preflight";
 import {
     cellDrift,
@@ -46,8 +48,8 @@ import {
     remoteCellImages,
     remoteSources,
     remoteSystemConfig,
-    shellQuote,
 } from "./remote-layout";
+import { treeManifest } from "./tree-manifest";
 
 /** The engine's placeholder for values not known during preview. */
 const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -148,7 +150,7 @@ async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, li
     await host.upload(encodeSystemConfig(system), remoteSystemConfig, 0o644);
     if (reenable && live.jailhouse?.enabled) await host.run("disable to apply the new system config", disableScript());
     await host.run("enable", enableScript(), { timeoutMs: 5 * 60_000 });
-    return hypervisorOutputs(inputs, await host.readLiveState());
+    return hypervisorOutputs(inputs, await readLiveState(host));
 }
 
 const hypervisorProvider: ProviderImplementation = {
@@ -164,7 +166,7 @@ const hypervisorProvider: ProviderImplementation = {
         } else {
             try {
                 const system = resolveSystemConfig(news.systemConfig);
-                failures.push(...issueFailures("systemConfig", validateHost(system, [])));
+                failures.push(...issueFailures("systemConfig", errorsOf(validateHost(system, []))));
                 if (isKnownHost(inputs.host)) declareSystem(String(inputs.host), system);
                 const stored = storeSystemConfig(system);
                 inputs.systemConfig = stored.config;
@@ -185,13 +187,13 @@ const hypervisorProvider: ProviderImplementation = {
 
     async create(inputs) {
         const props = inputs as HypervisorProps;
-        const outs = await withHost(props.connection, async (host) => convergeHypervisor(host, props, await host.readLiveState(), false), log);
+        const outs = await withHost(props.connection, async (host) => convergeHypervisor(host, props, await readLiveState(host), false), log);
         return { id: `${props.host}/hypervisor`, outs };
     },
 
     async read(id, props) {
         const inputs = props as HypervisorProps;
-        const live = await withHost(inputs.connection, (host) => host.readLiveState(), log);
+        const live = await withHost(inputs.connection, readLiveState, log);
         return { id, props: hypervisorOutputs(inputs, live) };
     },
 
@@ -201,7 +203,7 @@ const hypervisorProvider: ProviderImplementation = {
             outs: await withHost(
                 inputs.connection,
                 async (host) => {
-                    const live = await host.readLiveState();
+                    const live = await readLiveState(host);
                     if (!diffHypervisorResource(olds as HypervisorResourceState, inputs).converge) {
                         log(`${host.label}: new connection works; nothing on the host changes`);
                         return hypervisorOutputs(inputs, live);
@@ -296,7 +298,7 @@ async function loadAndStart(host: HostSession, inputs: CellProps) {
 
 /** `live`: a state read already in this step, to save a round trip. */
 async function cellOutputs(host: HostSession, inputs: CellProps, live?: LiveHostState) {
-    live ??= await host.readLiveState();
+    live ??= await readLiveState(host);
     const cell = live.cells.find((c) => c.name === inputs.config.name);
     return { ...inputs, cellId: cell?.id ?? -1, liveState: cell?.state ?? "gone", liveCpus: cell ? formatCpuList(parseCellConfig({ name: "x", cpus: cell.cpusAssigned || [] }).cpus) : "" };
 }
@@ -351,7 +353,7 @@ const cellProvider: ProviderImplementation = {
         const outs = await withHost(
             props.connection,
             async (host) => {
-                const live = await host.readLiveState();
+                const live = await readLiveState(host);
                 const plan = planCellCreate(host.label, live, config, props.state);
                 if (plan.action === "conflict") throw new Error(plan.message);
                 if (plan.action === "create") {
@@ -371,7 +373,7 @@ const cellProvider: ProviderImplementation = {
         return withHost(
             inputs.connection,
             async (host) => {
-                const live = await host.readLiveState();
+                const live = await readLiveState(host);
                 const cell = live.cells.find((c) => c.name === inputs.config.name);
                 const drift = cellDrift(parseCellConfig(inputs.config), inputs.state, cell);
                 drift.forEach((d) => log(`${host.label}: drift: ${d}`));
@@ -391,7 +393,7 @@ const cellProvider: ProviderImplementation = {
             outs: await withHost(
                 inputs.connection,
                 async (host) => {
-                    const live = await host.readLiveState();
+                    const live = await readLiveState(host);
                     const cell = live.cells.find((c) => c.name === name);
                     if (!cell) throw new Error(`${host.label}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
                     if (!reload) {
@@ -415,7 +417,7 @@ const cellProvider: ProviderImplementation = {
         await withHost(
             inputs.connection,
             async (host) => {
-                const live = await host.readLiveState();
+                const live = await readLiveState(host);
                 if (!live.jailhouse?.enabled || !live.cells.some((c) => c.name === name)) {
                     log(`${host.label}: cell ${name} is already gone`);
                     return;

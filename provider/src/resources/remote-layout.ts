@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Where the provider keeps things on a host, and the shell it runs there.
 // Pure: builds command text only.
+import { shellQuote } from "../host";
 
 export const remoteBase = "/var/lib/pulumi-jailhouse";
 export const remoteSources = `${remoteBase}/src`;
@@ -9,11 +10,9 @@ export const remoteSystemConfig = "/etc/jailhouse/system.cell";
 export const remoteCellConfig = (cell: string) => `/etc/jailhouse/cells/${cell}.cell`;
 export const remoteCellImages = (cell: string) => `${remoteBase}/images/${cell}`;
 export const remoteCli = "/usr/local/sbin/jailhouse";
-
-/** Quotes a word for a POSIX shell. */
-export function shellQuote(word: string): string {
-    return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+export const remoteFirmware = "/lib/firmware/jailhouse.bin";
+/** The driver's sysfs folder, present while the module is loaded. */
+export const jailhouseSysfs = "/sys/devices/jailhouse";
 
 /**
  * Builds the bundled stack on the host against its running kernel and
@@ -28,7 +27,7 @@ export function buildAndInstallScript(stamp: string): string {
         "make -C kmod",
         "make -C kmod/tools",
         "make -C hypervisor/inmates",
-        "install -D -m 644 hypervisor/jailhouse.bin /lib/firmware/jailhouse.bin",
+        `install -D -m 644 hypervisor/jailhouse.bin ${remoteFirmware}`,
         'install -D -m 644 kmod/jailhouse.ko "/lib/modules/$(uname -r)/extra/jailhouse.ko"',
         `install -D -m 755 kmod/tools/jailhouse ${remoteCli}`,
         "depmod -a",
@@ -40,7 +39,7 @@ export function enableScript(): string {
     return [
         "set -e",
         "[ -d /sys/module/jailhouse ] || modprobe jailhouse",
-        `[ "$(cat /sys/devices/jailhouse/enabled)" = 1 ] || jailhouse enable ${remoteSystemConfig}`,
+        `[ "$(cat ${jailhouseSysfs}/enabled)" = 1 ] || jailhouse enable ${remoteSystemConfig}`,
     ].join("\n");
 }
 
@@ -49,7 +48,7 @@ export function disableScript(): string {
     return [
         "set -e",
         "if [ -d /sys/module/jailhouse ]; then",
-        '  if [ "$(cat /sys/devices/jailhouse/enabled 2>/dev/null)" = 1 ]; then jailhouse disable; fi',
+        `  if [ "$(cat ${jailhouseSysfs}/enabled 2>/dev/null)" = 1 ]; then jailhouse disable; fi`,
         "  rmmod jailhouse",
         "fi",
     ].join("\n");

@@ -2,11 +2,13 @@
 // The host-layer side of the side-by-side benchmark (test/bench/ansible.ts),
 // as its own small program: a fresh process with fresh connections reads
 // every host's live state at once and compares it with the declared cells,
-// as a real refresh starts. It loads only the host layer, so the time is the
-// check's, not that of modules the check does not need.
+// as a real refresh starts. It loads only the host layer and the live-state
+// reader, so the time is the check's, not that of modules the check does not
+// need.
 //   node dist/test/bench/ansible/read-state.js <job.json>
 import * as fs from "node:fs";
-import { closeAll, type LiveHostState, withHost } from "../../../provider/src/host";
+import { closeAll, withHost } from "../../../provider/src/host";
+import { type LiveHostState, readLiveState } from "../../../provider/src/resources/live-state";
 
 /** What one check found; the Ansible side reports the same shape, so the results show that both agree. */
 export interface CheckOutcome {
@@ -38,7 +40,7 @@ export function outcome(perHost: string[][]): CheckOutcome {
 async function main(jobFile: string): Promise<void> {
     const job = JSON.parse(fs.readFileSync(jobFile, "utf8")) as ReadStateJob;
     try {
-        const perHost = await Promise.all(job.targets.map((t) => withHost(t.connection, async (session) => driftOf(await session.readLiveState(), job.cells))));
+        const perHost = await Promise.all(job.targets.map((t) => withHost(t.connection, async (session) => driftOf(await readLiveState(session), job.cells))));
         process.stdout.write(JSON.stringify(outcome(perHost)));
     } finally {
         closeAll();

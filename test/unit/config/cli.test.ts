@@ -6,7 +6,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, describe, test } from "node:test";
+import { after, describe, mock, test } from "node:test";
+import * as load from "../../../provider/src/config/load";
+import { main } from "../../../provider/src/config/cli";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
 const cli = path.join(repo, "dist", "provider", "src", "config", "cli.js");
@@ -72,6 +74,57 @@ describe("jailhouse-config", () => {
         const decoded = run("decode", garbage);
         assert.equal(decoded.status, 1);
         assert.match(decoded.stderr, /^error: .*garbage\.cell: configuration revision 13 found; only revision 14 is supported \(at byte offset 6\)$/m);
+    });
+
+    test("warnings are printed without failing; --strict makes them errors", () => {
+        const loose = path.join(work, "loose.yaml");
+        fs.writeFileSync(loose, fs.readFileSync(example("rt-timer.yaml"), "utf8").replace(/^memory:\n/m, "memory:\n  - { name: spare, phys: 0x70f00000, size: 0 }\n"));
+        const lenient = run("check", example("system.yaml"), loose);
+        assert.equal(lenient.status, 0, lenient.stderr);
+        assert.equal(lenient.stderr, "warning: cells[rt-timer].memory[0].size: memory[0] (spare) is empty and maps nothing; remove it unless a PCI device counts its regions across it\n");
+        const strict = run("check", example("system.yaml"), loose, "--strict");
+        assert.equal(strict.status, 1);
+        assert.match(strict.stderr, /^warning: cells\[rt-timer\]\.memory\[0\]\.size: memory\[0\] \(spare\) is empty/);
+        assert.equal(run("compile", loose, "-o", path.join(work, "loose.cell"), "--strict").status, 1);
+        assert.equal(run("compile", loose, "-o", path.join(work, "loose.cell")).status, 0);
+    });
+
+    test("diff --exit-code exits 1 when the configs differ and 0 when they do not", () => {
+        const changed = path.join(work, "rt-timer-3.yaml");
+        fs.writeFileSync(changed, fs.readFileSync(example("rt-timer.yaml"), "utf8").replace("cpus: 1", "cpus: 1-2"));
+        const differs = run("diff", example("rt-timer.yaml"), changed, "--exit-code");
+        assert.equal(differs.status, 1, differs.stderr);
+        assert.equal(differs.stdout, "cell rt-timer: CPUs 1 -> 1-2\n");
+        const same = run("diff", "--exit-code", example("rt-timer.yaml"), example("rt-timer.yaml"));
+        assert.equal(same.status, 0, same.stderr);
+        assert.equal(same.stdout, "no changes\n");
+        assert.equal(run("diff", example("rt-timer.yaml"), changed).status, 0, "without --exit-code a difference is not a failure");
+    });
+
+    test("diff names the part of an x86 platform that changed", () => {
+        const vector = path.join(repo, "test", "vectors", "x86-system.yaml");
+        const changed = path.join(work, "x86-iommu.yaml");
+        fs.writeFileSync(changed, fs.readFileSync(vector, "utf8").replace("features: 0x80048824", "features: 0x80048825"));
+        const diff = run("diff", vector, changed, "--exit-code");
+        assert.equal(diff.status, 1, diff.stderr);
+        assert.equal(diff.stdout, "system: IOMMU units changed\n");
+    });
+
+    test("a bug of ours is an internal error naming the input, exit 3, no stack trace", () => {
+        const stderr: string[] = [];
+        mock.method(process.stderr, "write", (text: string) => stderr.push(text) > 0);
+        mock.method(load, "encodeLoaded", () => {
+            throw new RangeError("Offset is outside the bounds of the DataView");
+        });
+        try {
+            const status = main(["compile", example("rt-timer.yaml"), "-o", path.join(work, "never.cell")], () => undefined);
+            assert.equal(status, 3);
+        } finally {
+            mock.restoreAll();
+        }
+        assert.deepEqual(stderr, [
+            `jailhouse-config: internal error: RangeError: Offset is outside the bounds of the DataView (compile of ${example("rt-timer.yaml")}); please report this with the input file\n`,
+        ]);
     });
 
     test("bad usage exits 2 with the usage text", () => {

@@ -41,6 +41,15 @@ describe("codec round trips", () => {
     });
 });
 
+test("a system with 60 memory regions (a big GICv2 board) encodes past the first buffer size", () => {
+    const [system] = fc.sample(systemDesc, { numRuns: 1, seed: 60 });
+    const memory = Array.from({ length: 60 }, (_, i) => ({ physStart: BigInt(i) << 20n, virtStart: BigInt(i) << 20n, size: 0x1000n, flags: 3n }));
+    const big = { ...system, rootCell: { ...system.rootCell, memory } };
+    const bytes = encodeSystem(big);
+    assert.ok(bytes.length > 60 * 32);
+    assert.deepEqual(decodeSystem(bytes), big);
+});
+
 function decodesOrExplains(bytes: Uint8Array) {
     try {
         const config = decodeConfig(bytes);

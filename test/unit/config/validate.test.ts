@@ -55,7 +55,7 @@ describe("validation rules", () => {
                 { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
             ],
         });
-        assertOne(messages([bad]), /^cells\[probe\]\.memory\[1\]: memory\[1\] \(ram2\) at 0x80000-0x17ffff overlaps memory\[0\] \(ram\) at 0x0-0xfffff in the cell's address space; move or shrink one of them$/);
+        assertOne(messages([bad]), /^cells\[probe\]\.memory\[1\]: memory\[1\] \(ram2\) at 0x80000-0x17ffff overlaps memory\[0\] \(ram\) at 0x0-0xfffff in the cell's address space, so one mapping silently replaces the other; move or shrink one of them$/);
     });
 
     test("cell memory inside the hypervisor region", () => {
@@ -102,15 +102,84 @@ describe("validation rules", () => {
         assertOne(messages([cell({}), other]), /^cells\[other\]\.memory\[0\]: memory\[0\] \(ram\) at 0x70280000-0x7037ffff overlaps cell "probe" memory\[0\] \(ram\) at 0x70200000-0x702fffff; cells may share memory only when both regions are rootshared$/);
     });
 
-    test("regions not page-aligned and not sub-page I/O", () => {
+    test("a page-mapped region whose phys is not page-aligned", () => {
         const bad = cell({
             memory: [
-                { name: "ram", phys: 0x70200000, virt: 0, size: 0x1800, flags: ["read", "write"] },
-                { name: "regs", phys: 0x09000040, size: 8, flags: ["read", "write", "io"] },
+                { name: "ram", phys: 0x70200800, virt: 0, size: "1 MiB", flags: ["read", "write"] },
                 { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
             ],
         });
-        assertOne(messages([bad]), /^cells\[probe\]\.memory\[0\]: memory\[0\] \(ram\) has size 0x1800 not aligned to 4 KiB pages; round to a multiple of 0x1000, or add the io flag/);
+        assertOne(messages([bad]), /^cells\[probe\]\.memory\[0\]\.phys: memory\[0\] \(ram\) is mapped by pages but phys 0x70200800 is not page-aligned, .*; align phys to 0x1000$/);
+    });
+});
+
+describe("rules that follow upstream's acceptance: warnings, not errors", () => {
+    const findings = (cells: CellConfig[]) => validateHost(system, cells, { cpuCount: 4 }).map((i) => `${i.severity ?? "error"}: ${i.path}: ${i.message}`);
+
+    test("unaligned regions are sub-page MMIO without the io flag; only doubtful ones warn", () => {
+        const subpage = cell({
+            memory: [
+                { name: "ram", phys: 0x70200000, virt: 0, size: "1 MiB", flags: ["read", "write", "execute", "loadable"] },
+                { name: "regs", phys: 0x09000040, size: 0x40, flags: ["read", "write"], ioWidth: 32 },
+                { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
+            ],
+        });
+        assert.deepEqual(findings([subpage]), []);
+        const doubtful = cell({
+            memory: [
+                { name: "ram", phys: 0x70200000, virt: 0, size: 0x1800, flags: ["read", "write", "execute"] },
+                { name: "regs", phys: 0x09000040, size: 0x14, flags: ["read", "write", "io"] },
+                { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
+            ],
+        });
+        assert.deepEqual(findings([doubtful]), [
+            "warning: cells[probe].memory[0]: memory[0] (ram) has size 0x1800 not aligned to 4 KiB pages, so the hypervisor emulates it as sub-page MMIO: every access traps and code cannot run from it; round to a multiple of 0x1000 if it is memory",
+            "warning: cells[probe].memory[1]: memory[1] (regs) is a sub-page region (virt 0x9000040, size 0x14) without an access width, so the hypervisor refuses every access to it; add ioWidth: 8, 16, 32 or 64",
+        ]);
+    });
+
+    test("an empty region is fine where an ivshmem device counts across it, a warning elsewhere", () => {
+        const net = (extra: CellConfigInput["memory"] = []) =>
+            cell({
+                memory: [
+                    { name: "state", phys: 0x7eb00000, size: "4 KiB", flags: ["read", "rootshared"] },
+                    { name: "rw", phys: 0, size: 0 },
+                    { name: "out0", phys: 0x7eb01000, size: 0x7f000, flags: ["read", "write", "rootshared"] },
+                    { name: "out1", phys: 0x7eb80000, size: 0x7f000, flags: ["read", "rootshared"] },
+                    ...(extra ?? []),
+                    { name: "ram", phys: 0x70200000, virt: 0, size: "1 MiB", flags: ["read", "write"] },
+                    { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
+                ],
+                pciDevices: [{ type: "ivshmem", bdf: "00:01.0", shmemRegionsStart: 0, shmemPeers: 2, shmemProtocol: 1 }],
+            });
+        assert.deepEqual(findings([net()]), []);
+        assert.deepEqual(findings([net([{ name: "spare", phys: 0x7fc00000, size: 0 }])]), [
+            "warning: cells[probe].memory[4].size: memory[4] (spare) is empty and maps nothing; remove it unless a PCI device counts its regions across it",
+        ]);
+        const short = cell({ pciDevices: [{ type: "ivshmem", bdf: "00:01.0", shmemRegionsStart: 1, shmemPeers: 2 }] });
+        assertOne(messages([short]), /^cells\[probe\]\.pciDevices\[0\]\.shmemRegionsStart: ivshmem device 0 uses memory\[1\.\.4\] .* but the cell has 2 regions; add the missing regions/);
+    });
+
+    test("a console outside the cell's regions is a warning (it may be the hypervisor's)", () => {
+        const outside = cell({ console: { type: "pl011", address: 0x09000000, size: "4 KiB", flags: ["mmio"] } });
+        assert.deepEqual(findings([outside]).map((f) => f.slice(0, 70)), ["warning: cells[probe].console: console pl011 at 0x9000000 is not cover"]);
+    });
+
+    test("a passive cell without a comm region is a warning; an active one an error", () => {
+        const memory = [{ name: "ram", phys: 0x70200000, virt: 0, size: "1 MiB", flags: ["read", "write"] }];
+        assert.match(findings([cell({ memory, flags: ["passive-comm-region"] })]).join("\n"), /^warning: cells\[probe\]\.memory: cell "probe" has no comm region, so its inmate gets no messages/);
+        assert.match(findings([cell({ memory })]).join("\n"), /^error: cells\[probe\]\.memory: cell "probe" has no comm region, .*a shutdown request is never answered/);
+    });
+});
+
+describe("more validation rules", () => {
+    test("a DMA-capable PCI device in a cell needs an IOMMU in the system config", () => {
+        const withDevice = cell({ pciDevices: [{ type: "device", bdf: "00:04.0" }] });
+        assertOne(messages([withDevice]), /^cells\[probe\]\.pciDevices\[0\]: PCI device 00:04\.0 can master DMA and the system config lists no IOMMU \(platform\.iommus\) to confine it, .*keep the device with the root cell, or list the IOMMU that translates it$/);
+        const input = structuredCloneInput();
+        const withIommu = parseSystemConfig({ ...input, platform: { ...input.platform, iommus: [{ type: "smmuv3", base: 0x09050000, size: 0x20000 }] } });
+        assert.deepEqual(messages([withDevice], withIommu), []);
+        assert.deepEqual(messages([cell({ pciDevices: [{ type: "ivshmem", bdf: "00:01.0", shmemRegionsStart: 0, shmemPeers: 0 }] })]).filter((m) => /DMA/.test(m)), []);
     });
 
     test("a name longer than 31 bytes", () => {
@@ -127,7 +196,7 @@ describe("validation rules", () => {
 
     test("a console not covered by a region", () => {
         const bad = cell({ console: { type: "pl011", address: 0x09000000, size: "4 KiB", flags: ["mmio"] } });
-        assertOne(messages([bad]), /^cells\[probe\]\.console: console pl011 at 0x9000000 is not covered by any memory region of the cell; add a region \{ phys: 0x9000000, size: 4 KiB, flags: \[read, write, io, rootshared\] \}$/);
+        assertOne(messages([bad]), /^cells\[probe\]\.console: console pl011 at 0x9000000 is not covered by any memory region of the cell, so the inmate can reach it only through the hypervisor's console; if it drives the UART itself, add a region \{ phys: 0x9000000, size: 4 KiB, flags: \[read, write, io, rootshared\] \}$/);
     });
 
     test("a missing comm region", () => {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import type { LiveCell, LiveHostState } from "../../../provider/src/host/live-state";
+import type { LiveCell, LiveHostState } from "../../../provider/src/resources/live-state";
 import {
     type CellResourceState,
     cellDrift,

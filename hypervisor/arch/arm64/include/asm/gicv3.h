@@ -24,17 +24,22 @@
 #define GICD_STATUSR 0x0010
 #define GICD_IGROUPR 0x0080
 #define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
+#define GICD_ISPENDR 0x0200
+#define GICD_ICPENDR 0x0280
+#define GICD_ISACTIVER 0x0300
+#define GICD_ICACTIVER 0x0380
 #define GICD_ICACTIVER_END 0x0400
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
 #define GICD_ICFGR 0x0c00
 #define GICD_IGRPMODR 0x0d00
 #define GICD_NSACR 0x0e00
-#define GICD_ISPENDR 0x0200
 #define GICD_IROUTER 0x6000
 #define GICD_IROUTER_END 0x7fe0
 #define GICD_ID_START 0xffd0
 #define GICD_IROUTER_IRM (1ULL << 31)
+#define GICD_IROUTER_AFF 0xff00ffffffULL	/* Aff3, Aff2.Aff1.Aff0 */
 
 /* Redistributor, RD_base frame */
 #define GICR_CTLR 0x0000
@@ -46,6 +51,7 @@
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
 #define GICR_ISPENDR0 0x0200
+#define GICR_ICPENDR0 0x0280
 #define GICR_ISACTIVER0 0x0300
 #define GICR_IGROUPR0 0x0080
 #define GICR_IPRIORITYR 0x0400
@@ -89,6 +95,7 @@
 #define GIC_HV_PMR 0xf0
 
 #define GIC_MAX_IRQS 1024
+#define GIC_PPI_MASK 0xffff0000u	/* INTIDs 16-31 of a redistributor */
 
 /*
  * The SGI a root CPU sends to a cell CPU to make it exit to EL2 (stop

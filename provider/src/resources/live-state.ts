@@ -2,6 +2,8 @@
 // A host's whole live state, read in one round trip: one script prints
 // key=value lines, and a pure parser turns them into a typed document.
 import { z } from "zod";
+import type { HostSession } from "../host";
+import { jailhouseSysfs, remoteBuildStamp, remoteFirmware, remoteSystemConfig } from "./remote-layout";
 
 export const LiveCellSchema = z.object({
     id: z.number().int(),
@@ -60,7 +62,7 @@ grep -E '^[0-9a-f]+-[0-9a-f]+ : System RAM' /proc/iomem | sed 's/ :.*//; s/^/ram
 { journalctl -k -b -q --no-pager -o cat 2>/dev/null; dmesg 2>/dev/null; } |
   grep -E 'started at EL|kvm \[|VHE|Virtualization Host Extensions' | sort -u | sed 's/^/boot=/'
 [ -d /sys/module/jailhouse ] && echo module=1 || echo module=0
-d=/sys/devices/jailhouse
+d=${jailhouseSysfs}
 if [ -d $d ]; then
   for f in enabled mem_pool_size mem_pool_used remap_pool_size remap_pool_used; do
     echo "jailhouse.$f=$(cat $d/$f 2>/dev/null)"
@@ -75,9 +77,9 @@ if [ -d $d ]; then
     echo "cell.$id.failed=$(cat "$c/cpus_failed_list")"
   done
 fi
-[ -f /lib/firmware/jailhouse.bin ] && echo "firmware=$(sha256sum /lib/firmware/jailhouse.bin | cut -c1-64)"
-[ -f /etc/jailhouse/system.cell ] && echo "sysconfig=$(sha256sum /etc/jailhouse/system.cell | cut -c1-64)"
-[ -f /var/lib/pulumi-jailhouse/build-stamp ] && echo "stamp=$(cat /var/lib/pulumi-jailhouse/build-stamp)"
+[ -f ${remoteFirmware} ] && echo "firmware=$(sha256sum ${remoteFirmware} | cut -c1-64)"
+[ -f ${remoteSystemConfig} ] && echo "sysconfig=$(sha256sum ${remoteSystemConfig} | cut -c1-64)"
+[ -f ${remoteBuildStamp} ] && echo "stamp=$(cat ${remoteBuildStamp})"
 echo end=1
 `;
 
@@ -169,4 +171,16 @@ export function parseLiveState(text: string): LiveHostState {
         buildStamp: values.get("stamp"),
     };
     return LiveHostStateSchema.parse(state);
+}
+
+/** The whole live state in one round trip; log lines name the host by its own name from then on. */
+export async function readLiveState(host: HostSession): Promise<LiveHostState> {
+    const result = await host.exec(liveStateScript);
+    try {
+        const state = parseLiveState(result.stdout);
+        host.nameHost(state.hostname);
+        return state;
+    } catch (error) {
+        throw new Error(`${host.label}: reading the live state failed (exit ${result.code}): ${(error as Error).message}${result.stderr.trim() ? `\n${result.stderr.trim().slice(-500)}` : ""}`);
+    }
 }

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+// The command line of jailhouse-config, shared by its --help and the config
+// reference so the two cannot disagree.
+export const usage = `usage: jailhouse-config <command> ...
+  compile CONFIG -o OUT.cell [--strict]        YAML (or .cell) to a .cell file, after validation
+  decode IN.cell                               print a .cell file as YAML
+  check SYSTEM CELL... [--cpus N] [--strict]   host-level checks of a system and the cells to run together
+  diff OLD NEW [--exit-code]                   what changed, in partition terms
+  schema [system|cell]                         JSON Schema for editors
+  reference                                    the config reference in markdown
+Inputs may be YAML or .cell files. Warnings are printed and do not fail a
+command unless --strict is given. Exit 0 ok, 1 invalid config (or configs
+differ, with diff --exit-code), 2 bad usage, 3 internal error.`;

@@ -15,6 +15,7 @@ const SPI_BASE = 32;
 export interface FoundGic {
     node: DtNode;
     gic: z.input<typeof GicSchema>;
+    distributor: bigint;
     /** Register frames the root must not map: the hypervisor emulates or owns them. */
     frames: Span[];
 }
@@ -32,7 +33,7 @@ export function findGic(root: DtNode): FoundGic {
         const regions = u32Of(node, "#redistributor-regions") ?? 1;
         if (regions > 1)
             throw new LiveStateError(`${node.path}: the GIC has ${regions} redistributor regions; the system config holds one redistributor base, so this host's config must be written by hand`);
-        return { node, gic: { version, maintenanceIrq, distributor: reg[0].start, redistributor: reg[1].start }, frames };
+        return { node, gic: { version, maintenanceIrq, distributor: reg[0].start, redistributor: reg[1].start }, distributor: reg[0].start, frames };
     }
     if (reg.length < 4)
         throw new LiveStateError(
@@ -41,6 +42,7 @@ export function findGic(root: DtNode): FoundGic {
     return {
         node,
         gic: { version, maintenanceIrq, distributor: reg[0].start, cpuInterface: reg[1].start, hypervisorInterface: reg[2].start, virtualCpuInterface: reg[3].start },
+        distributor: reg[0].start,
         frames,
     };
 }

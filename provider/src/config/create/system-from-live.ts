@@ -59,10 +59,14 @@ function parseOnline(text: string): number[] {
     }
 }
 
-type ConsoleInput = NonNullable<SystemConfigInput["debugConsole"]>;
+interface FoundConsole {
+    type: "pl011" | "8250";
+    address: bigint;
+    flags: string[];
+}
 
 /** Linux's console (/chosen stdout-path) as the hypervisor's debug console, if the hypervisor has a driver for that UART. */
-function findConsole(tree: DtNode, notes: string[]): ConsoleInput | undefined {
+function findConsole(tree: DtNode, notes: string[]): FoundConsole | undefined {
     const chosen = findNode(tree, "/chosen");
     const stdoutPath = chosen && (stringOf(chosen, "stdout-path") ?? stringOf(chosen, "linux,stdout-path"));
     if (!stdoutPath) {
@@ -79,10 +83,9 @@ function findConsole(tree: DtNode, notes: string[]): ConsoleInput | undefined {
         return undefined;
     }
     const compatible = node.properties.get("compatible")?.toString("latin1").split("\0") ?? [];
-    const page = { address: reg.start, size: "4 KiB" };
-    if (compatible.includes("arm,pl011")) return { type: "pl011", ...page, flags: ["mmio", "regdist-4"] };
+    if (compatible.includes("arm,pl011")) return { type: "pl011", address: reg.start, flags: ["mmio", "regdist-4"] };
     if (compatible.some((c) => /^(ns16550a?|ns8250|snps,dw-apb-uart)$/.test(c)))
-        return { type: "8250", ...page, flags: (u32Of(node, "reg-shift") ?? 0) === 2 ? ["mmio", "regdist-4"] : ["mmio"] };
+        return { type: "8250", address: reg.start, flags: (u32Of(node, "reg-shift") ?? 0) === 2 ? ["mmio", "regdist-4"] : ["mmio"] };
     notes.push(`no debug console: Linux's console ${node.path} (${compatible[0] ?? "no compatible"}) is a UART the hypervisor has no driver for here; set debugConsole by hand`);
     return undefined;
 }
@@ -151,19 +154,18 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
         ...ramRegions.map((r) => ({ name: r.name, span: r.span, flags: ["read", "write", "execute", "dma"], comment: "RAM: Linux's and the free RAM later lent to cells" })),
     ].sort((a, b) => (a.span.start < b.span.start ? -1 : 1));
 
-    const console = findConsole(tree, notes);
-    const input = {
+    const debugConsole = findConsole(tree, notes);
+    const input: SystemConfigInput = {
         architecture: "arm64",
         hypervisor: { memory: { phys: hex(hypervisor.span.start), size: sizeText(hypervisor.span.end - hypervisor.span.start) } },
-        ...(console ? { debugConsole: { ...console, address: hex(console.address as bigint) }, virtualDebugConsole: true } : {}),
-        platform: {
-            gic: Object.fromEntries(Object.entries(found.gic).map(([key, value]) => [key, typeof value === "bigint" ? hex(value) : value])),
-        },
+        // The root may read the hypervisor's console (sysfs), as the lab's tools do.
+        ...(debugConsole ? { debugConsole: { type: debugConsole.type, address: hex(debugConsole.address), size: "4 KiB", flags: debugConsole.flags }, virtualDebugConsole: true } : {}),
+        platform: { gic: Object.fromEntries(Object.entries(found.gic).map(([key, value]) => [key, typeof value === "bigint" ? hex(value) : value])) as typeof found.gic },
         rootCell: {
             name: rootName,
             cpus: formatCpuList(cpuIds),
             memory: regions.map((r) => ({ name: r.name, phys: hex(r.span.start), size: sizeText(r.span.end - r.span.start), flags: r.flags })),
-            irqchips: [{ address: hex(found.gic.distributor as bigint), spis: `0-${lastSpi}` }],
+            irqchips: [{ address: hex(found.distributor), spis: `0-${lastSpi}` }],
         },
     };
     let config: SystemConfig;
@@ -194,7 +196,7 @@ function describeSources(region: DeviceRegion): string {
     return [...counts].map(([source, count]) => (count > 1 ? `${source} x${count}` : source)).join(", ");
 }
 
-function render(input: object, header: string[], regionComments: string[]): string {
+function render(input: SystemConfigInput, header: string[], regionComments: string[]): string {
     const doc = new YAML.Document(input);
     doc.commentBefore = header.map((line) => ` ${line}`).join("\n");
     const memory = doc.getIn(["rootCell", "memory"]) as YAML.YAMLSeq<YAML.YAMLMap>;

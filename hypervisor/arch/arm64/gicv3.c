@@ -594,17 +594,24 @@ static u64 owned_bits(struct cell *cell, u64 reg_offset, unsigned int size,
 }
 
 /*
- * Whether the architecture defines an access of @size at @offset: naturally
- * aligned, and a word unless the register also takes bytes or doublewords.
- * Anything else may abort on the device, and we would take that abort at
- * EL2, possibly holding dist_lock; such an access never reaches it.
+ * Whether the architecture defines an access of @size at @offset of
+ * @frame: naturally aligned, and a word unless the register also takes
+ * bytes or doublewords. Anything else may abort on the device, and we
+ * would take that abort at EL2, possibly holding dist_lock; such an access
+ * never reaches it, and a cell that makes one is stopped.
  */
-static bool access_defined(u64 offset, unsigned int size, bool bytes,
+static bool access_defined(struct per_cpu *pc, const char *frame,
+			   u64 offset, unsigned int size, bool bytes,
 			   bool dwords)
 {
-	if (offset & (size - 1))
-		return false;
-	return size == 4 || (size == 1 && bytes) || (size == 8 && dwords);
+	if (!(offset & (size - 1)) &&
+	    (size == 4 || (size == 1 && bytes) || (size == 8 && dwords)))
+		return true;
+	if (pc->cell != &root_cell)
+		cell_refused(pc, "%s access of %u bytes at offset 0x%llx "
+			     "refused: not a size and alignment the register "
+			     "has", frame, size, offset);
+	return false;
 }
 
 bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
@@ -633,7 +640,7 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	u64 offset = addr - gicd_base, mask, old;
 	unsigned int n;
 
-	if (!access_defined(offset, size,
+	if (!access_defined(pc, "GICD", offset, size,
 			    offset >= GICD_IPRIORITYR && offset < GICD_ICFGR,
 			    offset >= GICD_IROUTER && offset < GICD_IROUTER_END))
 		return false;
@@ -736,7 +743,7 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	u32 protect = 1u << GIC_MGMT_SGI | 1u << maint_irq;
 	bool own = owner && owner->cell == pc->cell;
 
-	if (!access_defined(offset, size,
+	if (!access_defined(pc, "GICR", offset, size,
 			    offset >= GICR_SGI_BASE + GICR_IPRIORITYR &&
 				    offset < GICR_SGI_BASE + GICR_IPRIORITYR + 32,
 			    offset == GICR_TYPER))

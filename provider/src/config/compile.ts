@@ -20,7 +20,7 @@ import type { CellDesc, ConsoleDesc, MemoryDesc, SystemDesc } from "./binary";
 import { vendorFields } from "./iommus";
 import { compileIrqchips, decompileIrqchip, IrqchipError } from "./irqchips";
 import type { CellConfig, CellConfigInput, Console, MemoryRegion, SystemConfig, SystemConfigInput } from "./schema";
-import { formatHex, formatRanges, formatSize } from "./units";
+import { formatBdf, formatHex, formatRanges, formatSize } from "./units";
 
 export class CompileError extends Error {
     constructor(
@@ -277,12 +277,11 @@ export function decompileCell(cell: CellDesc, regionNames?: readonly (string | u
     if (cell.pciDevices.length)
         out.pciDevices = cell.pciDevices.map((d) => {
             const type = nameOf(pciDeviceTypes, d.type) ?? d.type;
-            const bdf = `${(d.bdf >> 8).toString(16).padStart(2, "0")}:${((d.bdf >> 3) & 31).toString(16).padStart(2, "0")}.${d.bdf & 7}`;
             return {
                 type,
                 iommu: d.iommu,
                 domain: d.domain,
-                bdf,
+                bdf: formatBdf(d.bdf),
                 barMask: d.barMask.map((m) => formatHex(m)),
                 capsStart: d.capsStart,
                 numCaps: d.numCaps,

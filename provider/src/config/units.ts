@@ -58,6 +58,11 @@ export function formatHex(value: bigint | number): string {
     return `0x${value.toString(16)}`;
 }
 
+/** A PCI bus/device/function number as bus:device.function, the way lspci writes it. */
+export function formatBdf(bdf: number): string {
+    return `${(bdf >> 8).toString(16).padStart(2, "0")}:${((bdf >> 3) & 31).toString(16).padStart(2, "0")}.${bdf & 7}`;
+}
+
 export function formatSize(value: bigint): string {
     for (const [unit, factor] of [
         ["GiB", 1n << 30n],

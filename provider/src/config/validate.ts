@@ -10,7 +10,7 @@
 import { MEM_IO_WIDTH_MASK, memoryFlags, PAGE_SIZE } from "./abi";
 import { FIRST_SPI, ownedInterrupts } from "./irqchips";
 import type { CellConfig, MemoryRegion, SystemConfig } from "./schema";
-import { formatCpuList, formatHex, formatSize } from "./units";
+import { formatBdf, formatCpuList, formatHex, formatSize } from "./units";
 
 export interface ValidationIssue {
     /** Where, e.g. `cells[rt-timer].memory[1].size`. */
@@ -206,6 +206,7 @@ export function validateHost(system: SystemConfig, cells: readonly CellConfig[],
                 message: `CPU ${formatCpuList(foreign)} is not owned by the root cell (root CPUs ${formatCpuList(root.cpus)}); pick CPUs from the root's set`,
             });
         if (cell.cpus.length === 0) issues.push({ path: `${path}.cpus`, message: "a cell needs at least one CPU; give it one of the root's CPUs" });
+        issues.push(...unconfinedDmaIssues(system, cell, path));
     });
 
     const taken = new Set(cells.flatMap((cell) => cell.cpus));
@@ -215,6 +216,25 @@ export function validateHost(system: SystemConfig, cells: readonly CellConfig[],
     for (let i = 0; i < cells.length; i++)
         for (let j = 0; j < i; j++) issues.push(...cellConflicts(cells[i], cells[j]));
     return issues;
+}
+
+/**
+ * A PCI device that can master DMA writes wherever it is told to unless an
+ * IOMMU translates its requests: given to a cell on a system without one, the
+ * cell programs it to write the hypervisor's or another cell's memory.
+ */
+function unconfinedDmaIssues(system: SystemConfig, cell: CellConfig, path: string): ValidationIssue[] {
+    if (system.platform.iommus.some((unit) => unit.type !== "unused")) return [];
+    return cell.pciDevices.flatMap((device, i) =>
+        device.type === "device"
+            ? [{
+                  path: `${path}.pciDevices[${i}]`,
+                  message:
+                      `PCI device ${formatBdf(device.bdf)} can master DMA and the system config lists no IOMMU (platform.iommus) to confine it, ` +
+                      "so the cell could make it write the hypervisor's or another cell's memory; keep the device with the root cell, or list the IOMMU that translates it",
+              }]
+            : [],
+    );
 }
 
 /** Two cells of one host that claim the same CPUs, SPIs or memory; issues are on `a`. */

@@ -173,6 +173,15 @@ describe("rules that follow upstream's acceptance: warnings, not errors", () => 
 });
 
 describe("more validation rules", () => {
+    test("a DMA-capable PCI device in a cell needs an IOMMU in the system config", () => {
+        const withDevice = cell({ pciDevices: [{ type: "device", bdf: "00:04.0" }] });
+        assertOne(messages([withDevice]), /^cells\[probe\]\.pciDevices\[0\]: PCI device 00:04\.0 can master DMA and the system config lists no IOMMU \(platform\.iommus\) to confine it, .*keep the device with the root cell, or list the IOMMU that translates it$/);
+        const input = structuredCloneInput();
+        const withIommu = parseSystemConfig({ ...input, platform: { ...input.platform, iommus: [{ type: "smmuv3", base: 0x09050000, size: 0x20000 }] } });
+        assert.deepEqual(messages([withDevice], withIommu), []);
+        assert.deepEqual(messages([cell({ pciDevices: [{ type: "ivshmem", bdf: "00:01.0", shmemRegionsStart: 0, shmemPeers: 0 }] })]).filter((m) => /DMA/.test(m)), []);
+    });
+
     test("a name longer than 31 bytes", () => {
         assert.throws(
             () => cell({ name: "a-cell-name-that-is-far-too-long-x" }),

@@ -52,7 +52,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-readme-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 // The commands run from a folder that looks like the repository root, so their
 // relative paths resolve and the files they write land outside the checkout.
-for (const entry of ["dist", "examples", "node_modules", "package.json"]) fs.symlinkSync(path.join(repoRoot, entry), path.join(work, entry));
+for (const entry of ["dist", "examples", "node_modules", "package.json", "test"]) fs.symlinkSync(path.join(repoRoot, entry), path.join(work, entry));
 
 const documents = ["README.md", "examples/review/README.md"];
 const commands = documents.flatMap(shownCommands);

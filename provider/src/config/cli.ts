@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: MIT
-// jailhouse-config: compile, decode, check and diff partition configs.
+// jailhouse-config: compile, decode, check and diff partition configs, and
+// create a host's system config from its live state.
 // Exit status: 0 success, 1 a config is invalid (or, with diff --exit-code,
 // the configs differ), 2 the command line is wrong, 3 a bug of ours.
 import * as fs from "node:fs";
+import { CreateError, createSystemConfig } from "./create/command";
 import { describeCellDiff, diffSystem } from "./diff";
 import { encodeLoaded, type LoadedConfig, loadConfigFile, toYaml } from "./load";
 import { configReference } from "./reference";
@@ -148,4 +150,40 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
     }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+/** `create` over SSH is asynchronous; the other commands go to main. */
+export async function mainAsync(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+    if (argv[0] !== "create") return main(argv, out);
+    const args = argv.slice(1);
+    try {
+        const options = {
+            ssh: takeOption(args, "--ssh"),
+            key: takeOption(args, "--key"),
+            fingerprint: takeOption(args, "--fingerprint"),
+            from: takeOption(args, "--from"),
+            saveLive: takeOption(args, "--save-live"),
+            hypervisorMemory: takeOption(args, "--hypervisor-memory"),
+            rootName: takeOption(args, "--root-name"),
+            output: takeOption(args, "-o") ?? takeOption(args, "--output"),
+        };
+        noMoreOptions(args);
+        if (args.length) throw new UsageError(`create takes options only, not ${args[0]}`);
+        const created = await createSystemConfig(options);
+        for (const note of created.notes) process.stderr.write(`note: ${note}\n`);
+        out(options.output ? `${options.output}: system config "${/^  name: (.*)$/m.exec(created.yaml)?.[1] ?? ""}"\n` : created.yaml);
+        return 0;
+    } catch (error) {
+        if (error instanceof UsageError) {
+            process.stderr.write(`jailhouse-config: ${error.message}\n${usage}\n`);
+            return 2;
+        }
+        if (error instanceof CreateError) {
+            process.stderr.write(`jailhouse-config create: ${error.message}\n`);
+            return 1;
+        }
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        process.stderr.write(`jailhouse-config: internal error: ${message} (create ${argv.slice(1).join(" ")}); please report this with the live state (--save-live DIR)\n`);
+        return 3;
+    }
+}
+
+if (require.main === module) void mainAsync(process.argv.slice(2)).then((code) => (process.exitCode = code));

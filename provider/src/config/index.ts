@@ -9,3 +9,5 @@ export * from "./load";
 export * from "./schema";
 export * from "./units";
 export * from "./validate";
+export { type CreatedSystem, type CreateOptions, systemFromLiveState } from "./create/system-from-live";
+export { type LiveState, LiveStateError, LiveStateSchema, liveStateFiles, readLiveStateDir } from "./create/live-state";

@@ -6,6 +6,10 @@ export const usage = `usage: jailhouse-config <command> ...
   decode IN.cell                               print a .cell file as YAML
   check SYSTEM CELL... [--cpus N] [--strict]   host-level checks of a system and the cells to run together
   diff OLD NEW [--exit-code]                   what changed, in partition terms
+  create [--ssh HOST] [--from DIR] [-o OUT.yaml] an arm64 host's system config from its live state
+         [--hypervisor-memory ADDR,SIZE] [--root-name NAME] [--save-live DIR]
+         HOST: a lab host name, or user@host:port --key PATH --fingerprint SHA256:...;
+         neither --ssh nor --from: this host
   schema [system|cell]                         JSON Schema for editors
   reference                                    the config reference in markdown
 Inputs may be YAML or .cell files. Warnings are printed and do not fail a

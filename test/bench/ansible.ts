@@ -102,7 +102,7 @@ async function runAnsible(dir: string, inventory: string, targets: Target[], scr
         });
     } catch (error) {
         const e = error as { stdout?: string; stderr?: string; message: string };
-        throw new Error(`ansible-playbook failed: ${(e.stderr || "").trim().slice(-800) || e.message}\n${(e.stdout ?? "").slice(-1500)}`);
+        throw new Error(`ansible-playbook failed: ${(e.stderr || "").trim().slice(-800) || e.message}\n${(e.stdout ?? "").slice(-1500)}`, { cause: error });
     }
     const ms = performance.now() - begin;
     fs.rmSync(controlDir, { recursive: true, force: true });

@@ -24,9 +24,11 @@ test("smoke: up, no-change preview and destroy of a dynamic resource that runs a
     const program = async () => {
         const provider: pulumi.dynamic.ResourceProvider = {
             async create(inputs) {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports -- found at call time, like the product's shim
                 return require(implementation).create(inputs);
             },
             async diff(_id, olds, news) {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports -- found at call time, like the product's shim
                 return require(implementation).diff(olds, news);
             },
         };

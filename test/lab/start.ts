@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     buildImage();
     await up(hosts);
     const backend = path.join(cacheDir(), "state");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled program is loaded when the engine asks for it
     const program = async () => require(path.join(repoRoot, "dist", "index.js"));
     const stack = await automation.LocalWorkspace.createOrSelectStack(
         { stackName: "lab", projectName: "pulumi-jailhouse", program },

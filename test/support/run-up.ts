@@ -6,6 +6,7 @@ import { openStack, type ProgramRef, type StackLocation } from "./stack";
 
 async function main() {
     const { location, program } = JSON.parse(process.argv[2]) as { location: StackLocation; program: ProgramRef };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program module is named at run time
     const build = require(program.module)[program.exportName] as (...args: unknown[]) => PulumiFn;
     const stack = await openStack(location, build(...program.args));
     await stack.up({ onOutput: (line) => process.stdout.write(line) });

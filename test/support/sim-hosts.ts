@@ -113,7 +113,7 @@ export function recordLiveState(hostName: string, inventoryHosts: LabHost[] = re
         );
     } catch (error) {
         const e = error as { stderr?: string; message: string };
-        throw new Error(`record: reading the live state of ${hostName} (${lab.address}:${lab.port}) failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" ")}`);
+        throw new Error(`record: reading the live state of ${hostName} (${lab.address}:${lab.port}) failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" ")}`, { cause: error });
     }
     const state = parseLiveState(output);
     const file = recordingPath(hostName);

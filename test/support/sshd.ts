@@ -103,7 +103,7 @@ export function descendants(pid: number): number[] {
 /** Socket inodes held open by a process. */
 export function socketInodes(pid: number | "self"): Set<string> {
     const inodes = new Set<string>();
-    let fds: string[] = [];
+    let fds: string[];
     try {
         fds = fs.readdirSync(`/proc/${pid}/fd`);
     } catch {

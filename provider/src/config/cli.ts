@@ -169,7 +169,7 @@ export async function mainAsync(argv: string[], out: (text: string) => void = (t
         if (args.length) throw new UsageError(`create takes options only, not ${args[0]}`);
         const created = await createSystemConfig(options);
         for (const note of created.notes) process.stderr.write(`note: ${note}\n`);
-        out(options.output ? `${options.output}: system config "${/^  name: (.*)$/m.exec(created.yaml)?.[1] ?? ""}"\n` : created.yaml);
+        out(options.output ? `${options.output}: system config "${/^ {2}name: (.*)$/m.exec(created.yaml)?.[1] ?? ""}"\n` : created.yaml);
         return 0;
     } catch (error) {
         if (error instanceof UsageError) {

@@ -59,6 +59,7 @@ interface OpenChannel {
 // process group: printing it first lets a timeout kill everything the command
 // started, not just the shell (sshd's "signal" request reaches the shell only).
 // Not anchored: a login shell's rc file may print to stderr before it.
+// eslint-disable-next-line no-control-regex -- the marker starts with an ASCII record separator so no ordinary output matches it
 const pidMarkerPattern = /\u001epj-pgid=(\d+)\n/;
 
 export class HostSession {
@@ -255,7 +256,7 @@ export class HostSession {
         try {
             data = typeof source === "string" ? fs.readFileSync(source) : source;
         } catch (error) {
-            throw new Error(`${this.label}: cannot upload ${JSON.stringify(source)} to ${remotePath}: cannot read the local file (${(error as NodeJS.ErrnoException).code})`);
+            throw new Error(`${this.label}: cannot upload ${JSON.stringify(source)} to ${remotePath}: cannot read the local file (${(error as NodeJS.ErrnoException).code})`, { cause: error });
         }
         const hash = crypto.createHash("sha256").update(data).digest("hex");
         const quoted = shellQuote(remotePath);

@@ -181,6 +181,6 @@ export async function readLiveState(host: HostSession): Promise<LiveHostState> {
         host.nameHost(state.hostname);
         return state;
     } catch (error) {
-        throw new Error(`${host.label}: reading the live state failed (exit ${result.code}): ${(error as Error).message}${result.stderr.trim() ? `\n${result.stderr.trim().slice(-500)}` : ""}`);
+        throw new Error(`${host.label}: reading the live state failed (exit ${result.code}): ${(error as Error).message}${result.stderr.trim() ? `\n${result.stderr.trim().slice(-500)}` : ""}`, { cause: error });
     }
 }

@@ -7,6 +7,7 @@
 // the code installed now, and the state names no path of the machine that
 // wrote it, so any checkout or CI runner can refresh, change and destroy it.
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -29,7 +30,7 @@ export function providerShim(kind: ProviderKind): pulumi.dynamic.ResourceProvide
     // the program's node_modules, or the package itself when the program
     // lives inside it (self-reference through package.json "exports").
     const load = () => {
-        const programRequire = require("node:module").createRequire(`${process.cwd()}/program.js`);
+        const programRequire = createRequire(`${process.cwd()}/program.js`);
         let resolved: string;
         try {
             resolved = programRequire.resolve(entry);

@@ -12,6 +12,7 @@ function labHost(name: string): HostConnectionInput {
     let inventory: Inventory;
     try {
         // Only in the repository: the lab is not part of the installed package.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: absent from the installed package
         inventory = require("../../../../examples/lab/inventory") as Inventory;
     } catch {
         throw new TargetError(`--ssh ${name}: lab host names need the repository's examples/lab; give --ssh user@host:port --key PATH --fingerprint SHA256:... instead`);

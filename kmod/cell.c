@@ -33,7 +33,7 @@ static struct jh_cell *find_cell(const struct jailhouse_cell_id *cell_id)
 			if (c->id == cell_id->id)
 				return c;
 		} else if (!strncmp(c->name, cell_id->name,
-				    JAILHOUSE_CELL_ID_NAMELEN)) {
+				    JAILHOUSE_CELL_ID_NAMELEN + 1)) {
 			return c;
 		}
 	}
@@ -257,7 +257,7 @@ static int cell_load(struct jailhouse_cell_load __user *arg)
 	if (req.num_preload_images > JH_MAX_IMAGES)
 		return jh_fail(-E2BIG, "too many images (%u)",
 			       req.num_preload_images);
-	req.cell_id.name[JAILHOUSE_CELL_ID_NAMELEN - 1] = 0;
+	req.cell_id.name[JAILHOUSE_CELL_ID_NAMELEN] = 0;
 
 	mutex_lock(&jh_lock);
 	c = find_cell(&req.cell_id);
@@ -294,7 +294,7 @@ static int cell_start_or_destroy(struct jailhouse_cell_id __user *arg,
 
 	if (copy_from_user(&cell_id, arg, sizeof(cell_id)))
 		return -EFAULT;
-	cell_id.name[JAILHOUSE_CELL_ID_NAMELEN - 1] = 0;
+	cell_id.name[JAILHOUSE_CELL_ID_NAMELEN] = 0;
 
 	mutex_lock(&jh_lock);
 	c = find_cell(&cell_id);

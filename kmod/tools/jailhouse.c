@@ -289,7 +289,7 @@ static int parse_cell_id(struct jailhouse_cell_id *id, int argc, char **argv,
 			return 0;
 		}
 	}
-	if (strlen(arg) >= JAILHOUSE_CELL_ID_NAMELEN) {
+	if (strlen(arg) > JAILHOUSE_CELL_ID_NAMELEN) {
 		fprintf(stderr, "jailhouse: cell name too long: %s\n", arg);
 		return -1;
 	}

@@ -14,7 +14,8 @@
 #include <linux/types.h>
 #endif
 
-#define JAILHOUSE_CELL_ID_NAMELEN 32
+/* Characters of a cell name, without the terminating NUL. */
+#define JAILHOUSE_CELL_ID_NAMELEN 31
 #define JAILHOUSE_CELL_ID_UNUSED (-1)
 
 struct jailhouse_cell_create {
@@ -26,7 +27,7 @@ struct jailhouse_cell_create {
 struct jailhouse_cell_id {
 	__s32 id;
 	__u32 padding;
-	char name[JAILHOUSE_CELL_ID_NAMELEN];
+	char name[JAILHOUSE_CELL_ID_NAMELEN + 1];
 };
 
 struct jailhouse_preload_image {

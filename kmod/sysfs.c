@@ -5,6 +5,7 @@
  */
 #include <linux/cpumask.h>
 #include <linux/device.h>
+#include <linux/err.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -44,22 +45,36 @@ INFO_ATTR(mem_pool_used, JAILHOUSE_INFO_MEM_POOL_USED);
 INFO_ATTR(remap_pool_size, JAILHOUSE_INFO_REMAP_POOL_SIZE);
 INFO_ATTR(remap_pool_used, JAILHOUSE_INFO_REMAP_POOL_USED);
 
+/*
+ * A NUL-terminated copy of the console ring, oldest byte first, taken under
+ * jh_lock; the caller frees it. Its length goes to *len.
+ */
+static char *console_copy(ssize_t *len)
+{
+	char *ring = kmalloc(JAILHOUSE_VIRT_CONSOLE_SIZE + 1, GFP_KERNEL);
+	u32 tail;
+
+	if (!ring)
+		return ERR_PTR(-ENOMEM);
+	if (mutex_lock_interruptible(&jh_lock)) {
+		kfree(ring);
+		return ERR_PTR(-EINTR);
+	}
+	*len = jh_console_snapshot(ring, JAILHOUSE_VIRT_CONSOLE_SIZE, &tail);
+	mutex_unlock(&jh_lock);
+	ring[*len] = 0;
+	return ring;
+}
+
 /* The newest part of the console ring that fits a sysfs page. */
 static ssize_t console_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	char *ring = kmalloc(JAILHOUSE_VIRT_CONSOLE_SIZE, GFP_KERNEL);
 	ssize_t n, skip;
-	u32 tail;
+	char *ring = console_copy(&n);
 
-	if (!ring)
-		return -ENOMEM;
-	if (mutex_lock_interruptible(&jh_lock)) {
-		kfree(ring);
-		return -EINTR;
-	}
-	n = jh_console_snapshot(ring, JAILHOUSE_VIRT_CONSOLE_SIZE, &tail);
-	mutex_unlock(&jh_lock);
+	if (IS_ERR(ring))
+		return PTR_ERR(ring);
 	skip = n > PAGE_SIZE - 1 ? n - (PAGE_SIZE - 1) : 0;
 	memcpy(buf, ring + skip, n - skip);
 	kfree(ring);
@@ -177,22 +192,14 @@ static ssize_t cell_console_show(struct kobject *k, struct kobj_attribute *a,
 				 char *buf)
 {
 	struct jh_cell *c = to_cell(k);
-	char *ring = kmalloc(JAILHOUSE_VIRT_CONSOLE_SIZE + 1, GFP_KERNEL);
 	char prefix[JAILHOUSE_CELL_NAME_LEN + 4];
 	size_t plen, out = 0;
 	ssize_t n;
 	char *line, *next;
-	u32 tail;
+	char *ring = console_copy(&n);
 
-	if (!ring)
-		return -ENOMEM;
-	if (mutex_lock_interruptible(&jh_lock)) {
-		kfree(ring);
-		return -EINTR;
-	}
-	n = jh_console_snapshot(ring, JAILHOUSE_VIRT_CONSOLE_SIZE, &tail);
-	mutex_unlock(&jh_lock);
-	ring[n] = 0;
+	if (IS_ERR(ring))
+		return PTR_ERR(ring);
 	plen = snprintf(prefix, sizeof(prefix), "[%s] ", c->name);
 	for (line = ring; line && *line; line = next) {
 		size_t len;

@@ -46,7 +46,7 @@ export function linuxBootLayout(ram: { start: bigint; size: bigint }, initrdSize
     const kernelLimit = initrd ? initrd.start : dtb;
     if (kernelLimit <= ram.start)
         throw new Error(
-            `${formatSize(ram.size)} holds no kernel next to ${initrd ? `a ${formatSize(initrdSize)} initrd and ` : ""}the 2 MiB device tree block; give the region more RAM (a Debian kernel needs about 64 MiB)`,
+            `${formatSize(ram.size)} holds no kernel next to ${initrd ? `a ${formatSize(initrdSize)} initrd and ` : ""}the 2 MiB device tree block; give the region more RAM (a Debian kernel needs about 64 MiB)${initrd ? " or use a smaller initrd" : ""}`,
         );
     return { ramStart: ram.start, ramEnd, kernel: ram.start, kernelLimit, dtb, initrd };
 }

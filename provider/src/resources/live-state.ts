@@ -19,8 +19,11 @@ export const LiveHostStateSchema = z.object({
     kernelRelease: z.string(),
     onlineCpus: z.array(z.number().int()),
     cmdline: z.string(),
-    /** Kernel log lines that tell who owns EL2. */
-    bootLog: z.string(),
+    /**
+     * Kernel log lines that tell who owns EL2; undefined when the read skipped
+     * the boot log (only a planned enable needs it, and it is the slow part).
+     */
+    bootLog: z.string().optional(),
     /** Linux RAM, [start, end). Needs root: /proc/iomem shows zeros to others. */
     systemRam: z.array(z.tuple([z.bigint(), z.bigint()])),
     moduleLoaded: z.boolean(),
@@ -47,20 +50,30 @@ export type LiveHostState = z.infer<typeof LiveHostStateSchema>;
 
 export class LiveStateError extends Error {}
 
+/** What a read should include beyond what every read has. */
+export interface ReadOptions {
+    /** The kernel log lines that tell who owns EL2 (pre-flight facts for an enable). */
+    bootLog?: boolean;
+}
+
+// The journal keeps the boot lines after the ring buffer has wrapped.
+const bootLogSection = String.raw`
+echo bootlog=1
+{ journalctl -k -b -q --no-pager -o cat 2>/dev/null; dmesg 2>/dev/null; } |
+  grep -E 'started at EL|kvm \[|VHE|Virtualization Host Extensions' | sort -u | sed 's/^/boot=/'`;
+
 // The first and last lines frame the output: without them, a truncated run or
 // another program's output would parse as "nothing installed", and the
 // provider would act on a state the host is not in.
-export const liveStateScript = String.raw`
+export function shellReaderScript(options: ReadOptions = {}): string {
+    return String.raw`
 export LC_ALL=C
 echo livestate=1
 echo "hostname=$(hostname)"
 echo "kernel=$(uname -r)"
 echo "online=$(cat /sys/devices/system/cpu/online)"
 echo "cmdline=$(cat /proc/cmdline)"
-grep -E '^[0-9a-f]+-[0-9a-f]+ : System RAM' /proc/iomem | sed 's/ :.*//; s/^/ram=/'
-# The journal keeps the boot lines after the ring buffer has wrapped.
-{ journalctl -k -b -q --no-pager -o cat 2>/dev/null; dmesg 2>/dev/null; } |
-  grep -E 'started at EL|kvm \[|VHE|Virtualization Host Extensions' | sort -u | sed 's/^/boot=/'
+grep -E '^[0-9a-f]+-[0-9a-f]+ : System RAM' /proc/iomem | sed 's/ :.*//; s/^/ram=/'${options.bootLog ? bootLogSection : ""}
 [ -d /sys/module/jailhouse ] && echo module=1 || echo module=0
 d=${jailhouseSysfs}
 if [ -d $d ]; then
@@ -82,6 +95,10 @@ fi
 [ -f ${remoteBuildStamp} ] && echo "stamp=$(cat ${remoteBuildStamp})"
 echo end=1
 `;
+}
+
+/** The full shell reader, boot log included: what recordings of a host's state are made with. */
+export const liveStateScript = shellReaderScript({ bootLog: true });
 
 /** Keys every complete output has; the rest depend on what the host has. */
 const requiredKeys = ["livestate", "hostname", "kernel", "online", "cmdline", "module", "end"];
@@ -104,6 +121,7 @@ export function parseLiveState(text: string): LiveHostState {
     const values = new Map<string, string>();
     const ram: Array<[bigint, bigint]> = [];
     const boot: string[] = [];
+    let bootLogRead = false;
     for (const line of text.split("\n")) {
         const eq = line.indexOf("=");
         if (eq <= 0) continue;
@@ -115,6 +133,9 @@ export function parseLiveState(text: string): LiveHostState {
             ram.push([BigInt(`0x${range[1]}`), BigInt(`0x${range[2]}`) + 1n]);
         } else if (key === "boot") {
             boot.push(value);
+            bootLogRead = true;
+        } else if (key === "bootlog") {
+            bootLogRead = true;
         } else {
             values.set(key, value);
         }
@@ -144,7 +165,7 @@ export function parseLiveState(text: string): LiveHostState {
         kernelRelease: values.get("kernel") ?? "",
         onlineCpus: parseCpuList(values.get("online") ?? ""),
         cmdline: values.get("cmdline") ?? "",
-        bootLog: boot.join("\n"),
+        bootLog: bootLogRead ? boot.join("\n") : undefined,
         systemRam: ram,
         moduleLoaded: values.get("module") === "1",
         jailhouse: values.has("jailhouse.enabled")
@@ -174,8 +195,8 @@ export function parseLiveState(text: string): LiveHostState {
 }
 
 /** The whole live state in one round trip; log lines name the host by its own name from then on. */
-export async function readLiveState(host: HostSession): Promise<LiveHostState> {
-    const result = await host.exec(liveStateScript);
+export async function readLiveState(host: HostSession, options: ReadOptions = {}): Promise<LiveHostState> {
+    const result = await host.exec(shellReaderScript(options));
     try {
         const state = parseLiveState(result.stdout);
         host.nameHost(state.hostname);

@@ -16,8 +16,9 @@
 
 #include <jailhouse/ioctl.h>
 
+#include "tools.h"
+
 #define JH_DEV "/dev/jailhouse"
-#define JH_SYSFS "/sys/devices/jailhouse"
 
 static void usage(FILE *out)
 {
@@ -35,7 +36,8 @@ static void usage(FILE *out)
 		"   cell start { ID | [--name] NAME }\n"
 		"   cell shutdown { ID | [--name] NAME }\n"
 		"   cell destroy { ID | [--name] NAME }\n"
-		"   cell stats { ID | [--name] NAME }\n");
+		"   cell stats { ID | [--name] NAME }\n"
+		"   state --json [--boot-log] [--hash FILE]... [--text FILE]...\n");
 }
 
 static int open_dev(void)
@@ -163,7 +165,7 @@ static void read_attr(const char *dir, const char *attr, char *out, size_t len)
 	out[strcspn(out, "\n")] = 0;
 }
 
-static void json_string(const char *s)
+void json_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -467,6 +469,8 @@ int main(int argc, char **argv)
 		return cmd_disable();
 	if (!strcmp(argv[1], "console"))
 		return cmd_console(argc, argv);
+	if (!strcmp(argv[1], "state"))
+		return cmd_state(argc, argv);
 	if (!strcmp(argv[1], "cell") && argc >= 3 && !strcmp(argv[2], "list"))
 		return cmd_cell_list(argc, argv);
 	if (!strcmp(argv[1], "cell") && argc >= 3) {

@@ -51,7 +51,11 @@ export interface SimFleet {
     readonly knownHostsPath: string;
     /** Commands each host has run since start or the last resetCounts(). */
     roundTrips(name: string): number;
+    /** Of those, the live-state reads. */
+    reads(name: string): number;
     resetCounts(): void;
+    /** Replaces the live state every host answers from the next read on, as a change made out of band would. */
+    setLiveState(body: string): void;
     /** sshd's own log (errors only). */
     log(): string;
     stop(): Promise<void>;
@@ -205,7 +209,7 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
             'port=${SSH_CONNECTION##* }',
             `printf . >> ${countsDir}/"$port"`,
             'case "$SSH_ORIGINAL_COMMAND" in',
-            `  *'${liveStateMarker}'*) exec cat ${statePath} ;;`,
+            `  *'${liveStateMarker}'*) printf . >> ${countsDir}/reads-"$port"; exec cat ${statePath} ;;`,
             "esac",
             "exec cat > /dev/null",
             "",
@@ -291,25 +295,33 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
     const knownHostsPath = path.join(dir, "known_hosts");
     fs.writeFileSync(knownHostsPath, hosts.map((h) => `[127.0.0.1]:${h.port} ${hostPublicKey}`).join("\n") + "\n");
 
-    const countFile = (name: string) => {
+    const countFile = (name: string, what = "") => {
         const host = hosts.find((h) => h.name === name);
         if (!host) throw new Error(`sim-hosts: no simulated host ${name}`);
-        return path.join(countsDir, String(host.port));
+        return path.join(countsDir, `${what}${host.port}`);
+    };
+    const size = (file: string) => {
+        try {
+            return fs.statSync(file).size;
+        } catch {
+            return 0;
+        }
     };
 
     return {
         hosts,
         dir,
         knownHostsPath,
-        roundTrips(name) {
-            try {
-                return fs.statSync(countFile(name)).size;
-            } catch {
-                return 0;
-            }
-        },
+        roundTrips: (name) => size(countFile(name)),
+        reads: (name) => size(countFile(name, "reads-")),
         resetCounts() {
-            for (const h of hosts) fs.rmSync(countFile(h.name), { force: true });
+            for (const h of hosts) for (const what of ["", "reads-"]) fs.rmSync(countFile(h.name, what), { force: true });
+        },
+        setLiveState(body) {
+            parseLiveState(body);
+            // Written aside and renamed, so a read in flight sees the old state or the new one, never half.
+            fs.writeFileSync(`${statePath}.new`, body);
+            fs.renameSync(`${statePath}.new`, statePath);
         },
         log: () => logText,
         async stop() {

@@ -114,8 +114,9 @@ describe("parseLiveState", () => {
         const text = output([]).split("\n").filter((line) => !line.startsWith("ram=") && !line.startsWith("boot=")).join("\n");
         const state = parseLiveState(text);
         assert.deepEqual(state.systemRam, []);
-        assert.equal(state.bootLog, "");
+        assert.equal(state.bootLog, undefined, "no boot lines and no bootlog= line: the read skipped the boot log");
         assert.equal(state.hostname, "h1");
+        assert.equal(parseLiveState(text.replace("module=", "bootlog=1\nmodule=")).bootLog, "", "read, and nothing found");
     });
 
     test("values may contain '=' and several RAM ranges keep their order", () => {

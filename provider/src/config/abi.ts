@@ -6,27 +6,20 @@
 export const CONFIG_REVISION = 14;
 export const SYSTEM_SIGNATURE = "JHSYS";
 export const CELL_SIGNATURE = "JHCLL";
-export const CELL_NAME_LEN = 32;
-export const CELL_NAME_MAXLEN = CELL_NAME_LEN - 1;
+/** Bytes of a cell name, as upstream's JAILHOUSE_CELL_NAME_MAXLEN; the field holds one more, the NUL. */
+export const CELL_NAME_MAXLEN = 31;
+/** Signature, architecture byte and revision open every system and cell header. */
+export const HEADER_PREFIX_SIZE = 8;
+export const SIGNATURE_LEN = 5;
 
 export const architectures = { x86: 0, arm: 1, arm64: 2 } as const;
 export type Architecture = keyof typeof architectures;
 
-export const sizes = {
-    cellDesc: 132,
-    system: 488,
-    memory: 32,
-    cache: 12,
-    irqchip: 32,
-    pio: 4,
-    pciDevice: 56,
-    pciCapability: 8,
-    streamId: 4,
-    iommu: 28,
-    console: 32,
-} as const;
-
 export const MAX_IOMMU_UNITS = 8;
+/** The vendor union of jailhouse_iommu (AMD or TI PVU fields). */
+export const IOMMU_VENDOR_BYTES = 12;
+/** What the x86 member of the platform union leaves unused next to the ARM member. */
+export const X86_PLATFORM_UNUSED_BYTES = 28;
 export const PAGE_SIZE = 0x1000n;
 
 export const cellFlags = {
@@ -80,20 +73,10 @@ export const CACHE_ROOTSHARED = 0x1;
 export const pciDeviceTypes = { device: 1, bridge: 2, ivshmem: 3 } as const;
 export const PCI_EXT_CAP = 0x8000;
 export const PCICAPS_WRITE = 0x1;
+/** Bits of jailhouse_pci_device's MSI byte (msi_64bits:1, msi_maskable:1). */
+export const PCI_MSI_64BITS = 0x1;
+export const PCI_MSI_MASKABLE = 0x2;
 
 export const iommuTypes = { unused: 0, amd: 1, intel: 2, smmuv3: 3, pvu: 4, "arm-mmu500": 5 } as const;
 
 export const SYS_VIRTUAL_DEBUG_CONSOLE = 0x1;
-
-/** Named bits of a flag word, or undefined when bits outside `known` are set. */
-export function flagNames<T extends Record<string, number>>(word: number, known: T): (keyof T & string)[] | undefined {
-    const names: (keyof T & string)[] = [];
-    let rest = word >>> 0;
-    for (const [name, bit] of Object.entries(known)) {
-        if ((rest & bit) >>> 0 === bit >>> 0) {
-            names.push(name as keyof T & string);
-            rest = (rest & ~bit) >>> 0;
-        }
-    }
-    return rest === 0 ? names : undefined;
-}

@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as crypto from "node:crypto";
 import { HostConnection, parseHostConnection } from "./connection";
-import { HostSession, PooledConnection } from "./session";
+import { HostSession, type MachineCounter, PooledConnection } from "./session";
 
 const pool = new Map<string, PooledConnection>();
 
@@ -21,6 +21,8 @@ function poolKey(c: HostConnection): string {
 function lockKey(c: HostConnection): string {
     return `${c.host.toLowerCase()}:${c.port}`;
 }
+
+const machines = new Map<string, MachineCounter>();
 
 const locks = new Map<string, Promise<void>>();
 /** The hosts whose lock the current async call chain holds. */
@@ -40,8 +42,13 @@ export async function withHost<T>(input: unknown, fn: (session: HostSession) => 
         entry = { roundTrips: 0 };
         pool.set(key, entry);
     }
-    const session = new HostSession(connection, entry, log);
     const host = lockKey(connection);
+    let machine = machines.get(host);
+    if (!machine) {
+        machine = { key: host, commands: 0 };
+        machines.set(host, machine);
+    }
+    const session = new HostSession(connection, entry, log, machine);
     const held = heldLocks.getStore() ?? new Set<string>();
     if (held.has(host)) return fn(session);
 

@@ -40,6 +40,12 @@ export interface PooledConnection extends LoginState {
     hostName?: string;
 }
 
+/** Counts the commands started on one machine by this process, over every login that reaches it. */
+export interface MachineCounter {
+    readonly key: string;
+    commands: number;
+}
+
 /** Refuses paths a typo could turn into `rm -rf /` or a write outside the intended place. */
 function checkRemotePath(remotePath: string, what: string): void {
     if (!remotePath.startsWith("/") || path.posix.normalize(remotePath) !== remotePath || remotePath === "/" || remotePath.endsWith("/")) {
@@ -67,7 +73,18 @@ export class HostSession {
         readonly connection: HostConnection,
         private readonly entry: PooledConnection,
         private readonly log: (step: string) => void,
+        private readonly machine: MachineCounter = { key: hostLabel(connection), commands: 0 },
     ) {}
+
+    /** The machine this session reaches, whatever the login: the key its lock and snapshots go by. */
+    get machineKey(): string {
+        return this.machine.key;
+    }
+
+    /** Commands this process has started on the machine over any login; a change here means the host may have changed. */
+    get commandsOnMachine(): number {
+        return this.machine.commands;
+    }
 
     /** The host's own name once a caller gave it (nameHost), else its SSH address. */
     get label(): string {
@@ -168,6 +185,7 @@ export class HostSession {
                         return resolve(false);
                     }
                     this.entry.roundTrips++;
+                    this.machine.commands++;
                     channel.on("close", () => {
                         clearTimeout(timer);
                         resolve(true);
@@ -189,6 +207,8 @@ export class HostSession {
     async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
         const timeoutMs = options.timeoutMs ?? this.connection.commandTimeoutMs;
         const shown = command.trim().split("\n")[0].slice(0, 120);
+        // Counted before it starts: a command that fails to start may still have run.
+        this.machine.commands++;
         const open = await this.openChannel(`printf '\\036pj-pgid=%s\\n' $$ >&2\n${command}`, shown);
         const channel = open.channel;
         this.entry.roundTrips++;

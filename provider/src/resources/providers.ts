@@ -22,7 +22,8 @@ import {
 import { hostLabel, type HostSession, parseHostConnection, shellQuote, withHost } from "../host";
 import { declareCell, declaredOn, declareSystem } from "./declared-partitions";
 import { cellRuleFailures } from "./host-rules";
-import { type LiveHostState, readLiveState } from "./live-state";
+import { liveStateOf } from "./host-snapshot";
+import type { LiveHostState } from "./live-state";
 import { preflight } from "./preflight";
 import {
     cellDrift,
@@ -127,8 +128,10 @@ async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, li
     const label = host.label;
     const system = parseSystemConfig(inputs.systemConfig);
     if (!live.jailhouse?.enabled) {
+        // Only an enable needs the boot log, so only now is it read.
+        const facts = await liveStateOf(host, { bootLog: true });
         const failures = preflight(
-            { dmesg: live.bootLog, cmdline: live.cmdline, onlineCpus: live.onlineCpus, systemRam: live.systemRam },
+            { dmesg: facts.bootLog ?? "", cmdline: live.cmdline, onlineCpus: live.onlineCpus, systemRam: live.systemRam },
             { rootCpus: system.rootCell.cpus, hypervisorMemory: { start: system.hypervisor.memory.phys, size: system.hypervisor.memory.size } },
         );
         if (failures.length)
@@ -150,7 +153,7 @@ async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, li
     await host.upload(encodeSystemConfig(system), remoteSystemConfig, 0o644);
     if (reenable && live.jailhouse?.enabled) await host.run("disable to apply the new system config", disableScript());
     await host.run("enable", enableScript(), { timeoutMs: 5 * 60_000 });
-    return hypervisorOutputs(inputs, await readLiveState(host));
+    return hypervisorOutputs(inputs, await liveStateOf(host));
 }
 
 const hypervisorProvider: ProviderImplementation = {
@@ -187,13 +190,13 @@ const hypervisorProvider: ProviderImplementation = {
 
     async create(inputs) {
         const props = inputs as HypervisorProps;
-        const outs = await withHost(props.connection, async (host) => convergeHypervisor(host, props, await readLiveState(host), false), log);
+        const outs = await withHost(props.connection, async (host) => convergeHypervisor(host, props, await liveStateOf(host), false), log);
         return { id: `${props.host}/hypervisor`, outs };
     },
 
     async read(id, props) {
         const inputs = props as HypervisorProps;
-        const live = await withHost(inputs.connection, readLiveState, log);
+        const live = await withHost(inputs.connection, (host) => liveStateOf(host), log);
         return { id, props: hypervisorOutputs(inputs, live) };
     },
 
@@ -203,7 +206,7 @@ const hypervisorProvider: ProviderImplementation = {
             outs: await withHost(
                 inputs.connection,
                 async (host) => {
-                    const live = await readLiveState(host);
+                    const live = await liveStateOf(host);
                     if (!diffHypervisorResource(olds as HypervisorResourceState, inputs).converge) {
                         log(`${host.label}: new connection works; nothing on the host changes`);
                         return hypervisorOutputs(inputs, live);
@@ -296,9 +299,9 @@ async function loadAndStart(host: HostSession, inputs: CellProps) {
     if (inputs.state === "running") await host.run(`start cell ${name}`, `jailhouse cell start ${shellQuote(name)}`);
 }
 
-/** `live`: a state read already in this step, to save a round trip. */
+/** `live`: the state read in this step, when nothing ran on the host since. */
 async function cellOutputs(host: HostSession, inputs: CellProps, live?: LiveHostState) {
-    live ??= await readLiveState(host);
+    live ??= await liveStateOf(host);
     const cell = live.cells.find((c) => c.name === inputs.config.name);
     return { ...inputs, cellId: cell?.id ?? -1, liveState: cell?.state ?? "gone", liveCpus: cell ? formatCpuList(parseCellConfig({ name: "x", cpus: cell.cpusAssigned || [] }).cpus) : "" };
 }
@@ -353,7 +356,7 @@ const cellProvider: ProviderImplementation = {
         const outs = await withHost(
             props.connection,
             async (host) => {
-                const live = await readLiveState(host);
+                const live = await liveStateOf(host);
                 const plan = planCellCreate(host.label, live, config, props.state);
                 if (plan.action === "conflict") throw new Error(plan.message);
                 if (plan.action === "create") {
@@ -373,7 +376,7 @@ const cellProvider: ProviderImplementation = {
         return withHost(
             inputs.connection,
             async (host) => {
-                const live = await readLiveState(host);
+                const live = await liveStateOf(host);
                 const cell = live.cells.find((c) => c.name === inputs.config.name);
                 const drift = cellDrift(parseCellConfig(inputs.config), inputs.state, cell);
                 drift.forEach((d) => log(`${host.label}: drift: ${d}`));
@@ -393,7 +396,7 @@ const cellProvider: ProviderImplementation = {
             outs: await withHost(
                 inputs.connection,
                 async (host) => {
-                    const live = await readLiveState(host);
+                    const live = await liveStateOf(host);
                     const cell = live.cells.find((c) => c.name === name);
                     if (!cell) throw new Error(`${host.label}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
                     if (!reload) {
@@ -417,7 +420,7 @@ const cellProvider: ProviderImplementation = {
         await withHost(
             inputs.connection,
             async (host) => {
-                const live = await readLiveState(host);
+                const live = await liveStateOf(host);
                 if (!live.jailhouse?.enabled || !live.cells.some((c) => c.name === name)) {
                     log(`${host.label}: cell ${name} is already gone`);
                     return;

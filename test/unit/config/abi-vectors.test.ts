@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import * as abi from "../../../provider/src/config/abi";
+import { sizes } from "../../../provider/src/config/binary";
 import { decodeConfig, encodeConfig, encodeLoaded, loadConfigFile } from "../../../provider/src/config";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
@@ -74,20 +75,20 @@ describe("C header constants and layout vs abi.ts", () => {
         ["jailhouse_console", "clock_reg", 24],
     ];
     const structs = {
-        jailhouse_cell_desc: abi.sizes.cellDesc,
-        jailhouse_system: abi.sizes.system,
-        jailhouse_memory: abi.sizes.memory,
-        jailhouse_cache: abi.sizes.cache,
-        jailhouse_irqchip: abi.sizes.irqchip,
-        jailhouse_pio: abi.sizes.pio,
-        jailhouse_pci_device: abi.sizes.pciDevice,
-        jailhouse_pci_capability: abi.sizes.pciCapability,
-        jailhouse_iommu: abi.sizes.iommu,
-        jailhouse_console: abi.sizes.console,
+        jailhouse_cell_desc: sizes.cellDesc,
+        jailhouse_system: sizes.system,
+        jailhouse_memory: sizes.memory,
+        jailhouse_cache: sizes.cache,
+        jailhouse_irqchip: sizes.irqchip,
+        jailhouse_pio: sizes.pio,
+        jailhouse_pci_device: sizes.pciDevice,
+        jailhouse_pci_capability: sizes.pciCapability,
+        jailhouse_iommu: sizes.iommu,
+        jailhouse_console: sizes.console,
     };
     const constants: Record<string, number> = {
         JAILHOUSE_CONFIG_REVISION: abi.CONFIG_REVISION,
-        JAILHOUSE_CELL_NAME_LEN: abi.CELL_NAME_LEN,
+        JAILHOUSE_CELL_NAME_MAXLEN: abi.CELL_NAME_MAXLEN,
         JAILHOUSE_MAX_IOMMU_UNITS: abi.MAX_IOMMU_UNITS,
         JAILHOUSE_ARM64: abi.architectures.arm64,
         JAILHOUSE_X86: abi.architectures.x86,

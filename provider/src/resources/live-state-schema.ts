@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// The typed document a host's live state is, whichever reader produced it.
+import { z } from "zod";
+
+export const LiveCellSchema = z.object({
+    id: z.number().int(),
+    name: z.string(),
+    /** sysfs state: "running", "running/locked", "shut down", "failed", ... */
+    state: z.string(),
+    cpusAssigned: z.string(),
+    cpusFailed: z.string(),
+});
+
+export const LiveHostStateSchema = z.object({
+    hostname: z.string(),
+    kernelRelease: z.string(),
+    onlineCpus: z.array(z.number().int()),
+    cmdline: z.string(),
+    /**
+     * Kernel log lines that tell who owns EL2; undefined when the read skipped
+     * the boot log (only a planned enable needs it, and it is the slow part).
+     */
+    bootLog: z.string().optional(),
+    /** Linux RAM, [start, end). Needs root: /proc/iomem shows zeros to others. */
+    systemRam: z.array(z.tuple([z.bigint(), z.bigint()])),
+    moduleLoaded: z.boolean(),
+    /** Present while the driver is loaded (it creates /sys/devices/jailhouse). */
+    jailhouse: z
+        .object({
+            enabled: z.boolean(),
+            memPoolSize: z.number(),
+            memPoolUsed: z.number(),
+            remapPoolSize: z.number(),
+            remapPoolUsed: z.number(),
+            /** Why the last enable or disable failed, as the driver reports it. */
+            lastError: z.string().optional(),
+        })
+        .optional(),
+    cells: z.array(LiveCellSchema),
+    firmwareSha256: z.string().optional(),
+    systemConfigSha256: z.string().optional(),
+    buildStamp: z.string().optional(),
+});
+
+export type LiveCell = z.infer<typeof LiveCellSchema>;
+export type LiveHostState = z.infer<typeof LiveHostStateSchema>;
+
+export class LiveStateError extends Error {}
+
+/** What a read should include beyond what every read has. */
+export interface ReadOptions {
+    /** The kernel log lines that tell who owns EL2 (pre-flight facts for an enable). */
+    bootLog?: boolean;
+    /**
+     * "auto" (default): the host's `jailhouse state --json` when its CLI has
+     * it, else the shell reader, in the same round trip. "shell" or "native"
+     * force one (benchmarks, and the test that both agree).
+     */
+    reader?: "auto" | "shell" | "native";
+    /** The CLI the native reader runs; default `jailhouse` on the host's PATH. */
+    cli?: string;
+}
+
+/** "0-2,4" -> [0, 1, 2, 4]; anything else is an error, not a guess. */
+export function parseCpuList(text: string): number[] {
+    const cpus: number[] = [];
+    for (const part of text.trim().split(",").filter(Boolean)) {
+        const match = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+        if (!match) throw new LiveStateError(`'${text.trim()}' is not a CPU list like 0-2,4`);
+        const first = Number(match[1]);
+        const last = match[2] === undefined ? first : Number(match[2]);
+        if (last < first) throw new LiveStateError(`'${text.trim()}' is not a CPU list like 0-2,4 (range ${part} runs backwards)`);
+        for (let cpu = first; cpu <= last; cpu++) cpus.push(cpu);
+    }
+    return cpus;
+}
+
+/** A pool counter as sysfs shows it; an unreadable one (driver busy) reads as empty, and 0 is its honest value then. */
+export function counter(key: string, raw: string): number {
+    if (raw === "") return 0;
+    if (!/^-?\d+$/.test(raw)) throw new LiveStateError(`live state: ${key}='${raw}' is not a whole number`);
+    return Number(raw);
+}
+
+/** A cell's sysfs folder name, which is its id. */
+export function cellId(id: string): number {
+    if (!/^\d+$/.test(id)) throw new LiveStateError(`live state: cell id '${id}' is not a number`);
+    return Number(id);
+}

@@ -2,9 +2,9 @@
 // Implementation behind the smoke test's dynamic resource: runs one command on
 // a host over SSH (ssh2) with the host key pinned. Required at call time by
 // the serialized provider shim, never captured by it.
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { Client } from "ssh2";
+import { fingerprintOf } from "../../provider/src/host/known-hosts";
 
 export interface SmokeCommandInputs {
     address: string;
@@ -39,9 +39,7 @@ function runOverSsh(inputs: SmokeCommandInputs): Promise<string> {
                 username: inputs.user,
                 privateKey: fs.readFileSync(inputs.keyPath),
                 readyTimeout: 60_000,
-                hostVerifier: (key: Buffer) =>
-                    `SHA256:${crypto.createHash("sha256").update(key).digest("base64").replace(/=+$/, "")}` ===
-                    inputs.hostKeyFingerprint,
+                hostVerifier: (key: Buffer) => fingerprintOf(key) === inputs.hostKeyFingerprint,
             });
     });
 }

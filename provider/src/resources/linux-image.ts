@@ -49,8 +49,9 @@ export function planLinuxBoot(cell: CellConfig, image: LinuxImage, options: { sy
         const { tree } = cellDeviceTree(options.system, cell, {
             cmdline: image.cmdline,
             initrdSize: image.initrd ? BigInt(options.initrdSize ?? 0) : undefined,
-            systemSource: "systemConfig",
-            cellSource: "config",
+            // check() and the provider's errors prefix the property themselves.
+            systemSource: "",
+            cellSource: "",
         });
         uploads.push({ source: encodeFdt(tree), target: dtb });
     }

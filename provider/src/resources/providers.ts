@@ -364,6 +364,12 @@ const cellProvider: ProviderImplementation = {
                 const neighbours = isKnownHost(host) ? declaredOn(host) : { cells: [] };
                 failures.push(...cellRuleFailures(declared, neighbours.cells, neighbours.system));
                 if (isKnownHost(host)) declareCell(host, declared);
+                // A generated DTB's errors (RAM not loadable, too small) show in preview.
+                if (linux && !linux.dtb && inputs.systemConfig && !containsUnknown(inputs.systemConfig) && typeof linux.kernel === "string")
+                    planLinuxBoot(config, linux, {
+                        system: parseSystemConfig(inputs.systemConfig),
+                        initrdSize: linux.initrd && fs.existsSync(linux.initrd) ? fs.statSync(linux.initrd).size : undefined,
+                    });
                 const stored = storeCellConfig(config);
                 inputs.config = stored.config;
                 inputs.configSha256 = stored.sha256;

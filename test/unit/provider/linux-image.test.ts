@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { linuxBootLayout } from "../../../provider/src/config/linux/boot-layout";
 import { linuxImageFailures, planLinuxBoot } from "../../../provider/src/resources/linux-image";
-import { type CellResourceState, cellDrift, diffCellResource, resolveCellConfig, resolveSystemConfig } from "../../../provider/src/resources/plan";
+import { type CellResourceState, cellDrift, diffCellResource, resolveCellConfig, resolveSystemConfig, storeCellConfig } from "../../../provider/src/resources/plan";
 import { providers } from "../../../provider/src/resources/providers";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
@@ -86,6 +86,11 @@ describe("check() of a linux image", () => {
         ]);
         assert.deepEqual(reasons((await check(21004, [{ linux: { kernel } }], { systemConfig: undefined })).failures), [
             "images: a linux image without dtb has its DTB generated from the system config; pass the Hypervisor to the Cell (hypervisor: hv) or give linux.dtb",
+        ]);
+        const notLoadable = { ...(storeCellConfig(linuxCell).config as { memory: { flags: string[] }[] }) };
+        notLoadable.memory = notLoadable.memory.map((region, i) => (i === 0 ? { ...region, flags: ["read", "write", "execute"] } : region));
+        assert.deepEqual(reasons((await check(21006, [{ linux: { kernel } }], { config: notLoadable })).failures), [
+            "config.memory[0] (ram).flags: the kernel is loaded into this region (the cell's lowest RAM), so it needs the loadable flag; add loadable",
         ]);
         assert.deepEqual(linuxImageFailures([{ linux: { kernel, cmd: "x" } }], "running", () => true), ["images[0].linux.cmd: not known; use kernel, initrd, cmdline, dtb"]);
     });

@@ -71,19 +71,18 @@ export function parseHostCount(text: string | undefined): number {
     return count;
 }
 
-/** Builds the base image if needed (cached by its inputs) and returns its folder. */
-export function buildImage(): string {
-    const script = path.join(repoRoot, "test", "lab", "build-image.sh");
+/** Runs one of the lab's cached build scripts; its last line of output is where the result is. */
+function runBuildScript(name: string): string {
+    const script = path.join(repoRoot, "test", "lab", name);
     const output = execFileSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
     return output.trim().split("\n").pop()!;
 }
 
+/** Builds the base image if needed (cached by its inputs) and returns its folder. */
+export const buildImage = () => runBuildScript("build-image.sh");
+
 /** Builds the Linux cell's busybox initramfs if needed (cached by its inputs) and returns its path. */
-export function buildInitramfs(): string {
-    const script = path.join(repoRoot, "test", "lab", "build-initramfs.sh");
-    const output = execFileSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
-    return output.trim().split("\n").pop()!;
-}
+export const buildInitramfs = () => runBuildScript("build-initramfs.sh");
 
 /** The cached image, checked for presence and integrity, without building. */
 export function existingImage(): { dir: string; kernelAbi: string } {

@@ -2,7 +2,7 @@
 // The Cell resource: one partition of a host, created from the root cell,
 // loaded with its images and started (or left stopped).
 import * as pulumi from "@pulumi/pulumi";
-import type { CellConfigInput } from "../config";
+import type { CellConfigInput, SystemConfigInput } from "../config";
 import type { HostConnectionInput } from "../host";
 import { Hypervisor } from "./hypervisor";
 import { providerShim } from "./shim";
@@ -14,7 +14,16 @@ export type CellImage =
     /** A local file, loaded at `address` (default 0, the cell's first loadable region). */
     | { file: string; address?: number | string }
     /** A string (for example an inmate's command line), loaded at `address`. */
-    | { string: string; address: number | string };
+    | { string: string; address: number | string }
+    /**
+     * A Linux kernel (the Image, or a gzip of it), booted by the host's
+     * `jailhouse cell linux`; the only image of its cell. Paths are on the
+     * machine running Pulumi and uploaded when their content changes. Without
+     * dtb the device tree is generated from the cell's and the hypervisor's
+     * configs with bootargs "console=ttyS0,115200 <cmdline>"; with dtb, cmdline
+     * replaces its bootargs. A changed cmdline reboots only this cell.
+     */
+    | { linux: { kernel: string; initrd?: string; cmdline?: string; dtb?: string } };
 
 export interface CellArgs {
     /** The hypervisor this cell runs under; its connection is used. */
@@ -26,6 +35,8 @@ export interface CellArgs {
     images?: pulumi.Input<pulumi.Input<CellImage>[]>;
     /** "running" (default) or "stopped" (created and loaded, not started). */
     state?: pulumi.Input<"running" | "stopped">;
+    /** For a cell managed with `connection` only: the host's system config, from which a linux image's DTB is generated. */
+    systemConfig?: pulumi.Input<SystemConfigInput | string>;
 }
 
 export class Cell extends pulumi.dynamic.Resource {
@@ -53,6 +64,7 @@ export class Cell extends pulumi.dynamic.Resource {
                 state: args.state ?? "running",
                 connection: pulumi.secret(connection),
                 hypervisorId: args.hypervisor ? args.hypervisor.id : "",
+                systemConfig: args.hypervisor ? args.hypervisor.systemConfig : args.systemConfig,
                 // check() names this resource in the rules across the cells of a host.
                 resourceName: name,
                 ...outputs,

@@ -28,6 +28,8 @@ export class Hypervisor extends pulumi.dynamic.Resource {
     /** "<sources sha256> <kernel release>" of the module and CLI built on the host. */
     declare readonly moduleBuild: pulumi.Output<string>;
     declare readonly configSha256: pulumi.Output<string>;
+    /** The system config as stored: what a Linux cell's generated DTB is made from. */
+    declare readonly systemConfig: pulumi.Output<Record<string, unknown>>;
     declare readonly enabled: pulumi.Output<boolean>;
     /** The partition in words, one line per CPU set, region and interrupt set; `pulumi preview --diff` shows changes in these terms. */
     declare readonly partition: pulumi.Output<string[]>;

@@ -93,13 +93,14 @@ export function liveStateMatches(live: LiveCell, desired: CellState): boolean {
     return sysfsStateMatches(live.state, desired);
 }
 
-/** Drift between a cell's config and what runs on the host, in words. */
-export function cellDrift(config: CellConfig, desired: CellState, live: LiveCell | undefined): string[] {
+/** Drift between a cell's config and what runs on the host, in words; `linux`: the cell boots a Linux kernel. */
+export function cellDrift(config: CellConfig, desired: CellState, live: LiveCell | undefined, linux = false): string[] {
     if (!live) return [`cell ${config.name} is gone from the host`];
     const drift: string[] = [];
     const liveCpus = formatCpuList(parseCpuList(live.cpusAssigned || []));
     if (liveCpus !== formatCpuList(config.cpus)) drift.push(`cell ${config.name} runs on CPUs ${liveCpus}, not ${formatCpuList(config.cpus)}`);
     if (live.state === "failed" || live.cpusFailed.trim()) drift.push(`cell ${config.name} has failed${live.cpusFailed.trim() ? ` (CPUs ${live.cpusFailed.trim()})` : ""}`);
+    else if (linux && live.state === "shut down" && desired === "running") drift.push(`cell ${config.name} is shut down: its Linux powered the cell off; pulumi up boots it again`);
     else if (!liveStateMatches(live, desired)) drift.push(`cell ${config.name} is ${live.state}, not ${desired}`);
     return drift;
 }

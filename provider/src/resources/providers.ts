@@ -23,6 +23,7 @@ import { hostLabel, type HostSession, parseHostConnection, shellQuote, withHost 
 import { declareCell, declaredOn, declareSystem } from "./declared-partitions";
 import { cellRuleFailures } from "./host-rules";
 import { liveStateOf } from "./host-snapshot";
+import { type LinuxImage, linuxImageFailures, planLinuxBoot } from "./linux-image";
 import type { LiveHostState } from "./live-state";
 import { preflight } from "./preflight";
 import {
@@ -241,12 +242,15 @@ interface ImageInput {
     file?: string;
     string?: string;
     address?: number | string;
+    linux?: LinuxImage;
 }
 
 interface CellProps {
     connection: unknown;
     host: string;
     config: Record<string, unknown>;
+    /** The host's system config (stored form), from the Hypervisor: a Linux cell's DTB is generated from it. */
+    systemConfig?: Record<string, unknown>;
     configSha256: string;
     images: ImageInput[];
     imagesSha256: string;
@@ -255,14 +259,15 @@ interface CellProps {
     liveCpus?: string;
 }
 
-function imageFailures(images: unknown): Failure[] {
-    if (!Array.isArray(images)) return [{ property: "images", reason: "images: give a list of { demo }, { file, address } or { string, address }" }];
+function imageFailures(images: unknown, state: unknown): Failure[] {
+    if (!Array.isArray(images)) return [{ property: "images", reason: "images: give a list of { demo }, { file, address }, { string, address } or { linux }" }];
     const failures: Failure[] = [];
+    if (!containsUnknown(images)) failures.push(...linuxImageFailures(images, String(state), fs.existsSync).map((reason) => ({ property: "images", reason })));
     images.forEach((image: ImageInput, i) => {
         if (containsUnknown(image)) return;
-        const kinds = ["demo", "file", "string"].filter((k) => (image as Record<string, unknown>)[k] !== undefined);
+        const kinds = ["demo", "file", "string", "linux"].filter((k) => (image as Record<string, unknown>)[k] !== undefined);
         if (kinds.length !== 1)
-            failures.push({ property: "images", reason: `images[${i}]: give exactly one of demo, file or string (found ${kinds.join(", ") || "none"})` });
+            failures.push({ property: "images", reason: `images[${i}]: give exactly one of demo, file, string or linux (found ${kinds.join(", ") || "none"})` });
         else if (image.file !== undefined && !fs.existsSync(image.file))
             failures.push({ property: "images", reason: `images[${i}].file: ${image.file} does not exist on this machine; give the path of the image to load` });
         else if (image.string !== undefined && image.address === undefined)
@@ -275,12 +280,28 @@ function imagesSha256(images: ImageInput[]): string {
     const hash = crypto.createHash("sha256");
     for (const image of images) {
         hash.update(JSON.stringify(image));
-        if (image.file && fs.existsSync(image.file)) hash.update(fs.readFileSync(image.file));
+        const files = [image.file, image.linux?.kernel, image.linux?.initrd, image.linux?.dtb];
+        for (const file of files) if (typeof file === "string" && fs.existsSync(file)) hash.update(fs.readFileSync(file));
     }
     return hash.digest("hex");
 }
 
+const linuxImageOf = (inputs: CellProps) => inputs.images.find((image) => image.linux !== undefined)?.linux;
+
+/** Creates the cell afresh (the loader destroys one of the same name), loads the kernel and starts it. */
+async function bootLinux(host: HostSession, inputs: CellProps, image: LinuxImage) {
+    const cell = parseCellConfig(inputs.config);
+    const plan = planLinuxBoot(cell, image, {
+        system: inputs.systemConfig ? parseSystemConfig(inputs.systemConfig) : undefined,
+        initrdSize: image.initrd ? fs.statSync(image.initrd).size : undefined,
+    });
+    for (const upload of plan.uploads) await host.upload(upload.source, upload.target, 0o644);
+    await host.run(`boot Linux in cell ${cell.name}${plan.generatedDtb ? " (DTB from its config)" : ""}`, plan.command, { timeoutMs: 10 * 60_000 });
+}
+
 async function loadAndStart(host: HostSession, inputs: CellProps) {
+    const linux = linuxImageOf(inputs);
+    if (linux) return bootLinux(host, inputs, linux);
     const name = String(inputs.config.name);
     const loads: ImageLoad[] = [];
     for (const [index, image] of inputs.images.entries()) {
@@ -310,7 +331,7 @@ const cellProvider: ProviderImplementation = {
     async check(_olds, news) {
         const failures = connectionFailures(news.connection);
         const images = (news.images ?? []) as ImageInput[];
-        failures.push(...imageFailures(images));
+        failures.push(...imageFailures(images, news.state ?? "running"));
         const inputs: Record<string, unknown> = {
             connection: news.connection,
             host: hostOf(news.connection),
@@ -321,6 +342,20 @@ const cellProvider: ProviderImplementation = {
         };
         if (!["running", "stopped"].includes(String(inputs.state)))
             failures.push({ property: "state", reason: `state: "${String(inputs.state)}" is not known; use "running" or "stopped"` });
+        if (containsUnknown(news.systemConfig)) inputs.systemConfig = news.systemConfig;
+        else if (news.systemConfig !== undefined && news.systemConfig !== "") {
+            try {
+                inputs.systemConfig = storeSystemConfig(resolveSystemConfig(news.systemConfig)).config;
+            } catch (error) {
+                failures.push(...checkFailures("systemConfig", error));
+            }
+        }
+        const linux = Array.isArray(images) && !containsUnknown(images) ? images.find((image) => image.linux !== undefined)?.linux : undefined;
+        if (linux && !linux.dtb && news.systemConfig === undefined)
+            failures.push({
+                property: "images",
+                reason: "images: a linux image without dtb has its DTB generated from the system config; pass the Hypervisor to the Cell (hypervisor: hv) or give linux.dtb",
+            });
         if (containsUnknown(news.config)) {
             inputs.config = news.config;
             inputs.configSha256 = unknownValue;
@@ -332,6 +367,12 @@ const cellProvider: ProviderImplementation = {
                 const neighbours = isKnownHost(host) ? declaredOn(host) : { cells: [] };
                 failures.push(...cellRuleFailures(declared, neighbours.cells, neighbours.system));
                 if (isKnownHost(host)) declareCell(host, declared);
+                // A generated DTB's errors (RAM not loadable, too small) show in preview.
+                if (linux && !linux.dtb && inputs.systemConfig && !containsUnknown(inputs.systemConfig) && typeof linux.kernel === "string")
+                    planLinuxBoot(config, linux, {
+                        system: parseSystemConfig(inputs.systemConfig),
+                        initrdSize: linux.initrd && fs.existsSync(linux.initrd) ? fs.statSync(linux.initrd).size : undefined,
+                    });
                 const stored = storeCellConfig(config);
                 inputs.config = stored.config;
                 inputs.configSha256 = stored.sha256;
@@ -359,10 +400,13 @@ const cellProvider: ProviderImplementation = {
                 const live = await liveStateOf(host);
                 const plan = planCellCreate(host.label, live, config, props.state);
                 if (plan.action === "conflict") throw new Error(plan.message);
-                if (plan.action === "create") {
-                    await host.upload(encodeCellConfig(config), remoteCellConfig(config.name), 0o644);
+                // A Linux cell's loader reads the config to create the cell anew, even when adopting.
+                const linux = linuxImageOf(props) !== undefined;
+                if (plan.action === "create" || linux) await host.upload(encodeCellConfig(config), remoteCellConfig(config.name), 0o644);
+                if (plan.action === "adopt") log(`${host.label}: adopt the identical live cell ${config.name}`);
+                // `jailhouse cell linux` creates the cell itself.
+                else if (!linux)
                     await host.run(`create cell ${config.name} on CPUs ${formatCpuList(config.cpus)}`, `jailhouse cell create ${remoteCellConfig(config.name)}`);
-                } else log(`${host.label}: adopt the identical live cell ${config.name}`);
                 if (plan.action === "create" || plan.loadAndStart) await loadAndStart(host, props);
                 return cellOutputs(host, props);
             },
@@ -378,7 +422,7 @@ const cellProvider: ProviderImplementation = {
             async (host) => {
                 const live = await liveStateOf(host);
                 const cell = live.cells.find((c) => c.name === inputs.config.name);
-                const drift = cellDrift(parseCellConfig(inputs.config), inputs.state, cell);
+                const drift = cellDrift(parseCellConfig(inputs.config), inputs.state, cell, linuxImageOf(inputs) !== undefined);
                 drift.forEach((d) => log(`${host.label}: drift: ${d}`));
                 // Gone: an empty id tells the engine the resource no longer exists.
                 if (!cell) return { id: "", props: {} };
@@ -405,7 +449,8 @@ const cellProvider: ProviderImplementation = {
                     }
                     if (cell.state === "running/locked")
                         throw new Error(`${host.label}: cell ${name} is locked by its inmate and refuses to shut down; stop the inmate's lock, then run pulumi up again`);
-                    if (cell.state !== "shut down") await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`);
+                    // `jailhouse cell linux` destroys and recreates a Linux cell itself.
+                    if (cell.state !== "shut down" && !linuxImageOf(inputs)) await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`);
                     await loadAndStart(host, inputs);
                     return cellOutputs(host, inputs);
                 },

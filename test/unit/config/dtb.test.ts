@@ -84,6 +84,19 @@ test("without --initrd-size chosen has no initrd; --mpidr sets the CPUs' affinit
     assert.match(nodeBody(dts, "cpus"), /cpu@100 \{[^}]*reg = <0x00 0x100>;[\s\S]*cpu@101 \{[^}]*reg = <0x00 0x101>;/);
 });
 
+test(".cell files give the same tree as their YAML", () => {
+    const cells = ["system", "linux"].map((name) => {
+        const out = path.join(work, `${name}.cell`);
+        assert.equal(run("compile", example(`${name}.yaml`), "-o", out).status, 0);
+        return out;
+    });
+    const fromCell = path.join(work, "from-cell.dtb");
+    const fromYaml = path.join(work, "from-yaml.dtb");
+    assert.equal(run("dtb", cells[0], cells[1], "-o", fromCell).status, 0);
+    assert.equal(run("dtb", example("system.yaml"), example("linux.yaml"), "-o", fromYaml).status, 0);
+    assert.ok(fs.readFileSync(fromCell).equals(fs.readFileSync(fromYaml)));
+});
+
 test("bad input: a cell without CPUs or RAM, a region the kernel cannot use, bad options: the field and the fix", () => {
     const out = path.join(work, "bad.dtb");
     const noCpus = writeCell("nocpu", "name: nocpu\ncpus: []\nmemory:\n  - { phys: 0x74000000, size: 64 MiB, flags: [read, write, execute, loadable] }\n");

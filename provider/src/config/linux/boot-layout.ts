@@ -15,6 +15,7 @@
 //   kernelLimit = initrd start when there is an initrd, else dtb.
 import { formatHex, formatSize } from "../units";
 import { ConfigValidationError } from "../validate";
+import { within } from "./field-path";
 import type { RamRegion } from "./ram";
 
 export const KERNEL_ALIGN = 0x200000n;
@@ -54,7 +55,7 @@ export function linuxBootLayout(ram: { start: bigint; size: bigint }, initrdSize
 /** The layout for a cell's RAM, with errors naming the config field. */
 export function cellBootLayout(ram: readonly RamRegion[], initrdSize: bigint, source: string): LinuxBootLayout {
     const first = ram[0];
-    const path = `${source}: memory[${first.index}]${first.name ? ` (${first.name})` : ""}`;
+    const path = `${within(source)}memory[${first.index}]${first.name ? ` (${first.name})` : ""}`;
     if (!first.loadable)
         throw new ConfigValidationError([{ path: `${path}.flags`, message: "the kernel is loaded into this region (the cell's lowest RAM), so it needs the loadable flag; add loadable" }]);
     try {

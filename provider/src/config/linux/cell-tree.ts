@@ -5,6 +5,7 @@
 import { FIRST_SPI, ownedInterrupts } from "../irqchips";
 import type { CellConfig, SystemConfig } from "../schema";
 import { ConfigValidationError } from "../validate";
+import { within } from "./field-path";
 import { cellBootLayout, type LinuxBootLayout } from "./boot-layout";
 import { type FdtNode, node, u64Cells, value } from "./fdt";
 import { requireRam } from "./ram";
@@ -52,10 +53,10 @@ export function cellDeviceTree(system: SystemConfig, cell: CellConfig, options: 
     const cellSource = options.cellSource ?? "cell";
     const gic = system.platform.gic;
     if (!gic || gic.version !== 3)
-        fail(`${systemSource}: platform.gic.version`, `the cell device tree describes a GICv3; this system has ${gic ? `GICv${gic.version}` : "no GIC"}`);
-    if (!cell.cpus.length) fail(`${cellSource}: cpus`, `cell "${cell.name}" has no CPUs, so a kernel cannot run; give e.g. cpus: 2-3`);
+        fail(`${within(systemSource)}platform.gic.version`, `the cell device tree describes a GICv3; this system has ${gic ? `GICv${gic.version}` : "no GIC"}`);
+    if (!cell.cpus.length) fail(`${within(cellSource)}cpus`, `cell "${cell.name}" has no CPUs, so a kernel cannot run; give e.g. cpus: 2-3`);
     const outside = cell.cpus.filter((cpu) => !system.rootCell.cpus.includes(cpu));
-    if (outside.length) fail(`${cellSource}: cpus`, `CPU ${outside.join(", ")} is not one of the host's (${system.rootCell.cpus.join(", ")}); pick CPUs the root cell has`);
+    if (outside.length) fail(`${within(cellSource)}cpus`, `CPU ${outside.join(", ")} is not one of the host's (${system.rootCell.cpus.join(", ")}); pick CPUs the root cell has`);
     const ram = requireRam(cell, cellSource);
     const layout = cellBootLayout(ram, options.initrdSize ?? 0n, cellSource);
     const uart = uartNode(cell, gic!.distributor, options, cellSource);
@@ -131,9 +132,9 @@ function uartNode(cell: CellConfig, distributor: bigint, options: CellTreeOption
     const console = cell.console;
     if (console.type === "none") return undefined;
     if (console.type !== "8250")
-        fail(`${source}: console.type`, `the device tree describes a 16550 ("8250") console; ${String(console.type)} is not supported; use type "8250" or leave the console out`);
+        fail(`${within(source)}console.type`, `the device tree describes a 16550 ("8250") console; ${String(console.type)} is not supported; use type "8250" or leave the console out`);
     if (!console.flags.includes("mmio"))
-        fail(`${source}: console.flags`, "an arm64 cell reaches its 16550 through memory; add the mmio flag (a PCI I/O port appears at the host bridge's I/O window address)");
+        fail(`${within(source)}console.flags`, "an arm64 cell reaches its 16550 through memory; add the mmio flag (a PCI I/O port appears at the host bridge's I/O window address)");
     const spis = cell.irqchips
         .filter((chip) => chip.address === distributor)
         .flatMap(ownedInterrupts)
@@ -141,9 +142,9 @@ function uartNode(cell: CellConfig, distributor: bigint, options: CellTreeOption
         .filter((spi) => spi >= 0);
     let spi = options.uartSpi;
     if (spi !== undefined && !spis.includes(spi))
-        fail(`${source}: irqchips`, `--uart-spi ${spi} is not an SPI of the cell (it owns ${spis.join(", ") || "none"}); give one of its SPIs or add it to irqchips`);
+        fail(`${within(source)}irqchips`, `--uart-spi ${spi} is not an SPI of the cell (it owns ${spis.join(", ") || "none"}); give one of its SPIs or add it to irqchips`);
     if (spi === undefined && spis.length > 1)
-        fail(`${source}: irqchips`, `the cell owns SPIs ${spis.join(", ")}; say which one is the UART's with --uart-spi N`);
+        fail(`${within(source)}irqchips`, `the cell owns SPIs ${spis.join(", ")}; say which one is the UART's with --uart-spi N`);
     spi ??= spis[0];
     const wide = console.flags.includes("regdist-4");
     const props: [string, Buffer][] = [

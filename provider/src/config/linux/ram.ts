@@ -3,6 +3,7 @@
 // neither a device (io) nor the comm region, at its guest-physical address.
 import type { CellConfig } from "../schema";
 import { ConfigValidationError } from "../validate";
+import { within } from "./field-path";
 
 export interface RamRegion {
     /** Index in the cell's memory list, for messages. */
@@ -28,7 +29,7 @@ export function requireRam(cell: CellConfig, source: string): RamRegion[] {
     if (!ram.length)
         throw new ConfigValidationError([
             {
-                path: `${source}: memory`,
+                path: `${within(source)}memory`,
                 message: `cell "${cell.name}" has no RAM region (one without the io and comm-region flags), so a kernel has nowhere to run; add e.g. { phys: 0x74000000, size: 128 MiB, flags: [read, write, execute, dma, loadable] }`,
             },
         ]);

@@ -4,6 +4,7 @@ export * from "./abi";
 export type * from "./binary";
 export * from "./codec";
 export * from "./compile";
+export * from "./decompile";
 export * from "./diff";
 export * from "./load";
 export * from "./schema";

@@ -19,7 +19,7 @@ export class IrqchipError extends Error {
 
 const WORD_BITS = 32;
 /** Interrupts one irqchip entry covers from its pinBase: the window of 128. */
-const WINDOW = IRQCHIP_BITMAP_WORDS * WORD_BITS;
+export const IRQCHIP_WINDOW = IRQCHIP_BITMAP_WORDS * WORD_BITS;
 /** GIC INTID of SPI 0; INTIDs below are SGIs and PPIs. */
 export const FIRST_SPI = 32;
 const MAX_SPI = 1023;
@@ -42,8 +42,8 @@ function bitsOf(chip: IrqchipDesc): number[] {
 }
 
 function compilePins(chip: Irqchip, path: string): IrqchipDesc {
-    const tooHigh = chip.pins!.find((pin) => pin >= WINDOW);
-    if (tooHigh !== undefined) throw new IrqchipError(`${path}.pins`, `pin ${tooHigh} does not fit the ${WINDOW}-pin bitmap; pins count from the chip's base (0..${WINDOW - 1})`);
+    const tooHigh = chip.pins!.find((pin) => pin >= IRQCHIP_WINDOW);
+    if (tooHigh !== undefined) throw new IrqchipError(`${path}.pins`, `pin ${tooHigh} does not fit the ${IRQCHIP_WINDOW}-pin bitmap; pins count from the chip's base (0..${IRQCHIP_WINDOW - 1})`);
     return { address: chip.address, id: chip.id, pinBase: chip.gsiBase ?? chip.pinBase ?? 0, pinBitmap: bitmapOf(chip.pins!) };
 }
 
@@ -61,9 +61,9 @@ function compileSpis(chip: Irqchip, path: string): IrqchipDesc[] {
     }
     for (const spi of chip.spis!) {
         const intid = spi + FIRST_SPI;
-        const base = chip.pinBase ?? FIRST_SPI + Math.floor(spi / WINDOW) * WINDOW;
-        if (intid < base || intid >= base + WINDOW)
-            throw new IrqchipError(`${path}.spis`, `SPI ${spi} (INTID ${intid}) is outside pinBase ${base}..${base + WINDOW - 1}; leave pinBase out or split the list`);
+        const base = chip.pinBase ?? FIRST_SPI + Math.floor(spi / IRQCHIP_WINDOW) * IRQCHIP_WINDOW;
+        if (intid < base || intid >= base + IRQCHIP_WINDOW)
+            throw new IrqchipError(`${path}.spis`, `SPI ${spi} (INTID ${intid}) is outside pinBase ${base}..${base + IRQCHIP_WINDOW - 1}; leave pinBase out or split the list`);
         (groups.get(base) ?? groups.set(base, []).get(base)!).push(intid - base);
     }
     if (groups.size === 0) groups.set(FIRST_SPI, []);
@@ -82,7 +82,7 @@ export function decompileIrqchip(chip: IrqchipDesc, x86: boolean): Record<string
     const address = formatHex(chip.address);
     if (x86) return { address, ...id, ...(chip.pinBase ? { gsiBase: chip.pinBase } : {}), pins: ranges(bits) };
     // The SPI list notation goes up to SPI 1023; larger bases keep bits.
-    const spiShaped = chip.pinBase >= FIRST_SPI && chip.pinBase % WORD_BITS === 0 && chip.pinBase + WINDOW <= MAX_SPI + FIRST_SPI + 1;
+    const spiShaped = chip.pinBase >= FIRST_SPI && chip.pinBase % WORD_BITS === 0 && chip.pinBase + IRQCHIP_WINDOW <= MAX_SPI + FIRST_SPI + 1;
     if (!spiShaped) return { address, ...id, pinBase: chip.pinBase, pins: ranges(bits) };
     return { address, ...id, pinBase: chip.pinBase, spis: ranges(bits.map((bit) => chip.pinBase + bit - FIRST_SPI)) };
 }

@@ -2,6 +2,7 @@
 // The partition model: schemas, .cell codec, validation and diff.
 export * from "./abi";
 export type * from "./binary";
+export { sizes } from "./binary";
 export * from "./codec";
 export * from "./compile";
 export * from "./decompile";

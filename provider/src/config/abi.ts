@@ -16,6 +16,9 @@ export const architectures = { x86: 0, arm: 1, arm64: 2 } as const;
 export type Architecture = keyof typeof architectures;
 
 export const MAX_IOMMU_UNITS = 8;
+/** u32 words of an irqchip's pin_bitmap: 128 interrupts from pin_base. */
+export const IRQCHIP_BITMAP_WORDS = 4;
+export const PCI_NUM_BARS = 6;
 /** The vendor union of jailhouse_iommu (AMD or TI PVU fields). */
 export const IOMMU_VENDOR_BYTES = 12;
 /** What the x86 member of the platform union leaves unused next to the ARM member. */
@@ -44,6 +47,10 @@ export const memoryFlags = {
 } as const;
 export const MEM_IO_WIDTH_SHIFT = 16;
 export const MEM_IO_WIDTH_MASK = 0xf << MEM_IO_WIDTH_SHIFT;
+/** JAILHOUSE_MEM_IO_8..64: an access width in bits, coded as bytes at MEM_IO_WIDTH_SHIFT. */
+export const memIoWidths: Readonly<Record<number, number>> = { 8: 1, 16: 2, 32: 4, 64: 8 };
+/** C configs declare the CPU set as __u64 words, so its natural size is a multiple of 8 bytes. */
+export const CPU_SET_WORD_BYTES = 8;
 
 export const consoleTypes = {
     none: 0,

@@ -5,21 +5,29 @@
 // every byte of a file has a place and encode(decode(bytes)) gives the same
 // bytes back. Friendly configs (schema.ts) compile to this.
 import { z } from "zod";
-import { CELL_NAME_MAXLEN, HEADER_PREFIX_SIZE, IOMMU_VENDOR_BYTES, MAX_IOMMU_UNITS, X86_PLATFORM_UNUSED_BYTES } from "./abi";
+import {
+    CELL_NAME_MAXLEN,
+    HEADER_PREFIX_SIZE,
+    IOMMU_VENDOR_BYTES,
+    IRQCHIP_BITMAP_WORDS,
+    MAX_IOMMU_UNITS,
+    PCI_NUM_BARS,
+    X86_PLATFORM_UNUSED_BYTES,
+} from "./abi";
 import { type Field, fixedArray, rawBytes, struct, u8, u16, u32, u64 } from "./layout";
 import { ConfigFormatError } from "./wire";
 
 export const consoleDesc = struct({ address: u64, size: u32, type: u16, flags: u16, divider: u32, gateNr: u32, clockReg: u64 });
 export const memoryDesc = struct({ physStart: u64, virtStart: u64, size: u64, flags: u64 });
 export const cacheDesc = struct({ start: u32, size: u32, type: u8, padding: u8, flags: u16 });
-export const irqchipDesc = struct({ address: u64, id: u32, pinBase: u32, pinBitmap: fixedArray(u32, 4) });
+export const irqchipDesc = struct({ address: u64, id: u32, pinBase: u32, pinBitmap: fixedArray(u32, IRQCHIP_BITMAP_WORDS) });
 export const pioDesc = struct({ base: u16, length: u16 });
 export const pciDeviceDesc = struct({
     type: u8,
     iommu: u8,
     domain: u16,
     bdf: u16,
-    barMask: fixedArray(u32, 6),
+    barMask: fixedArray(u32, PCI_NUM_BARS),
     capsStart: u16,
     numCaps: u16,
     numMsiVectors: u8,

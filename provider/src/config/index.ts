@@ -2,8 +2,10 @@
 // The partition model: schemas, .cell codec, validation and diff.
 export * from "./abi";
 export type * from "./binary";
+export { sizes } from "./binary";
 export * from "./codec";
 export * from "./compile";
+export * from "./decompile";
 export * from "./diff";
 export * from "./load";
 export * from "./schema";

@@ -58,15 +58,26 @@ export function fixedArray<S extends z.ZodType>(element: Field<S>, length: numbe
 
 type Fields = Record<string, Field>;
 type ShapeOf<F extends Fields> = { [K in keyof F]: F[K]["schema"] };
-export type Struct<F extends Fields> = Field<z.ZodObject<ShapeOf<F>, z.core.$strict>> & { readonly fields: F };
+export type Struct<F extends Fields> = Field<z.ZodObject<ShapeOf<F>, z.core.$strict>> & {
+    readonly fields: F;
+    /** Byte offset of each field from the start of the struct. */
+    readonly offsets: { readonly [K in keyof F]: number };
+};
 
 /** A C struct: the fields in declaration order, which is the byte order. */
 export function struct<F extends Fields>(fields: F): Struct<F> {
     const entries = Object.entries(fields);
     const shape = Object.fromEntries(entries.map(([name, field]) => [name, field.schema])) as ShapeOf<F>;
+    const offsets: Record<string, number> = {};
+    let size = 0;
+    for (const [name, field] of entries) {
+        offsets[name] = size;
+        size += field.size;
+    }
     return {
         fields,
-        size: entries.reduce((sum, [, field]) => sum + field.size, 0),
+        offsets: offsets as Struct<F>["offsets"],
+        size,
         schema: z.strictObject(shape),
         write(w, value) {
             const record = value as Record<string, unknown>;

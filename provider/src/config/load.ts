@@ -6,7 +6,8 @@ import * as YAML from "yaml";
 import { z } from "zod";
 import type { BinaryConfig } from "./binary";
 import { ConfigFormatError, decodeConfig, encodeCell, encodeSystem, sniffConfig } from "./codec";
-import { compileCell, CompileError, compileSystem, decompileCell, decompileSystem } from "./compile";
+import { compileCell, CompileError, compileSystem } from "./compile";
+import { decompileCell, decompileSystem } from "./decompile";
 import { type CellConfig, CellConfigSchema, type SystemConfig, SystemConfigSchema } from "./schema";
 import { ConfigValidationError, type ValidationIssue } from "./validate";
 

@@ -12,12 +12,16 @@ import {
     cellFlags,
     consoleFlags,
     consoleTypes,
+    IOMMU_VENDOR_BYTES,
     iommuTypes,
     MAX_IOMMU_UNITS,
     memoryFlags,
     pciDeviceTypes,
+    X86_PLATFORM_UNUSED_BYTES,
 } from "./abi";
-import { amdVendorData, noVendorData, pvuVendorData } from "./iommus";
+import { iommuDesc, x86Platform } from "./binary";
+import { amdVendorData, pvuVendorData } from "./iommus";
+import { zeroHex } from "./layout";
 import { parseAddress, parseCpuList, parseInteger, parseSize, UnitError } from "./units";
 
 const numeric = z.union([z.number(), z.bigint(), z.string()]);
@@ -66,7 +70,7 @@ export const CpuList = z
 const SpiList = CpuList.describe('SPI numbers (GIC INTID minus 32) as a list or ranges: "1", "32-35" or [1, 7].');
 
 /** Named flags, plus "0x..." for bits without a name so nothing is lost. */
-function flagList<T extends Record<string, number>>(known: T, what: string) {
+function flagListSchema<T extends Record<string, number>>(known: T, what: string) {
     const names = Object.keys(known) as [string, ...string[]];
     return z
         .array(z.string())
@@ -92,7 +96,7 @@ export const ConsoleSchema = z
         type: namedOrRaw(consoleTypes, 16).default("none"),
         address: Address.default(0n),
         size: Size.default(0n),
-        flags: flagList(consoleFlags, "console"),
+        flags: flagListSchema(consoleFlags, "console"),
         divider: U32.default(0),
         gateNr: U32.default(0),
         clockReg: U64.default(0n),
@@ -110,7 +114,7 @@ export const MemoryRegionSchema = z
         phys: Address.optional().describe("Physical start. Omit only for a comm region."),
         virt: Address.optional().describe("Start in the cell's address space; defaults to phys."),
         size: Size,
-        flags: flagList(memoryFlags, "memory"),
+        flags: flagListSchema(memoryFlags, "memory"),
         ioWidth: U8.refine((v) => [8, 16, 32, 64].includes(v), { message: "ioWidth must be 8, 16, 32 or 64" })
             .optional()
             .describe("Access width in bits for a sub-page I/O region."),
@@ -219,7 +223,7 @@ export const CellConfigSchema = z
                 if (name.includes("\0")) ctx.addIssue({ code: "custom", message: "cell name must not contain NUL" });
             }),
         architecture: ArchitectureName.describe("Instruction set of the cell (the architecture byte of the .cell file)."),
-        flags: flagList(cellFlags, "cell"),
+        flags: flagListSchema(cellFlags, "cell"),
         cpus: CpuList,
         cpuSetSize: U32.optional().describe("Bytes of the CPU bitmap; the smallest multiple of 8 that fits when omitted."),
         memory: z.array(MemoryRegionSchema).default([]).describe("Memory and device regions the cell may access."),
@@ -251,22 +255,20 @@ const IommuSchema = z
             .optional()
             .describe("AMD IOMMU: its PCI function (bdf), the offsets of its IOMMU and MSI capabilities, and its feature bits."),
         pvu: z.strictObject({ tlbBase: U64, tlbSize: U32 }).optional().describe("TI PVU: the window of its TLB memory."),
-        vendorData: z
-            .string()
-            .regex(/^[0-9a-f]{24}$/)
+        vendorData: iommuDesc.fields.vendorData.schema
             .optional()
-            .describe("The 12 vendor-specific bytes as hex, for a layout amd and pvu cannot say."),
+            .describe(`The ${IOMMU_VENDOR_BYTES} vendor-specific bytes as hex, for a layout amd and pvu cannot say.`),
     })
     .superRefine((unit, ctx) => {
         const given = (["amd", "pvu", "vendorData"] as const).filter((key) => unit[key] !== undefined);
-        if (given.length > 1) ctx.addIssue({ code: "custom", message: `give only one of ${given.join(", ")}: they fill the same 12 bytes` });
+        if (given.length > 1) ctx.addIssue({ code: "custom", message: `give only one of ${given.join(", ")}: they fill the same ${IOMMU_VENDOR_BYTES} bytes` });
         for (const key of ["amd", "pvu"] as const)
             if (unit[key] !== undefined && unit.type !== key)
                 ctx.addIssue({ code: "custom", path: [key], message: `${key} fields belong to a unit of type ${key}, not ${String(unit.type)}` });
     })
     .transform(({ amd, pvu, vendorData, ...unit }) => ({
         ...unit,
-        vendorData: amd ? amdVendorData(amd) : pvu ? pvuVendorData(pvu) : (vendorData ?? noVendorData),
+        vendorData: amd ? amdVendorData(amd) : pvu ? pvuVendorData(pvu) : (vendorData ?? zeroHex(IOMMU_VENDOR_BYTES)),
     }));
 
 export const GicSchema = z.strictObject({
@@ -287,7 +289,7 @@ export const X86PlatformSchema = z.strictObject({
     vtdInterruptLimit: U32.default(0),
     tscKhz: U32.default(0),
     apicKhz: U32.default(0),
-    unused: z.string().regex(/^[0-9a-f]{56}$/).default("0".repeat(56)),
+    unused: x86Platform.fields.unused.schema.default(zeroHex(X86_PLATFORM_UNUSED_BYTES)),
 });
 
 export const SystemConfigSchema = z

@@ -10,7 +10,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import * as abi from "../../../provider/src/config/abi";
-import { sizes } from "../../../provider/src/config/binary";
+import * as binary from "../../../provider/src/config/binary";
+
+const { sizes } = binary;
 import { decodeConfig, encodeConfig, encodeLoaded, loadConfigFile } from "../../../provider/src/config";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
@@ -50,6 +52,51 @@ describe("C header vs TypeScript encoder on shared vectors", () => {
         });
 });
 
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Every field of binary.ts's tables, with the offset the table gives it and
+ * its C member: the tables, not a copy of them, are what C is compared with.
+ * Skipped: the MSI bitfields (no offsetof) and the x86 union's unused tail.
+ */
+function tableOffsets(): [string, string, number][] {
+    const C_NAMES: Record<string, string | null> = { msiFlags: null, unused: null, vendorData: "amd" };
+    const cName = (field: string) => C_NAMES[field] ?? snake(field);
+    const members = (struct: string, table: { offsets: Record<string, number> }, base = 0, member = cName) =>
+        Object.entries(table.offsets)
+            .filter(([field]) => C_NAMES[field] !== null)
+            .map(([field, offset]): [string, string, number] => [struct, member(field), base + offset]);
+    const counts: Record<binary.CellSection, string> = {
+        memory: "num_memory_regions",
+        cache: "num_cache_regions",
+        irqchips: "num_irqchips",
+        pio: "num_pio_regions",
+        pciDevices: "num_pci_devices",
+        pciCapabilities: "num_pci_caps",
+        streamIds: "num_stream_ids",
+    };
+    const countsAt = abi.HEADER_PREFIX_SIZE + binary.cellIdentity.size;
+    const platformAt = abi.HEADER_PREFIX_SIZE + binary.systemHead.size;
+    const platformInfo = new Set(["pciMmconfigBase", "pciMmconfigEndBus", "pciIsVirtual", "pciDomain", "iommuUnits"]);
+    return [
+        ...members("jailhouse_console", binary.consoleDesc),
+        ...members("jailhouse_memory", binary.memoryDesc),
+        ...members("jailhouse_cache", binary.cacheDesc),
+        ...members("jailhouse_irqchip", binary.irqchipDesc),
+        ...members("jailhouse_pio", binary.pioDesc),
+        ...members("jailhouse_pci_device", binary.pciDeviceDesc),
+        ...members("jailhouse_pci_capability", binary.pciCapabilityDesc),
+        ...members("jailhouse_iommu", binary.iommuDesc),
+        ...members("jailhouse_cell_desc", binary.cellIdentity, abi.HEADER_PREFIX_SIZE),
+        ...binary.cellSectionKeys.map((key, i): [string, string, number] => ["jailhouse_cell_desc", counts[key], countsAt + 4 * i]),
+        ...members("jailhouse_cell_desc", binary.cellTail, countsAt + 4 * binary.cellSectionKeys.length),
+        ...members("jailhouse_system", binary.systemHead, abi.HEADER_PREFIX_SIZE, (f) => (platformInfo.has(f) ? "platform_info." : "") + cName(f)),
+        ...members("jailhouse_system", binary.armPlatform, platformAt, (f) => `platform_info.arm.${cName(f)}`),
+        ...members("jailhouse_system", binary.x86Platform, platformAt, (f) => `platform_info.x86.${cName(f)}`),
+        ["jailhouse_system", "root_cell", binary.SYSTEM_SIZE - binary.CELL_DESC_SIZE],
+    ];
+}
+
 describe("C header constants and layout vs abi.ts", () => {
     const fields: [string, string, number][] = [
         ["jailhouse_system", "hypervisor_memory", 12],
@@ -73,6 +120,7 @@ describe("C header constants and layout vs abi.ts", () => {
         ["jailhouse_pci_device", "shmem_regions_start", 48],
         ["jailhouse_iommu", "amd", 16],
         ["jailhouse_console", "clock_reg", 24],
+        ...tableOffsets(),
     ];
     const structs = {
         jailhouse_cell_desc: sizes.cellDesc,

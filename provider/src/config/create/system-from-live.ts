@@ -4,6 +4,7 @@
 // commented YAML out; gathering the text is gather.ts's job.
 import * as YAML from "yaml";
 import { CELL_NAME_MAXLEN } from "../abi";
+import { FIRST_SPI, IRQCHIP_WINDOW } from "../irqchips";
 import { parseSystemConfig } from "../load";
 import type { SystemConfig, SystemConfigInput } from "../schema";
 import { formatCpuList, formatSize, parseCpuList, UnitError } from "../units";
@@ -31,9 +32,6 @@ export interface CreatedSystem {
     notes: string[];
 }
 
-/** SPIs per irqchip entry of a .cell file (its four 32-bit words). */
-const SPIS_PER_CHIP = 128;
-const SPI_BASE = 32;
 
 interface Cpu {
     node: DtNode;
@@ -96,31 +94,20 @@ const sizeText = (size: bigint) => {
     return text.startsWith("0x") || text.endsWith(" B") ? hex(size) : text;
 };
 
-export function systemFromLiveState(state: LiveState, options: CreateOptions = {}): CreatedSystem {
-    const tree = parseDeviceTree(state.devicetree);
-    const iomem = parseIomem(state.iomem);
-    const linuxInterrupts = parseInterrupts(state.interrupts);
-    const online = parseOnline(state.cpusOnline);
-    const notes: string[] = [];
-
-    const rootName = options.rootName ?? state.hostname.trim();
-    if (!rootName || Buffer.byteLength(rootName) > CELL_NAME_MAXLEN)
-        throw new LiveStateError(`the host name ${JSON.stringify(rootName)} cannot name the root cell (1 to ${CELL_NAME_MAXLEN} bytes); give --root-name NAME`);
-
+/** Every CPU of the device tree, checked against the online list (which must come from the same boot). */
+function rootCpus(tree: DtNode, online: number[], notes: string[]): Cpu[] {
     const cpus = findCpus(tree);
-    const cpuIds = cpus.map((_, index) => index);
     const beyond = online.filter((cpu) => cpu >= cpus.length);
     if (beyond.length)
         throw new LiveStateError(`CPU ${formatCpuList(beyond)} is online but the device tree lists ${cpus.length} CPUs; cpus-online.txt and devicetree.txt are not from the same boot`);
-    const offline = cpuIds.filter((cpu) => !online.includes(cpu));
+    const offline = cpus.map((_, index) => index).filter((cpu) => !online.includes(cpu));
     if (offline.length)
         notes.push(`CPU ${formatCpuList(offline)} was offline when read (a cell running?); the root cell has every CPU, and enable needs them all online`);
+    return cpus;
+}
 
-    const found = findGic(tree);
-    const gicChips = new Set(linuxInterrupts.map((i) => i.chip));
-    if (gicChips.size && ![...gicChips].some((chip) => chip.includes(`v${found.gic.version}`)))
-        notes.push(`the device tree says GICv${found.gic.version} but /proc/interrupts names ${[...gicChips].join(", ")}`);
-
+/** The RAM of the device tree's memory nodes, in address order, and the nodes. */
+function findRam(tree: DtNode): { ram: Span[]; ramNodes: DtNode[] } {
     const ramNodes = [...allNodes(tree)].filter((node) => stringOf(node, "device_type") === "memory" && !isDisabled(node));
     const ram: Span[] = ramNodes
         .flatMap(regOf)
@@ -128,6 +115,40 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
         .map((r) => ({ start: r.start, end: r.start + r.size }))
         .sort((a, b) => (a.start < b.start ? -1 : 1));
     if (ram.length === 0) throw new LiveStateError('the device tree has no memory node (device_type "memory" with reg)');
+    return { ram, ramNodes };
+}
+
+/** The parsed config, which must pass check on its own: a failure here is a bug of create. */
+function checkedConfig(input: SystemConfigInput): SystemConfig {
+    let config: SystemConfig;
+    try {
+        config = parseSystemConfig(input);
+    } catch (error) {
+        if (error instanceof ConfigValidationError) throw new LiveStateError(`the config made from this live state is not valid (a bug of create, or an unusual host): ${error.message}`);
+        throw error;
+    }
+    const errors = errorsOf(validateHost(config, []));
+    if (errors.length) throw new LiveStateError(`the config made from this live state fails check: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`);
+    return config;
+}
+
+export function systemFromLiveState(state: LiveState, options: CreateOptions = {}): CreatedSystem {
+    const tree = parseDeviceTree(state.devicetree);
+    const iomem = parseIomem(state.iomem);
+    const linuxInterrupts = parseInterrupts(state.interrupts);
+    const notes: string[] = [];
+
+    const rootName = options.rootName ?? state.hostname.trim();
+    if (!rootName || Buffer.byteLength(rootName) > CELL_NAME_MAXLEN)
+        throw new LiveStateError(`the host name ${JSON.stringify(rootName)} cannot name the root cell (1 to ${CELL_NAME_MAXLEN} bytes); give --root-name NAME`);
+
+    const cpus = rootCpus(tree, parseOnline(state.cpusOnline), notes);
+    const found = findGic(tree);
+    const gicChips = new Set(linuxInterrupts.map((i) => i.chip));
+    if (gicChips.size && ![...gicChips].some((chip) => chip.includes(`v${found.gic.version}`)))
+        notes.push(`the device tree says GICv${found.gic.version} but /proc/interrupts names ${[...gicChips].join(", ")}`);
+
+    const { ram, ramNodes } = findRam(tree);
     const hypervisor = chooseHypervisorMemory(ram, iomem, options.hypervisorMemory);
 
     // Not devices of the root: what the hypervisor owns or emulates, RAM, and nodes that describe no device registers.
@@ -142,9 +163,9 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
 
     const spis = [
         ...deviceTreeSpis(tree, found.node, (node) => interruptParent(tree, node)),
-        ...linuxInterrupts.filter((i) => i.intid >= SPI_BASE).map((i) => i.intid - SPI_BASE),
+        ...linuxInterrupts.filter((i) => i.intid >= FIRST_SPI).map((i) => i.intid - FIRST_SPI),
     ];
-    const lastSpi = Math.ceil((Math.max(0, ...spis) + 1) / SPIS_PER_CHIP) * SPIS_PER_CHIP - 1;
+    const lastSpi = Math.ceil((Math.max(0, ...spis) + 1) / IRQCHIP_WINDOW) * IRQCHIP_WINDOW - 1;
 
     const ramRegions = ram
         .flatMap((span) => subtract(span, [hypervisor.span]))
@@ -163,27 +184,19 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
         platform: { gic: Object.fromEntries(Object.entries(found.gic).map(([key, value]) => [key, typeof value === "bigint" ? hex(value) : value])) as typeof found.gic },
         rootCell: {
             name: rootName,
-            cpus: formatCpuList(cpuIds),
+            cpus: formatCpuList(cpus.map((_, index) => index)),
             memory: regions.map((r) => ({ name: r.name, phys: hex(r.span.start), size: sizeText(r.span.end - r.span.start), flags: r.flags })),
             irqchips: [{ address: hex(found.distributor), spis: `0-${lastSpi}` }],
         },
     };
-    let config: SystemConfig;
-    try {
-        config = parseSystemConfig(input);
-    } catch (error) {
-        if (error instanceof ConfigValidationError) throw new LiveStateError(`the config made from this live state is not valid (a bug of create, or an unusual host): ${error.message}`);
-        throw error;
-    }
-    const errors = errorsOf(validateHost(config, []));
-    if (errors.length) throw new LiveStateError(`the config made from this live state fails check: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`);
+    const config = checkedConfig(input);
 
     const model = stringOf(tree, "model") ?? "an arm64 host";
     const header = [
         `System config of ${state.hostname.trim() || "the host"} (${model}), written by jailhouse-config create from its live state.`,
         `GICv${found.gic.version}, ${cpus.length} CPUs (MPIDR ${cpus.map((c) => `0x${c.mpidr.toString(16)}`).join(", ")}), RAM ${ram.map(describeSpan).join(", ")}, Linux's RAM ${iomem.filter((e) => e.name === "System RAM").map(describeSpan).join(", ")}.`,
         `Hypervisor memory ${describeSpan(hypervisor.span)}: ${hypervisor.origin}.`,
-        `The root owns SPIs 0-${lastSpi}: whole blocks of ${SPIS_PER_CHIP} up to the highest SPI the device tree or /proc/interrupts names.`,
+        `The root owns SPIs 0-${lastSpi}: whole blocks of ${IRQCHIP_WINDOW} up to the highest SPI the device tree or /proc/interrupts names.`,
         ...notes,
     ];
     const yaml = render(input, header, regions.map((r) => r.comment));

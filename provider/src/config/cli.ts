@@ -15,8 +15,6 @@ import { jsonSchemas } from "./schema";
 import { parseSize, UnitError } from "./units";
 import { ConfigValidationError, errorsOf, validateCell, validateHost, type ValidationIssue, warningsOf } from "./validate";
 
-
-
 class UsageError extends Error {}
 
 function validateAlone(loaded: LoadedConfig): ValidationIssue[] {
@@ -72,105 +70,126 @@ function noMoreOptions(args: string[]) {
     if (stray) throw new UsageError(`unknown option ${stray}`);
 }
 
-export function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): number {
-    const [command, ...rest] = argv;
-    const args = [...rest];
+type Out = (text: string) => void;
+type Command = (args: string[], out: Out) => number;
+
+function compileCommand(args: string[], out: Out): number {
+    const output = takeOption(args, "-o") ?? takeOption(args, "--output");
+    const strict = takeFlag(args, "--strict");
+    noMoreOptions(args);
+    if (args.length !== 1 || !output) throw new UsageError("compile needs one CONFIG and -o OUT.cell");
+    const loaded = loadConfigFile(args[0]);
+    report(validateAlone(loaded), strict, args[0]);
+    const bytes = encodeLoaded(loaded);
     try {
-        switch (command) {
-            case "compile": {
-                const output = takeOption(args, "-o") ?? takeOption(args, "--output");
-                const strict = takeFlag(args, "--strict");
-                noMoreOptions(args);
-                if (args.length !== 1 || !output) throw new UsageError("compile needs one CONFIG and -o OUT.cell");
-                const loaded = loadConfigFile(args[0]);
-                report(validateAlone(loaded), strict, args[0]);
-                const bytes = encodeLoaded(loaded);
-                try {
-                    fs.writeFileSync(output, bytes);
-                } catch (error) {
-                    throw new ConfigValidationError([{ path: output, message: `cannot write: ${(error as Error).message}` }]);
-                }
-                out(`${output}: ${loaded.kind} config "${loaded.kind === "system" ? loaded.config.rootCell.name : loaded.config.name}", ${bytes.length} bytes\n`);
-                return 0;
-            }
-            case "decode": {
-                noMoreOptions(args);
-                if (args.length !== 1) throw new UsageError("decode needs one input file");
-                out(toYaml(loadConfigFile(args[0])));
-                return 0;
-            }
-            case "check": {
-                const cpus = takeOption(args, "--cpus");
-                const strict = takeFlag(args, "--strict");
-                noMoreOptions(args);
-                if (args.length < 1) throw new UsageError("check needs a SYSTEM config and any number of CELL configs");
-                if (cpus !== undefined && !/^[1-9][0-9]*$/.test(cpus)) throw new UsageError(`--cpus ${cpus}: give the host's CPU count, e.g. --cpus 4`);
-                const [system, ...cells] = args.map(loadConfigFile);
-                if (system.kind !== "system") throw new UsageError(`${args[0]} is a cell config; the first file must be the system config`);
-                const notCells = cells.filter((c) => c.kind !== "cell");
-                if (notCells.length) throw new UsageError(`${notCells[0].source} is a system config; only the first file may be one`);
-                const issues = validateHost(system.config, cells.map((c) => c.config as Extract<LoadedConfig, { kind: "cell" }>["config"]), {
-                    cpuCount: cpus === undefined ? undefined : Number(cpus),
-                });
-                report(issues, strict);
-                out(`ok: ${system.config.rootCell.name} with ${cells.length} cell${cells.length === 1 ? "" : "s"} (${cells.map((c) => (c.config as { name: string }).name).join(", ") || "none"})\n`);
-                return 0;
-            }
-            case "diff": {
-                const exitCode = takeFlag(args, "--exit-code");
-                noMoreOptions(args);
-                if (args.length !== 2) throw new UsageError("diff needs OLD and NEW");
-                const [before, after] = args.map(loadConfigFile);
-                if (before.kind !== after.kind) throw new UsageError(`${before.source} is a ${before.kind} config but ${after.source} is a ${after.kind} config`);
-                const lines =
-                    before.kind === "system"
-                        ? diffSystem(before.config, after.config as typeof before.config).map((c) => `system: ${c}`)
-                        : [describeCellDiff(before.config, after.config as typeof before.config)].filter((l): l is string => !!l);
-                out(lines.length ? `${lines.join("\n")}\n` : "no changes\n");
-                return exitCode && lines.length ? 1 : 0;
-            }
-            case "dtb": {
-                const output = takeOption(args, "-o") ?? takeOption(args, "--output");
-                const cmdline = takeOption(args, "--cmdline");
-                const initrdSize = takeOption(args, "--initrd-size");
-                const mpidr = takeOption(args, "--mpidr");
-                const uartSpi = takeOption(args, "--uart-spi");
-                noMoreOptions(args);
-                if (args.length !== 2 || !output) throw new UsageError("dtb needs a SYSTEM config, a CELL config and -o OUT.dtb");
-                out(
-                    writeCellDtb({
-                        system: args[0],
-                        cell: args[1],
-                        output,
-                        cmdline,
-                        initrdSize: initrdSize === undefined ? undefined : usageValue(() => parseSize(initrdSize), "--initrd-size"),
-                        mpidrs: mpidr === undefined ? undefined : usageValue(() => parseMpidrs(mpidr), "--mpidr"),
-                        uartSpi: uartSpi === undefined ? undefined : usageValue(() => spiNumber(uartSpi), "--uart-spi"),
-                    }),
-                );
-                return 0;
-            }
-            case "schema": {
-                noMoreOptions(args);
-                const which = args[0] ?? "cell";
-                if (args.length > 1 || (which !== "system" && which !== "cell")) throw new UsageError("schema takes system or cell");
-                out(`${JSON.stringify(jsonSchemas()[which], null, 2)}\n`);
-                return 0;
-            }
-            case "reference": {
-                noMoreOptions(args);
-                if (args.length) throw new UsageError("reference takes no arguments");
-                out(configReference());
-                return 0;
-            }
-            case "help":
-            case "--help":
-            case "-h":
-                out(`${usage}\n`);
-                return 0;
-            default:
-                throw new UsageError(command ? `unknown command "${command}"` : "no command given");
-        }
+        fs.writeFileSync(output, bytes);
+    } catch (error) {
+        throw new ConfigValidationError([{ path: output, message: `cannot write: ${(error as Error).message}` }]);
+    }
+    out(`${output}: ${loaded.kind} config "${loaded.kind === "system" ? loaded.config.rootCell.name : loaded.config.name}", ${bytes.length} bytes\n`);
+    return 0;
+}
+
+function decodeCommand(args: string[], out: Out): number {
+    noMoreOptions(args);
+    if (args.length !== 1) throw new UsageError("decode needs one input file");
+    out(toYaml(loadConfigFile(args[0])));
+    return 0;
+}
+
+function checkCommand(args: string[], out: Out): number {
+    const cpus = takeOption(args, "--cpus");
+    const strict = takeFlag(args, "--strict");
+    noMoreOptions(args);
+    if (args.length < 1) throw new UsageError("check needs a SYSTEM config and any number of CELL configs");
+    if (cpus !== undefined && !/^[1-9][0-9]*$/.test(cpus)) throw new UsageError(`--cpus ${cpus}: give the host's CPU count, e.g. --cpus 4`);
+    const [system, ...cells] = args.map(loadConfigFile);
+    if (system.kind !== "system") throw new UsageError(`${args[0]} is a cell config; the first file must be the system config`);
+    const notCells = cells.filter((c) => c.kind !== "cell");
+    if (notCells.length) throw new UsageError(`${notCells[0].source} is a system config; only the first file may be one`);
+    const issues = validateHost(system.config, cells.map((c) => c.config as Extract<LoadedConfig, { kind: "cell" }>["config"]), {
+        cpuCount: cpus === undefined ? undefined : Number(cpus),
+    });
+    report(issues, strict);
+    out(`ok: ${system.config.rootCell.name} with ${cells.length} cell${cells.length === 1 ? "" : "s"} (${cells.map((c) => (c.config as { name: string }).name).join(", ") || "none"})\n`);
+    return 0;
+}
+
+function diffCommand(args: string[], out: Out): number {
+    const exitCode = takeFlag(args, "--exit-code");
+    noMoreOptions(args);
+    if (args.length !== 2) throw new UsageError("diff needs OLD and NEW");
+    const [before, after] = args.map(loadConfigFile);
+    if (before.kind !== after.kind) throw new UsageError(`${before.source} is a ${before.kind} config but ${after.source} is a ${after.kind} config`);
+    const lines =
+        before.kind === "system"
+            ? diffSystem(before.config, after.config as typeof before.config).map((c) => `system: ${c}`)
+            : [describeCellDiff(before.config, after.config as typeof before.config)].filter((l): l is string => !!l);
+    out(lines.length ? `${lines.join("\n")}\n` : "no changes\n");
+    return exitCode && lines.length ? 1 : 0;
+}
+
+function dtbCommand(args: string[], out: Out): number {
+    const output = takeOption(args, "-o") ?? takeOption(args, "--output");
+    const cmdline = takeOption(args, "--cmdline");
+    const initrdSize = takeOption(args, "--initrd-size");
+    const mpidr = takeOption(args, "--mpidr");
+    const uartSpi = takeOption(args, "--uart-spi");
+    noMoreOptions(args);
+    if (args.length !== 2 || !output) throw new UsageError("dtb needs a SYSTEM config, a CELL config and -o OUT.dtb");
+    out(
+        writeCellDtb({
+            system: args[0],
+            cell: args[1],
+            output,
+            cmdline,
+            initrdSize: initrdSize === undefined ? undefined : usageValue(() => parseSize(initrdSize), "--initrd-size"),
+            mpidrs: mpidr === undefined ? undefined : usageValue(() => parseMpidrs(mpidr), "--mpidr"),
+            uartSpi: uartSpi === undefined ? undefined : usageValue(() => spiNumber(uartSpi), "--uart-spi"),
+        }),
+    );
+    return 0;
+}
+
+function schemaCommand(args: string[], out: Out): number {
+    noMoreOptions(args);
+    const which = args[0] ?? "cell";
+    if (args.length > 1 || (which !== "system" && which !== "cell")) throw new UsageError("schema takes system or cell");
+    out(`${JSON.stringify(jsonSchemas()[which], null, 2)}\n`);
+    return 0;
+}
+
+function referenceCommand(args: string[], out: Out): number {
+    noMoreOptions(args);
+    if (args.length) throw new UsageError("reference takes no arguments");
+    out(configReference());
+    return 0;
+}
+
+const helpCommand: Command = (_args, out) => {
+    out(`${usage}\n`);
+    return 0;
+};
+
+const commands: Record<string, Command> = {
+    compile: compileCommand,
+    decode: decodeCommand,
+    check: checkCommand,
+    diff: diffCommand,
+    dtb: dtbCommand,
+    schema: schemaCommand,
+    reference: referenceCommand,
+    help: helpCommand,
+    "--help": helpCommand,
+    "-h": helpCommand,
+};
+
+export function main(argv: string[], out: Out = (t) => process.stdout.write(t)): number {
+    const [command, ...rest] = argv;
+    try {
+        const run = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
+        if (!run) throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+        return run([...rest], out);
     } catch (error) {
         if (error instanceof UsageError) {
             process.stderr.write(`jailhouse-config: ${error.message}\n${usage}\n`);
@@ -189,7 +208,7 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
 }
 
 /** `create` over SSH is asynchronous; the other commands go to main. */
-export async function mainAsync(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+export async function mainAsync(argv: string[], out: Out = (t) => process.stdout.write(t)): Promise<number> {
     if (argv[0] !== "create") return main(argv, out);
     const args = argv.slice(1);
     try {

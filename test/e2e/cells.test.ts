@@ -24,7 +24,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../lab/lab";
-import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
+import { resetHostScript, suiteFolder } from "../support/host-build";
+import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-cells";
@@ -37,12 +38,9 @@ const pciUart = "0000:00:04.0";
 const pciUartIntid = 35;
 // Leaves the host as the suite found it, whatever a run left behind: no
 // cells, hypervisor disabled, every CPU online, module unloaded.
+// The PCI UART goes back to Linux only once no cell can own it.
 const resetHost =
-    `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
-    `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
-    "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
-    `[ -e /sys/bus/pci/devices/${pciUart}/driver ] || echo ${pciUart} > /sys/bus/pci/drivers/serial/bind 2>/dev/null; ` +
-    "rmmod jailhouse 2>/dev/null; true";
+    resetHostScript() + `; [ -e /sys/bus/pci/devices/${pciUart}/driver ] || echo ${pciUart} > /sys/bus/pci/drivers/serial/bind 2>/dev/null; true`;
 
 function compileConfig(name: string, dir: string, example = "lab"): string {
     const out = path.join(dir, `${name}.cell`);
@@ -136,43 +134,13 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-cells-"));
         await sh(host, resetHost);
 
-        const cross = hasCrossCompiler();
-        if (cross) {
-            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
-            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor", "inmates")], { stdio: "pipe" });
-        }
         for (const name of ["system", "rt-timer", "uart-hello", "uart-echo"]) compileConfig(name, work);
         // rt-timer with CPUs 1 and 3, from the review example.
         compileConfig("rt-timer-2cpu", work, "review");
 
-        const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
-        args.push("-C", repo, "kmod", "hypervisor/include", "test/e2e/fixtures/hvpoke.c");
-        if (cross) {
-            args.push("-C", path.join(repo, "hypervisor"), "jailhouse.bin");
-            args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "timer.bin", "uart-hello.bin", "uart-echo.bin", "probe.bin");
-        } else {
-            args.push("-C", repo, "hypervisor");
-        }
-        args.push("-C", work, "system.cell", "rt-timer.cell", "uart-hello.cell", "uart-echo.cell", "rt-timer-2cpu.cell");
-        const tar = execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
-        await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
-        const put = await sh(host, `tar -x -C ${remote}`, tar);
-        assert.equal(put.code, 0, put.stderr);
-
-        const started = Date.now();
-        const build = [
-            `cd ${remote}`,
-            cross
-                ? "true"
-                : "make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin hypervisor/inmates/demos/*.bin .",
-            "make -j2 -s -C /lib/modules/$(uname -r)/build M=$PWD/kmod modules > kmod.log 2>&1 || { cat kmod.log; exit 1; }",
-            "make -s -C kmod/tools",
-            "gcc -O2 -o hvpoke test/e2e/fixtures/hvpoke.c",
-            "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
-            "insmod kmod/jailhouse.ko",
-        ].join(" && ");
-        await run(host, build, 900_000);
-        console.error(`# ${host.name}: module + CLI built on the host in ${Math.round((Date.now() - started) / 1000)} s`);
+        const built = await suiteFolder(host, remote, work, ["system.cell", "rt-timer.cell", "uart-hello.cell", "uart-echo.cell", "rt-timer-2cpu.cell"]);
+        console.error(`# ${host.name}: module + CLI ${built.reused ? "found" : "built"} on the host in ${built.seconds} s`);
+        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
         dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
         await run(host, `${cli} enable ${remote}/system.cell`);
         poolAfterEnable = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());

@@ -8,14 +8,15 @@
 // Host: the first inventory host (PJ_HV_HOST to choose another). The suite
 // leaves it disabled, module unloaded, all CPUs online.
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../lab/lab";
-import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
+import { resetHostScript, suiteFolder } from "../support/host-build";
+import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 
 const execFileAsync = promisify(execFile);
 const repo = path.resolve(__dirname, "..", "..", "..");
@@ -23,12 +24,7 @@ const configCli = path.join(repo, "dist", "provider", "src", "config", "cli.js")
 const remote = "/root/pj-create";
 const cli = `${remote}/kmod/tools/jailhouse`;
 const sysfs = "/sys/devices/jailhouse";
-const resetHost =
-    `J=$(ls /root/pj-*/kmod/tools/jailhouse 2>/dev/null | head -1); ` +
-    `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || $J cell destroy $c; done; ` +
-    `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then $J disable; fi; ` +
-    "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
-    "rmmod jailhouse 2>/dev/null; true";
+const resetHost = resetHostScript();
 
 /**
  * What the live lab host really differs in from the hand-written config: the
@@ -106,31 +102,8 @@ describe("create on a lab host", { timeout: 30 * 60_000 }, () => {
                 const compiled = await configCommand("compile", source, "-o", path.join(work, out));
                 assert.equal(compiled.code, 0, compiled.stderr);
             }
-            const cross = hasCrossCompiler();
-            if (cross) {
-                execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
-                execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor", "inmates")], { stdio: "pipe" });
-            }
-            const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
-            args.push("-C", repo, "kmod", "hypervisor/include");
-            if (cross) {
-                args.push("-C", path.join(repo, "hypervisor"), "jailhouse.bin");
-                args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "timer.bin", "uart-hello.bin");
-            } else args.push("-C", repo, "hypervisor");
-            args.push("-C", work, "system.cell", "rt-timer.cell", "uart-hello.cell");
-            const tar = execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
-            await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
-            const put = await sh(host, `tar -x -C ${remote}`, tar);
-            assert.equal(put.code, 0, put.stderr);
-            const build = [
-                `cd ${remote}`,
-                cross ? "true" : "make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin hypervisor/inmates/demos/*.bin .",
-                "make -j2 -s -C /lib/modules/$(uname -r)/build M=$PWD/kmod modules > kmod.log 2>&1 || { cat kmod.log; exit 1; }",
-                "make -s -C kmod/tools",
-                "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
-                "insmod kmod/jailhouse.ko",
-            ].join(" && ");
-            await run(host, build, 900_000);
+            await suiteFolder(host, remote, work, ["system.cell", "rt-timer.cell", "uart-hello.cell"]);
+            await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
 
             await run(host, `${cli} enable ${remote}/system.cell`);
             assert.equal((await run(host, `cat ${sysfs}/enabled`)).trim(), "1");

@@ -17,10 +17,9 @@
 // kernel, KVM in EL2) to provoke the pre-flight reasons a lab host cannot;
 // PJ_HV_VARIANTS=0 leaves those boots out.
 //
-// Where things are built: jailhouse.bin is cross-built here with
-// aarch64-linux-gnu-gcc (`make -C hypervisor`; on a machine without the
-// cross compiler it is built on the lab host instead); the module, the CLI and
-// the test helpers are built on the lab host.
+// Where things are built: test/support/host-build.ts (jailhouse.bin here with
+// aarch64-linux-gnu-gcc, or on the lab host without it; the module, the CLI
+// and the test helpers on the lab host, once for all suites).
 //
 // Host: the first inventory host (PJ_HV_HOST to choose another). The suite
 // leaves the host as it found it: hypervisor disabled, module unloaded, all
@@ -32,14 +31,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LabHost, sshArgs } from "../lab/lab";
-import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
+import { suiteFolder } from "../support/host-build";
+import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 import { bootVariant, type VariantMachine } from "../support/lab-variant";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-hv";
 const cli = `${remote}/kmod/tools/jailhouse`;
 const sysfs = "/sys/devices/jailhouse";
-// Lab layout (see test/e2e/fixtures/lab-system.c): hypervisor memory.
+// Lab layout (examples/lab/system.yaml): hypervisor memory.
 const hvBase = 0x7f000000;
 // The GICv3 distributor of QEMU's virt machine.
 const gicdBase = 0x08000000;
@@ -71,17 +71,7 @@ function shBuffer(host: LabHost, command: string, input?: Buffer): Promise<Buffe
 function buildSystemConfig(dir: string): string {
     const out = path.join(dir, "system.cell");
     const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-    const yaml = path.join(repo, "examples", "lab", "system.yaml");
-    if (fs.existsSync(compiler) && fs.existsSync(yaml) && !process.env.PJ_HV_FIXTURE_CONFIG) {
-        execFileSync(process.execPath, [compiler, "compile", yaml, "-o", out], { cwd: repo, stdio: "pipe" });
-    } else {
-        const gen = path.join(dir, "lab-system");
-        execFileSync("gcc", [
-            "-O2", "-Wall", "-I", path.join(repo, "hypervisor", "include"),
-            "-o", gen, path.join(repo, "test", "e2e", "fixtures", "lab-system.c"),
-        ]);
-        execFileSync(gen, [out]);
-    }
+    execFileSync(process.execPath, [compiler, "compile", path.join(repo, "examples", "lab", "system.yaml"), "-o", out], { cwd: repo, stdio: "pipe" });
     return out;
 }
 
@@ -109,12 +99,6 @@ function writeVariants(base: string, dir: string): Record<string, string> {
     };
 }
 
-function tarOf(entries: { cwd: string; paths: string[] }[]): Buffer {
-    // One tar stream of several trees (GNU tar -C switches per member).
-    const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
-    for (const e of entries) args.push("-C", e.cwd, ...e.paths);
-    return execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
-}
 
 function readNumber(text: string): number {
     const n = Number(text.trim());
@@ -182,38 +166,11 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
                 "rmmod hvpoke_mod 2>/dev/null; rmmod jailhouse 2>/dev/null; true",
         );
 
-        const cross = hasCrossCompiler();
-        if (cross) execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
         const config = buildSystemConfig(work);
         writeVariants(config, work);
-        fs.copyFileSync(config, path.join(work, "system.cell"));
-
-        const tar = tarOf([
-            { cwd: repo, paths: ["kmod", "hypervisor/include", "test/e2e/fixtures"] },
-            ...(cross
-                ? [{ cwd: path.join(repo, "hypervisor"), paths: ["jailhouse.bin"] }]
-                : [{ cwd: repo, paths: ["hypervisor/Makefile", "hypervisor/hypervisor.lds", "hypervisor/core", "hypervisor/arch"] }]),
-            { cwd: work, paths: fs.readdirSync(work).filter((f) => f.endsWith(".cell")) },
-        ]);
-        await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
-        const put = await sh(host, `tar -x -C ${remote}`, tar);
-        assert.equal(put.code, 0, put.stderr);
-
-        // Build on the host: module, CLI, test helpers (in parallel).
-        const started = Date.now();
-        const build = [
-            `cd ${remote}`,
-            "(make -j4 -s -C /lib/modules/$(uname -r)/build M=$PWD/kmod modules > kmod.log 2>&1; echo $? > kmod.rc) &",
-            "(make -s -C /lib/modules/$(uname -r)/build M=$PWD/test/e2e/fixtures/hvpoke-mod modules > poke.log 2>&1; echo $? > poke.rc) &",
-            "make -s -C kmod/tools && gcc -O2 -o hvpoke test/e2e/fixtures/hvpoke.c" +
-                (cross ? "" : " && make -s -C hypervisor && cp hypervisor/jailhouse.bin ."),
-            "wait",
-            'for f in kmod poke; do if [ "$(cat $f.rc)" != 0 ]; then cat $f.log; exit 1; fi; done',
-            "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
-            "insmod kmod/jailhouse.ko",
-        ].join("\n");
-        await run(host, build, 900_000);
-        console.error(`# ${host.name}: module + CLI built on the host in ${Math.round((Date.now() - started) / 1000)} s`);
+        const built = await suiteFolder(host, remote, work, fs.readdirSync(work).filter((f) => f.endsWith(".cell")));
+        console.error(`# ${host.name}: module + CLI ${built.reused ? "found" : "built"} on the host in ${built.seconds} s`);
+        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
         if (withVariants) {
             builtArtifacts = await shBuffer(host, `tar -c -C ${remote} kmod/jailhouse.ko kmod/tools/jailhouse system.cell`);
         }

@@ -7,9 +7,11 @@
  */
 #include <hv/arch.h>
 #include <hv/cell.h>
+#include <hv/control.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/paging.h>
+#include <hv/pci.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/spinlock.h>
@@ -91,6 +93,12 @@ static void fill_comm_region(struct cell *cell)
 	c->gicc_base = sys->platform_info.arm.gicc_base;
 	c->gicr_base = sys->platform_info.arm.gicr_base;
 	c->vpci_irq_base = cell->config->vpci_irq_base;
+}
+
+static void reset_comm_region(struct cell *cell)
+{
+	memset(cell->comm, 0, HV_PAGE_SIZE);
+	fill_comm_region(cell);
 }
 
 /* Whether the range [start, start + size) ends before 2^64. */
@@ -231,6 +239,8 @@ static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 			return -EEXIST;
 		}
 	err = check_regions(c);
+	if (!err)
+		err = pci_check_cell(c);
 	if (err)
 		return err;
 	for (n = 0; n < c->cpu_set_size * 8; n++) {
@@ -266,6 +276,11 @@ long cell_create(u64 config_address)
 	long err;
 
 	spin_lock(&cell_lock);
+	/* Disable has begun on some root CPU: it found no cell but the root. */
+	if (hv_shutting_down) {
+		err = -EBUSY;
+		goto out;
+	}
 	if (!in_root_ram(config_address, sizeof(*src))) {
 		err = -EINVAL;
 		goto out;
@@ -390,6 +405,7 @@ long cell_set_loadable(unsigned int id)
 	err = suspend_cpus(cell);
 	if (err)
 		goto out;
+	reset_comm_region(cell);
 	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
 	if (!cell->loadable) {
 		err = arch_cell_set_loadable(cell, true);
@@ -426,8 +442,8 @@ long cell_start(unsigned int id)
 	cell->line_len = 0;
 	cell->refusals = 0;
 	cell->ignored_writes = 0;
-	cell->comm->msg_to_cell = JAILHOUSE_MSG_NONE;
-	cell->comm->reply_from_cell = JAILHOUSE_MSG_NONE;
+	/* Nothing a previous run left in the comm page reaches this one. */
+	reset_comm_region(cell);
 	set_state(cell, JAILHOUSE_CELL_RUNNING);
 	printk("Started cell \"%s\"\n", cell->config->name);
 	/* The first CPU starts at the reset address, the others wait for
@@ -484,6 +500,25 @@ long cell_destroy(unsigned int id)
 	memset(cell, 0, sizeof(*cell));
 	num_cells--;
 out:
+	spin_unlock(&cell_lock);
+	return err;
+}
+
+/*
+ * The first step of disable: refused while a non-root cell exists. Under
+ * cell_lock, so that no create on another root CPU slips in between.
+ */
+long cell_begin_shutdown(void)
+{
+	long err = 0;
+
+	spin_lock(&cell_lock);
+	if (num_cells > 1)
+		err = -EBUSY;
+	else if (!hv_shutting_down) {
+		hv_shutting_down = true;
+		printk("Shutting down hypervisor\n");
+	}
 	spin_unlock(&cell_lock);
 	return err;
 }

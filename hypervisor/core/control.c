@@ -75,12 +75,8 @@ long hypercall(struct per_cpu *pc, struct frame *frame, u64 code, u64 arg1,
 
 	switch (code) {
 	case JAILHOUSE_HC_DISABLE:
-		if (num_cells > 1)
+		if (cell_begin_shutdown())
 			return -EBUSY;
-		if (!hv_shutting_down) {
-			hv_shutting_down = true;
-			printk("Shutting down hypervisor\n");
-		}
 		hv_cpu_leave(pc, frame);
 	case JAILHOUSE_HC_HYPERVISOR_GET_INFO:
 		return hypervisor_get_info(arg1);

@@ -17,15 +17,13 @@
 // leaves it disabled, module unloaded, all CPUs online.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { once } from "node:events";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../lab/lab";
 import { resetHostScript, suiteFolder } from "../support/host-build";
-import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { connectUart, consoleTail, pickHost, run, sh } from "../support/lab-shell";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-cells";
@@ -58,18 +56,6 @@ function newest(text: string, pattern: RegExp): number {
 }
 
 /** The line of the lab host's PCI UART, from the machine that runs QEMU. */
-async function connectUart(host: LabHost) {
-    assert.ok(
-        host.cellUartSocket && fs.existsSync(host.cellUartSocket),
-        `${host.name} has no cell UART socket (a lab booted by older code); reboot it: npm run lab -- down && npm run lab -- up 2`,
-    );
-    const socket = net.createConnection(host.cellUartSocket);
-    await once(socket, "connect");
-    let received = "";
-    socket.on("data", (data: Buffer) => (received += data.toString("latin1")));
-    return { received: () => received, send: (text: string) => socket.write(text), close: () => socket.destroy() };
-}
-
 interface CellInfo {
     id: number;
     name: string;

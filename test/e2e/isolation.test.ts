@@ -19,7 +19,19 @@
 //      has no effect and the cell still stops;
 //  F11 a cell repeats a forbidden act (act=refusal-flood): it is stopped at
 //      the first, with one line on the console; a cell repeating a filtered
-//      write (act=filtered-flood) gets one line, not one per write.
+//      write (act=filtered-flood) gets one line, not one per write;
+//  F14 a cell writes ACTLR_EL1 (act=actlr): the write traps and is ignored,
+//      the cell runs on; a cell leaves values in its comm page
+//      (act=comm-dirty): the next start finds a fresh one;
+//  F13 the root moves the BAR of the PCI UART uart-echo owns and turns its
+//      decoding off (config space writes from a root shell): while the root
+//      has the device they take effect, while the cell owns it they have no
+//      effect and the cell keeps echoing;
+//  soak: both CPUs of the cell repeat every act the hypervisor filters
+//      without stopping the cell (act=soak) while the root creates, starts
+//      and destroys uart-hello PJ_SOAK_CYCLES times (default 100): the cell
+//      keeps going, and afterwards Linux gets every CPU back, the page pool
+//      is where it was and disable succeeds.
 //
 // Host: PJ_HV_HOST (else the first inventory host). The suite leaves it
 // disabled, module unloaded, all CPUs online.
@@ -31,7 +43,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../lab/lab";
 import { buildInmates, runBare } from "../support/bare-qemu";
-import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
+import { connectUart, consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-isolation";
@@ -41,10 +53,14 @@ const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
 // uart-hello's RAM (examples/lab/uart-hello.yaml) and the hypervisor's (system.yaml).
 const uartHelloRam = 0x70100000;
 const hypervisorRam = 0x7f000000;
+// The lab's PCI 16550 (slot 4), which uart-echo takes, and its config space.
+const pciUart = "0000:00:04.0";
+const pciUartConfig = `/sys/bus/pci/devices/${pciUart}/config`;
 const resetHost =
     `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
     `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
     "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
+    `[ -e /sys/bus/pci/devices/${pciUart}/driver ] || echo ${pciUart} > /sys/bus/pci/drivers/serial/bind 2>/dev/null; ` +
     "rmmod hvpoke_mod 2>/dev/null; rmmod jailhouse 2>/dev/null; true";
 
 function compile(yamlPath: string, out: string): Buffer {
@@ -92,6 +108,16 @@ describe("isolation attacks on the bare machine: each really happens", () => {
     test("F11: the same write of a foreign SPI's enable, a thousand times", async () => {
         const out = await runBare("probe", "act=filtered-flood count=1000", /probe: done\n/);
         assert.match(out, /wrote a foreign SPI's enable 1000 times\nprobe: NOT BLOCKED: foreign SPI enabled/);
+    });
+
+    test("F14: a CPU writes ACTLR_EL1: nothing traps it at EL1", async () => {
+        const out = await runBare("probe", "act=actlr", /probe: done\n/);
+        assert.match(out, /probe: ACTLR_EL1 0x[0-9a-f]+, wrote 0x[0-9a-f]+, reads 0x[0-9a-f]+\n/);
+    });
+
+    test("soak: both CPUs repeat the filtered acts round after round", async () => {
+        const out = await runBare("probe", "act=soak cpu=1 comm=0x48100000", /soak rounds \d+ and [1-9]\d*\n[^]*soak rounds \d+ and/, 120_000, 2);
+        assert.match(out, /probe: soak: CPU_ON of 0x1 returned 0\n/);
     });
 
     test("F3, F4: the configs the root hands over pass no offline check (what the hypervisor must catch itself)", () => {
@@ -235,7 +261,18 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
             execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor", "inmates")], { stdio: "pipe" });
         }
-        compile(path.join(repo, "examples/lab/system.yaml"), path.join(work, "system.cell"));
+        // The lab system with its ECAM (bus 0) named, so the hypervisor can
+        // mediate the root's config space writes (F13), and uart-echo
+        // naming the PCI UART as its device.
+        const systemYaml = path.join(work, "system.yaml");
+        fs.writeFileSync(
+            systemYaml,
+            fs.readFileSync(path.join(repo, "examples/lab/system.yaml"), "utf8").replace(/^platform:\n/m, "platform:\n  pci: { mmconfigBase: 0x4010000000, mmconfigEndBus: 0 }\n"),
+        );
+        compile(systemYaml, path.join(work, "system.cell"));
+        const echoYaml = path.join(work, "uart-echo.yaml");
+        fs.writeFileSync(echoYaml, `${fs.readFileSync(path.join(repo, "examples/lab/uart-echo.yaml"), "utf8")}pciDevices:\n  - { type: device, bdf: "00:04.0" }\n`);
+        compile(echoYaml, path.join(work, "uart-echo.cell"));
         compile(path.join(repo, "examples/lab/uart-hello.yaml"), path.join(work, "uart-hello.cell"));
         compile(path.join(repo, "examples/review/rt-timer-2cpu.yaml"), path.join(work, "rt-timer.cell"));
         // F3: the review's region, written into a valid cell's bytes, the
@@ -258,11 +295,11 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         args.push("-C", repo, "kmod", "hypervisor/include", "test/e2e/fixtures/hvpoke.c", "test/e2e/fixtures/hvpoke-mod");
         if (cross) {
             args.push("-C", path.join(repo, "hypervisor"), "jailhouse.bin");
-            args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "uart-hello.bin", "probe.bin");
+            args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "uart-hello.bin", "uart-echo.bin", "probe.bin");
         } else {
             args.push("-C", repo, "hypervisor");
         }
-        args.push("-C", work, "system.cell", "uart-hello.cell", "rt-timer.cell", "wrap.cell", "thief-taken.cell", "thief-shared.cell");
+        args.push("-C", work, "system.cell", "uart-hello.cell", "uart-echo.cell", "rt-timer.cell", "wrap.cell", "thief-taken.cell", "thief-shared.cell");
         const tar = execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
         await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
         const put = await sh(host, `tar -x -C ${remote}`, tar);
@@ -426,6 +463,132 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         assert.match(since, /\(further such writes are not logged\)/);
         assert.equal((await cell("rt-timer")).state, "running");
         await othersCarryOn("0");
+    });
+
+    isoTest("F14: the cell's ACTLR_EL1 write traps and is ignored, its read is answered, the cell runs on", async () => {
+        const mark = await hvMark();
+        await startProbe("act=actlr");
+        await waitFor("the probe's verdict", async () => probeRun("actlr").test(await cellConsole("rt-timer")), 30_000);
+        const out = probeRun("actlr").exec(await cellConsole("rt-timer"))?.[1] ?? "";
+        const values = /ACTLR_EL1 (0x[0-9a-f]+), wrote (0x[0-9a-f]+), reads (0x[0-9a-f]+)/.exec(out);
+        assert.ok(values, out);
+        assert.equal(values[3], values[1], "the write changed nothing");
+        const line = new RegExp(`Cell "rt-timer" CPU 1: ACTLR_EL1 write \\(${values[2]}\\) ignored`);
+        const since = await hvConsoleSince(mark);
+        assert.match(since, line);
+        figures.push(`F14 ACTLR: ${out.replace(/\r/g, "").trim()} | ${line.exec(since)?.[0]}`);
+        assert.equal((await cell("rt-timer")).state, "running");
+        await othersCarryOn("0");
+    });
+
+    isoTest("F14: what a run leaves in the comm page is gone at the next start", async () => {
+        const runOf = (n: number) => new RegExp(`probe: act=comm-dirty run=${n}[^\\n]*\\n((?:(?!probe: act=)[\\s\\S])*)probe: done`);
+        await startProbe("act=comm-dirty run=1");
+        await waitFor("the first run", async () => runOf(1).test(await cellConsole("rt-timer")), 30_000);
+        assert.match(runOf(1).exec(await cellConsole("rt-timer"))?.[1] ?? "", /comm page left dirty/);
+        await startProbe("act=comm-dirty run=2");
+        await waitFor("the second run", async () => runOf(2).test(await cellConsole("rt-timer")), 30_000);
+        const out = runOf(2).exec(await cellConsole("rt-timer"))?.[1] ?? "";
+        assert.match(out, /probe: comm page signature JHCOMM, word 0x0\r?\n/);
+        figures.push(`F14 comm page: ${out.replace(/\r/g, "").split("\n").filter((l) => l).join(" | ")}`);
+        await othersCarryOn("0");
+    });
+
+    /** The PCI UART's command register and BAR 0, as the root reads them. */
+    const uartConfig = async () => {
+        const words = (await run(host, `od -An -tx2 -j4 -N2 ${pciUartConfig}; od -An -tx4 -j16 -N4 ${pciUartConfig}`)).trim().split(/\s+/);
+        return { command: Number(`0x${words[0]}`), bar0: Number(`0x${words[1]}`) };
+    };
+    /** Root shell writes: the command register (16 bits) and BAR 0 (32 bits), little endian. */
+    const writeUartConfig = (command: number, bar0: number) => {
+        const bytes = (v: number, n: number) => Array.from({ length: n }, (_, i) => `\\x${((v >> (8 * i)) & 0xff).toString(16).padStart(2, "0")}`).join("");
+        return run(
+            host,
+            `printf '${bytes(bar0, 4)}' | dd of=${pciUartConfig} bs=4 seek=4 conv=notrunc status=none && ` +
+                `printf '${bytes(command, 2)}' | dd of=${pciUartConfig} bs=2 seek=2 conv=notrunc status=none`,
+        );
+    };
+
+    isoTest("F13: the root cannot move or switch off the BAR of a PCI device a cell owns; the cell keeps it", async () => {
+        await run(host, `${cli} cell destroy uart-hello && echo ${pciUart} > /sys/bus/pci/drivers/serial/unbind`);
+        const owned = await uartConfig();
+        assert.equal(owned.command & 1, 1, "I/O decoding is on");
+        // While the root has the device its writes take effect.
+        await writeUartConfig(owned.command & ~1, owned.bar0 + 0x100);
+        const moved = await uartConfig();
+        assert.deepEqual(moved, { command: owned.command & ~1, bar0: owned.bar0 + 0x100 });
+        figures.push(`F13 root's own device: command 0x${owned.command.toString(16)} -> 0x${moved.command.toString(16)}, BAR0 0x${owned.bar0.toString(16)} -> 0x${moved.bar0.toString(16)}`);
+        await writeUartConfig(owned.command, owned.bar0);
+        assert.deepEqual(await uartConfig(), owned);
+
+        const uart = await connectUart(host);
+        const waitForUart = (pattern: RegExp) => waitFor(`${pattern} on the PCI UART`, async () => pattern.test(uart.received()), 60_000);
+        try {
+            await run(host, launch("uart-echo", "uart-echo", "con=hvc"));
+            await waitForUart(/uart-echo ready\r\n/);
+            const mark = await hvMark();
+            await writeUartConfig(owned.command & ~1, owned.bar0 + 0x100);
+            assert.deepEqual(await uartConfig(), owned, "the writes had no effect");
+            const since = await hvConsoleSince(mark);
+            const line = /Root cell CPU \d: write to config register 0x10 of PCI device 00:04\.0 ignored: cell "uart-echo" owns the device/;
+            assert.match(since, line);
+            figures.push(`F13 cell's device: ${line.exec(since)?.[0]}`);
+            uart.send("still mine\r");
+            await waitForUart(/echo: STILL MINE\r\n/);
+            assert.equal((await cell("uart-echo")).state, "running");
+            // Destroy hands the device back: the root's writes work again.
+            await run(host, `${cli} cell destroy uart-echo`);
+            await writeUartConfig(owned.command & ~1, owned.bar0);
+            assert.equal((await uartConfig()).command, owned.command & ~1);
+            await writeUartConfig(owned.command, owned.bar0);
+        } finally {
+            uart.close();
+        }
+        await run(host, `echo ${pciUart} > /sys/bus/pci/drivers/serial/bind`);
+        await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
+        await waitFor("uart-hello's first line", async () => (await helloLines()) >= 1, 30_000);
+        await othersCarryOn("0");
+    });
+
+    isoTest("soak: a hostile two-CPU cell while the root creates and destroys another cell, cycle after cycle", async () => {
+        const cycles = Number(process.env.PJ_SOAK_CYCLES ?? 100);
+        assert.ok(Number.isInteger(cycles) && cycles > 0, `PJ_SOAK_CYCLES=${process.env.PJ_SOAK_CYCLES}: give a whole number of cycles, e.g. 100`);
+        const rounds = async () => {
+            const all = [...(await cellConsole("rt-timer")).matchAll(/soak rounds (\d+) and (\d+)/g)];
+            const last = all.at(-1);
+            return last ? [Number(last[1]), Number(last[2])] : [0, 0];
+        };
+        await startProbe("act=soak cpu=3");
+        await waitFor("the soak's first report", async () => (await rounds())[1] > 0, 120_000);
+        const before = await rounds();
+        const poolBefore = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
+        const started = Date.now();
+        const cycle =
+            `${cli} cell destroy uart-hello && ${cli} cell create ${remote}/uart-hello.cell && ` +
+            `${cli} cell load uart-hello ${remote}/uart-hello.bin -a 0 -s "con=hvc period-ms=500" -a 0x1000 && ${cli} cell start uart-hello`;
+        const loop = await sh(host, `for i in $(seq ${cycles}); do ${cycle} || { echo "cycle $i failed"; exit 1; }; done; echo cycles done`, undefined, 900_000);
+        assert.match(loop.stdout, /cycles done/, `${loop.stdout}${loop.stderr}`);
+        figures.push(`soak: ${cycles} create/load/start/destroy cycles of uart-hello in ${Math.round((Date.now() - started) / 1000)} s`);
+        // The hostile cell ran on through all of it, on both CPUs.
+        await waitFor("the soak to report again", async () => {
+            const now = await rounds();
+            return now[0] > before[0] && now[1] > before[1];
+        }, 60_000);
+        figures.push(`soak rounds: ${before.join(" and ")} before the cycles, ${(await rounds()).join(" and ")} after`);
+        assert.equal((await cell("rt-timer")).state, "running");
+        assert.doesNotMatch(await hvConsole(), /FATAL|did not stop/);
+        // Nothing of the cycles stays in the page pool.
+        assert.equal(Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim()), poolBefore);
+        await othersCarryOn("0");
+        // Linux gets the cell's CPUs back; the pool is where enable left it
+        // (give or take the root's stage-2 tables split by the first takes).
+        await run(host, `${cli} cell destroy rt-timer && ${cli} cell destroy uart-hello`);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
+        const pool = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
+        figures.push(`soak page pool: ${poolAfterEnable} after enable, ${poolBefore} before the cycles, ${pool} after destroying both cells`);
+        assert.ok(pool - poolAfterEnable <= 4, `${pool} pages used, ${poolAfterEnable} after enable`);
+        await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
+        await run(host, `${cli} cell create ${remote}/rt-timer.cell`);
     });
 
     isoTest("afterwards: cells go, the page pool is back where it was, disable succeeds, all CPUs online", async () => {

@@ -4,7 +4,9 @@
 // the lab's OpenSSH client and look at the exit code, stdout and stderr.
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
+import { once } from "node:events";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import { type LabHost, sshArgs } from "../lab/lab";
 import { labInventory } from "./lab-hosts";
 
@@ -61,4 +63,17 @@ export function consoleTail(host: LabHost | undefined, lines = 40): string {
     if (!host || !fs.existsSync(host.consoleLog)) return "(no console log)";
     const text = fs.readFileSync(host.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n");
     return text.slice(-lines).join("\n");
+}
+
+/** A connection to the host's cell UART (the lab's PCI 16550, which uart-echo takes). */
+export async function connectUart(host: LabHost) {
+    assert.ok(
+        host.cellUartSocket && fs.existsSync(host.cellUartSocket),
+        `${host.name} has no cell UART socket (a lab booted by older code); reboot it: npm run lab -- down && npm run lab -- up 2`,
+    );
+    const socket = net.createConnection(host.cellUartSocket);
+    await once(socket, "connect");
+    let received = "";
+    socket.on("data", (data: Buffer) => (received += data.toString("latin1")));
+    return { received: () => received, send: (text: string) => socket.write(text), close: () => socket.destroy() };
 }

@@ -16,6 +16,7 @@
 #include <hv/cell.h>
 #include <hv/errno.h>
 #include <hv/paging.h>
+#include <hv/pci.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <jailhouse/comm-region.h>
@@ -41,8 +42,8 @@ static struct page_table root_pt(void)
 	return pt;
 }
 
-/* Attributes of the root region holding [pa, pa + size), or 0. */
-static u64 root_attrs(u64 pa, u64 size)
+/* The root region holding [pa, pa + size), or NULL. */
+static const struct jailhouse_memory *root_region(u64 pa, u64 size)
 {
 	const struct jailhouse_memory *mem = cell_mem_regions(root_cell.config);
 	unsigned int n;
@@ -52,8 +53,40 @@ static u64 root_attrs(u64 pa, u64 size)
 		if (!(mem->flags & JAILHOUSE_MEM_COMM_REGION) &&
 		    pa >= mem->phys_start && size <= mem->size &&
 		    pa - mem->phys_start <= mem->size - size)
-			return s2_attrs(mem->flags);
-	return 0;
+			return mem;
+	return NULL;
+}
+
+/* Attributes of the root region holding [pa, pa + size), or 0. */
+static u64 root_attrs(u64 pa, u64 size)
+{
+	const struct jailhouse_memory *mem = root_region(pa, size);
+
+	return mem ? s2_attrs(mem->flags) : 0;
+}
+
+/*
+ * Clean and invalidate a region that changes owner to the point of
+ * coherency: no line the old owner left dirty is written back over what
+ * the new owner wrote, and no stale line is read instead of it (a CPU
+ * starting with its MMU off reads memory, not the caches). Only RAM is
+ * flushed, and only what EL2 maps: the root's page-aligned RAM regions
+ * (see map_root_ram_el2), which every taken RAM region lies in.
+ */
+static void flush_dcache(const struct jailhouse_memory *mem)
+{
+	const struct jailhouse_memory *root =
+		root_region(mem->phys_start, mem->size);
+	u64 line = 4ULL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	u64 addr, end = mem->phys_start + mem->size;
+
+	if (!root || (mem->flags | root->flags) & JAILHOUSE_MEM_IO ||
+	    (root->phys_start | root->size) & 0xfff)
+		return;
+	for (addr = ALIGN_DOWN(mem->phys_start, line); addr < end;
+	     addr += line)
+		asm volatile("dc civac, %0" : : "r"(addr) : "memory");
+	asm volatile("dsb sy" ::: "memory");
 }
 
 /* Regions a cell takes from the root (as opposed to shares with it). */
@@ -68,6 +101,7 @@ static int give_back_to_root(const struct jailhouse_memory *mem)
 	struct page_table pt = root_pt();
 	u64 attrs = root_attrs(mem->phys_start, mem->size);
 
+	flush_dcache(mem);
 	return attrs ? pt_map(&pt, mem->phys_start, mem->phys_start,
 			      mem->size, attrs)
 		     : 0;
@@ -90,6 +124,7 @@ int arch_cell_create(struct cell *cell)
 	const struct jailhouse_memory *hv = &sys->hypervisor_memory;
 	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
 	struct page_table s2 = { NULL, s2_start_level() }, rpt = root_pt();
+	const struct jailhouse_pci_device *dev;
 	unsigned int n;
 	int err;
 
@@ -180,11 +215,29 @@ int arch_cell_create(struct cell *cell)
 			continue;
 		cell->arch.gicr_taken |= 1ULL << n;
 		err = pt_unmap(&rpt, per_cpu(n)->arch.gic.gicr,
-			       GICR_FRAME_SIZE);
+			       gicr_frame_size());
+		if (err)
+			return err;
+	}
+	/* The configuration pages of the cell's PCI devices: the root's
+	 * accesses to them trap and are filtered (core/pci.c). */
+	dev = cell_pci_devices(cell->config);
+	for (n = 0; n < cell->config->num_pci_devices; n++, dev++) {
+		u64 page = pci_config_page(dev);
+
+		cell->arch.pci_taken = n + 1;
+		if (!page || !root_attrs(page, HV_PAGE_SIZE))
+			continue;
+		err = pt_unmap(&rpt, page, HV_PAGE_SIZE);
 		if (err)
 			return err;
 	}
 	flush_root_s2();
+	/* Out of the root's reach now: nothing it caches can come back. */
+	mem = cell_mem_regions(cell->config);
+	for (n = 0; n < cell->config->num_memory_regions; n++, mem++)
+		if (taken_from_root(mem))
+			flush_dcache(mem);
 	return 0;
 }
 
@@ -194,6 +247,7 @@ void arch_cell_destroy(struct cell *cell)
 	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
 	struct page_table s2 = { cell->s2_root, s2_start_level() };
 	struct page_table rpt = root_pt();
+	const struct jailhouse_pci_device *dev;
 	unsigned int n;
 
 	for (n = 0; n < cell->arch.regions_taken; n++, mem++)
@@ -206,11 +260,20 @@ void arch_cell_destroy(struct cell *cell)
 
 		if (!(cell->arch.gicr_taken & (1ULL << n)) || !frame)
 			continue;
-		pt_map(&rpt, frame, frame, GICR_FRAME_SIZE,
+		pt_map(&rpt, frame, frame, gicr_frame_size(),
 		       PTE_AF | S2_AP_READ | S2_AP_WRITE | S2_MEMATTR_DEVICE |
 			       S2_XN);
 	}
 	cell->arch.gicr_taken = 0;
+	dev = cell_pci_devices(cell->config);
+	for (n = 0; n < cell->arch.pci_taken; n++, dev++) {
+		u64 page = pci_config_page(dev);
+		u64 attrs = page ? root_attrs(page, HV_PAGE_SIZE) : 0;
+
+		if (attrs)
+			pt_map(&rpt, page, page, HV_PAGE_SIZE, attrs);
+	}
+	cell->arch.pci_taken = 0;
 	flush_root_s2();
 	gic_cell_destroy(cell);
 	pt_destroy(&s2);
@@ -237,6 +300,12 @@ int arch_cell_set_loadable(struct cell *cell, bool loadable)
 			err = pt_unmap(&rpt, mem->phys_start, mem->size);
 	}
 	flush_root_s2();
+	mem = cell_mem_regions(cell->config);
+	for (n = 0; n < cell->config->num_memory_regions && !loadable;
+	     n++, mem++)
+		if (taken_from_root(mem) &&
+		    (mem->flags & JAILHOUSE_MEM_LOADABLE))
+			flush_dcache(mem);
 	return err;
 }
 

@@ -24,6 +24,8 @@ extern struct jailhouse_header hv_header;
 
 static u64 gicd_base, gicr_base, gicr_end;
 static unsigned int num_lrs, maint_irq;
+static u64 frame_size = GICR_FRAME_SIZE_V3;
+static bool lpi_logged;
 /* Serialises read-modify-write of the shared distributor registers. */
 static spinlock_t dist_lock;
 
@@ -67,6 +69,27 @@ static u64 sgi_frame(struct per_cpu *pc)
 	return pc->arch.gic.gicr + GICR_SGI_BASE;
 }
 
+/*
+ * A GICv4 redistributor with virtual LPI support has two more 64 KiB
+ * frames (VLPI_base and a reserved one): the stride from one CPU's frame
+ * to the next doubles. Called after gic_init_early, with the first RD_base
+ * frame mapped at EL2.
+ */
+void gic_probe_frame_size(u64 first_rd_frame)
+{
+	if (!(mmio_read(first_rd_frame + GICR_TYPER, 8) & GICR_TYPER_VLPIS))
+		return;
+	gicr_end = gicr_base +
+		   (gicr_end - gicr_base) / GICR_FRAME_SIZE_V3 *
+			   GICR_FRAME_SIZE_V4;
+	frame_size = GICR_FRAME_SIZE_V4;
+}
+
+u64 gicr_frame_size(void)
+{
+	return frame_size;
+}
+
 int gic_init_early(void)
 {
 	const struct jailhouse_system *sys = system_config;
@@ -82,7 +105,7 @@ int gic_init_early(void)
 	for (n = 0; n < HV_MAX_CPUS; n++)
 		if (cell_has_cpu(&sys->root_cell, n))
 			last = n;
-	gicr_end = gicr_base + (u64)(last + 1) * GICR_FRAME_SIZE;
+	gicr_end = gicr_base + (u64)(last + 1) * frame_size;
 	maint_irq = sys->platform_info.arm.maintenance_irq;
 	if (maint_irq < 16 || maint_irq > 31) {
 		printk("ERROR: maintenance IRQ %u is not a PPI\n", maint_irq);
@@ -207,7 +230,7 @@ int gic_cpu_init(struct per_cpu *pc)
 	u64 rd, ctlr, pmr, bpr1, grpen1, vmcr;
 	unsigned int n;
 
-	for (rd = gicr_base; rd < gicr_end; rd += GICR_FRAME_SIZE) {
+	for (rd = gicr_base; rd < gicr_end; rd += frame_size) {
 		u64 typer = mmio_read(rd + GICR_TYPER, 8);
 
 		if ((typer >> 32) == aff) {
@@ -303,6 +326,9 @@ static void inject(struct per_cpu *pc, unsigned int irq)
 {
 	struct gic_cpu *g = &pc->arch.gic;
 
+	/* The queue and the ownership bitmaps end at GIC_MAX_IRQS. */
+	if (irq >= GIC_MAX_IRQS)
+		return;
 	if (!g->queued_any && lr_inject(irq))
 		return;
 	/*
@@ -346,6 +372,19 @@ void gic_handle_irq(struct per_cpu *pc)
 			break;
 		/* Priority drop only (EOImode 1); deactivation follows. */
 		write_sysreg(irq, icc_eoir1_el1);
+		/*
+		 * An LPI (or a reserved INTID): no cell owns one, as there is
+		 * no ITS support. An LPI has no active state, so the priority
+		 * drop above ends it.
+		 */
+		if (irq >= GIC_MAX_IRQS) {
+			if (!__atomic_exchange_n(&lpi_logged, true,
+						 __ATOMIC_RELAXED))
+				printk("CPU %u: LPI %u dropped: no cell owns "
+				       "LPIs (further ones are not logged)\n",
+				       pc->cpu_id, irq);
+			continue;
+		}
 		if (irq == maint_irq) {
 			write_sysreg(irq, icc_dir_el1);
 			pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_MAINTENANCE]++;
@@ -737,7 +776,7 @@ static struct per_cpu *gicr_owner(u64 frame)
 bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		 bool write, u64 *value)
 {
-	u64 frame = gicr_base + ALIGN_DOWN(addr - gicr_base, GICR_FRAME_SIZE);
+	u64 frame = gicr_base + ALIGN_DOWN(addr - gicr_base, frame_size);
 	u64 offset = addr - frame, reg, mask, old;
 	struct per_cpu *owner = gicr_owner(frame);
 	u32 protect = 1u << GIC_MGMT_SGI | 1u << maint_irq;

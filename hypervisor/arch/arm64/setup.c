@@ -115,7 +115,7 @@ u64 gicr_size(void)
 	for (n = 0; n < HV_MAX_CPUS; n++)
 		if (cell_has_cpu(&system_config->root_cell, n))
 			last = n;
-	return (u64)(last + 1) * GICR_FRAME_SIZE;
+	return (u64)(last + 1) * gicr_frame_size();
 }
 
 static int map_device_el2(u64 base, u64 size)
@@ -137,6 +137,8 @@ int arch_init_early(void)
 	const struct jailhouse_memory *mem =
 		cell_mem_regions(&system_config->root_cell);
 	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	u64 gicr = system_config->platform_info.arm.gicr_base;
+	bool gic_v3 = system_config->platform_info.arm.gic_version == 3;
 	unsigned int t0sz, sl0, n;
 	int err;
 
@@ -176,13 +178,25 @@ int arch_init_early(void)
 			return err;
 		hv_header.debug_console_base = con->address;
 	}
-	if (system_config->platform_info.arm.gic_version == 3) {
+	/* The other redistributor frames follow once the first one tells
+	 * how far apart they are. */
+	if (gic_v3) {
 		err = map_device_el2(system_config->platform_info.arm.gicd_base,
 				     GICD_SIZE);
 		if (!err)
-			err = map_device_el2(
-				system_config->platform_info.arm.gicr_base,
-				gicr_size());
+			err = map_device_el2(gicr, GICR_RD_FRAME);
+		if (err)
+			return err;
+	}
+	/* The root's accesses to the configuration space of a device a cell
+	 * owns are done from here (core/pci.c). */
+	if (system_config->platform_info.pci_mmconfig_base) {
+		u64 ecam = system_config->platform_info.pci_mmconfig_base;
+
+		err = pt_map(&el2_pt, ecam, ecam,
+			     ((u64)system_config->platform_info
+				      .pci_mmconfig_end_bus + 1) << 20,
+			     S1_DEVICE);
 		if (err)
 			return err;
 	}
@@ -196,6 +210,17 @@ int arch_init_early(void)
 	write_sysreg((u64)el2_pt.root, ttbr0_el2);
 	isb();
 	asm volatile("tlbi alle2; dsb nsh; isb" ::: "memory");
+
+	/* Only the final tables map the redistributor. New entries only:
+	 * nothing valid changes under the live tables. */
+	if (gic_v3) {
+		gic_probe_frame_size(gicr);
+		err = map_device_el2(gicr + GICR_RD_FRAME,
+				     gicr_size() - GICR_RD_FRAME);
+		if (err)
+			return err;
+		asm volatile("dsb ish; isb" ::: "memory");
+	}
 
 	t0sz = 64 - ipa_bits;
 	sl0 = ipa_bits >= 40 ? 2 : 1; /* start at level 0 : level 1 */
@@ -310,8 +335,10 @@ int arch_cpu_init(struct per_cpu *pc)
 		     vttbr_el2);
 	write_sysreg((u64)hv_vectors, vbar_el2);
 	isb();
-	/* From here on physical interrupts come to EL2 and SMCs trap. */
-	write_sysreg(HCR_VM | HCR_IMO | HCR_FMO | HCR_TSC | HCR_RW, hcr_el2);
+	/* From here on physical interrupts come to EL2, and SMCs and
+	 * ACTLR_EL1 accesses trap. */
+	write_sysreg(HCR_VM | HCR_IMO | HCR_FMO | HCR_TSC | HCR_TAC | HCR_RW,
+		     hcr_el2);
 	isb();
 	asm volatile("tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
 	return 0;

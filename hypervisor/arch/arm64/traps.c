@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Traps from the cells: interrupts (handed on by gicv3.c), hypercalls, SMC
- * (PSCI; for non-root cells also over HVC #0), ICC_SGI1R_EL1 writes and
- * stage-2 data aborts. An abort in the distributor (or, for a non-root
- * cell, a redistributor) is emulated. Any other stage-2 fault of a non-root
+ * (PSCI; for non-root cells also over HVC #0), ICC_SGI1R_EL1 writes,
+ * ACTLR_EL1 accesses and stage-2 data aborts. An abort in the distributor
+ * (or, for a non-root cell, a redistributor) is emulated; one of the root in
+ * the configuration page of a PCI device a cell owns is filtered (pci.c). Any other stage-2 fault of a non-root
  * cell, and any trap we do not handle, stops that cell and marks it failed. Any other stage-2 fault of the
  * root (an access outside its memory, e.g. into the hypervisor) never
  * reaches the memory; it is logged on the hypervisor console and then:
@@ -18,6 +19,7 @@
 #include <hv/arch.h>
 #include <hv/cell.h>
 #include <hv/control.h>
+#include <hv/pci.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <jailhouse/hypercall.h>
@@ -43,6 +45,7 @@
 #define ISS_ICC_SGI1R SYSREG_ISS(3, 0, 12, 11, 5)
 #define ISS_ICC_ASGI1R SYSREG_ISS(3, 0, 12, 11, 6)
 #define ISS_ICC_SGI0R SYSREG_ISS(3, 0, 12, 11, 7)
+#define ISS_ACTLR_EL1 SYSREG_ISS(3, 0, 1, 0, 1)
 #define ISS_SYSREG_READ 1u
 #define ISS_SYSREG_RT(esr) (((esr) >> 5) & 0x1f)
 
@@ -98,6 +101,8 @@ static bool emulate_mmio(struct frame *f, u64 esr, u64 ipa)
 		ok = gicd_access(pc, ipa, size, write, &value);
 	else if (pc->cell != &root_cell && gicr_is_mmio(ipa))
 		ok = gicr_access(pc, ipa, size, write, &value);
+	else if (pc->cell == &root_cell)
+		ok = pci_root_config_access(pc, ipa, size, write, &value);
 	else
 		ok = false;
 	if (!ok)
@@ -162,12 +167,43 @@ static void inject_undef(void)
 	inject_sync(ESR_IL, 0);
 }
 
-/* With HCR_EL2.IMO set, only the SGI generation registers trap. */
+/*
+ * ACTLR_EL1 (HCR_EL2.TAC): implementation defined core controls, which
+ * act on the whole core and outlive a change of owner. Reads see the
+ * real value; writes are ignored, for the root as for any cell.
+ */
+static void emulate_actlr(struct per_cpu *pc, struct frame *f, u64 esr)
+{
+	static bool root_logged;
+	unsigned int rt = ISS_SYSREG_RT(esr);
+
+	if (esr & ISS_SYSREG_READ) {
+		if (rt != 31)
+			f->x[rt] = read_sysreg(actlr_el1);
+		return;
+	}
+	if (pc->cell != &root_cell)
+		cell_ignored_write(pc, "ACTLR_EL1 write (0x%llx) ignored",
+				   rt == 31 ? 0 : f->x[rt]);
+	else if (!__atomic_exchange_n(&root_logged, true, __ATOMIC_RELAXED))
+		printk("Root cell CPU %u: ACTLR_EL1 write ignored (further "
+		       "ones are not logged)\n", pc->cpu_id);
+}
+
+/*
+ * With HCR_EL2.IMO set the SGI generation registers trap, with
+ * HCR_EL2.TAC ACTLR_EL1.
+ */
 static bool handle_sysreg(struct per_cpu *pc, struct frame *f, u64 esr)
 {
 	unsigned int rt = ISS_SYSREG_RT(esr);
 	u64 value = rt == 31 ? 0 : f->x[rt];
 
+	if ((esr & SYSREG_ISS_MASK) == ISS_ACTLR_EL1) {
+		emulate_actlr(pc, f, esr);
+		skip_instruction();
+		return true;
+	}
 	if (esr & ISS_SYSREG_READ)
 		return false;
 	switch (esr & SYSREG_ISS_MASK) {

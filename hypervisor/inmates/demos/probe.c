@@ -35,6 +35,11 @@
  *                               0x80000000, where the lab configs put it)
  *
  * The GIC and CPU-handover acts (F5, F7-F10) are in their own block below.
+ *
+ * The hostile soak, for as long as the cell runs:
+ *   act=soak       cpu= comm=   (both CPUs repeat, round after round, every
+ *                               act the hypervisor filters without stopping
+ *                               the cell; CPU 0 reports both CPUs' rounds)
  */
 #include "inmate.h"
 
@@ -300,6 +305,14 @@ static int isolation_core_act(const char *act, u64 gicd)
  *                                    mark=1 the probe then leaves its own
  *                                    values there for the next owner)
  *   act=plant-sgi    sgi=           (leave SGI n pending here, IRQs masked)
+ *
+ * F14 acts:
+ *   act=actlr                       (read ACTLR_EL1, write it with bit 0
+ *                                    flipped, read it back)
+ *   act=comm-dirty   addr=          (what this run finds in the comm page,
+ *                                    default 0x80000000: the signature and
+ *                                    a word past the fields; then it leaves
+ *                                    its own values there for the next run)
  */
 #define GICD_ICENABLER 0x0180
 #define GICD_ISPENDR 0x0200
@@ -514,6 +527,37 @@ static void plant_sgi(void)
 	      read_sysreg(S3_0_C12_C12_2) & 0xffffff);
 }
 
+/* ACTLR_EL1 is S3_0_C1_C0_1; by name, older assemblers refuse it. */
+static void actlr(void)
+{
+	u64 before = read_sysreg(S3_0_C1_C0_1), after;
+
+	write_sysreg(S3_0_C1_C0_1, before ^ 1);
+	isb();
+	after = read_sysreg(S3_0_C1_C0_1);
+	print("probe: ACTLR_EL1 0x%lx, wrote 0x%lx, reads 0x%lx\n", before,
+	      before ^ 1, after);
+}
+
+#define COMM_DIRTY_MARK 0x5afe0008ul
+#define COMM_DIRTY_WORD 0x800
+
+static void comm_dirty(void)
+{
+	u64 comm = cmdline_u64("addr", 0x80000000);
+	volatile char *magic = (volatile char *)comm;
+	volatile u64 *word = (volatile u64 *)(comm + COMM_DIRTY_WORD);
+	unsigned int i;
+
+	print("probe: comm page signature %c%c%c%c%c%c, word 0x%lx\n",
+	      magic[0], magic[1], magic[2], magic[3], magic[4], magic[5],
+	      *word);
+	for (i = 0; i < 6; i++)
+		magic[i] = 'X';
+	*word = COMM_DIRTY_MARK;
+	print("probe: comm page left dirty\n");
+}
+
 /* Returns 0 for an act that is not of this block. */
 static int isolation_gic_act(const char *act, u64 gicd)
 {
@@ -529,11 +573,93 @@ static int isolation_gic_act(const char *act, u64 gicd)
 		cpu_state();
 	else if (equal(act, "plant-sgi"))
 		plant_sgi();
+	else if (equal(act, "actlr"))
+		actlr();
+	else if (equal(act, "comm-dirty"))
+		comm_dirty();
 	else
 		return 0;
 	return 1;
 }
 /* ==== end of isolation-gic acts ==== */
+
+/* ---- hostile soak: begin ---- */
+
+#define SOAK_FOREIGN_INTID 33
+#define SOAK_REPORT_EVERY 2048
+
+static volatile u64 soak_rounds[2];
+static volatile u64 soak_peer;
+static volatile u64 soak_gicd, soak_comm;
+
+static u64 own_gicr_frame(void)
+{
+	u32 affinity = this_mpidr() & 0xffffff;
+	u64 frame = GICR_BASE;
+
+	while (mmio_read32(frame + GICR_TYPER + 4) != affinity) {
+		if (mmio_read32(frame + GICR_TYPER) & GICR_TYPER_LAST)
+			return 0;
+		frame += GICR_STRIDE;
+	}
+	return frame;
+}
+
+/*
+ * One round: Linux's UART interrupt enabled and disabled, the own
+ * redistributor put to sleep, ACTLR_EL1 written, SGI 2 (Linux's CPU stop)
+ * left pending here, the sibling woken though it runs, the comm page
+ * scribbled on, a few characters printed. All of it is filtered, none of
+ * it stops the cell.
+ */
+static void soak_loop(int who)
+{
+	u64 gicd = soak_gicd, frame = own_gicr_frame();
+	u64 bank = SOAK_FOREIGN_INTID / 32 * 4;
+	u32 bit = 1u << (SOAK_FOREIGN_INTID % 32);
+	u64 mpidr = read_sysreg(mpidr_el1);
+
+	for (;;) {
+		mmio_write32(gicd + GICD_ISENABLER + bank, bit);
+		mmio_write32(gicd + GICD_ICENABLER + bank, bit);
+		if (frame) {
+			mmio_write32(frame + GICR_WAKER,
+				     GICR_WAKER_PROCESSOR_SLEEP);
+			mmio_write32(frame + GICR_WAKER, 0);
+		}
+		write_sysreg(S3_0_C1_C0_1, read_sysreg(S3_0_C1_C0_1) ^ 1);
+		write_sysreg(S3_0_C12_C11_5, (mpidr >> 8 & 0xff) << 16 |
+						     (u64)2 << 24 |
+						     1u << (mpidr & 0xf));
+		if (who == 0)
+			raw_cpu_on(soak_peer, wake_and_off);
+		*(volatile u64 *)(soak_comm + COMM_DIRTY_WORD) =
+			soak_rounds[who];
+		soak_rounds[who]++;
+		if (who == 0 && soak_rounds[0] % SOAK_REPORT_EVERY == 0)
+			print("probe: soak rounds %lu and %lu\n", soak_rounds[0],
+			      soak_rounds[1]);
+	}
+}
+
+static void soak_sibling(void)
+{
+	soak_loop(1);
+}
+
+static void soak(u64 gicd)
+{
+	s64 ret;
+
+	soak_gicd = gicd;
+	soak_comm = cmdline_u64("comm", 0x80000000);
+	soak_peer = cmdline_u64("cpu", 1);
+	ret = psci_cpu_on(soak_peer, soak_sibling);
+	print("probe: soak: CPU_ON of 0x%lx returned %ld\n", soak_peer, ret);
+	soak_loop(0);
+}
+
+/* ---- hostile soak: end ---- */
 
 void inmate_main(void)
 {
@@ -543,6 +669,8 @@ void inmate_main(void)
 	console_init();
 	print("probe: act=%s\n", act);
 	if (isolation_gic_act(act, gicd)) {
+	} else if (equal(act, "soak")) {
+		soak(gicd);
 	} else if (equal(act, "read-root-ram")) {
 		u64 addr = cmdline_u64("addr", 0x40000000);
 

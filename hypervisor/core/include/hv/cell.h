@@ -34,6 +34,8 @@ struct cell {
 	 * that every CPU prints to under one lock. */
 	u32 refusals;
 	u32 ignored_writes;
+	/* The root's writes to its PCI devices' BARs or command: logged once. */
+	bool pci_write_logged;
 	/* Debug-console output, collected per line so lines of different
 	 * cells never interleave in the hypervisor console. Every CPU of the
 	 * cell may print at once: line_lock keeps line_len inside line[]. */
@@ -53,6 +55,7 @@ long cell_create(u64 config_address);
 long cell_set_loadable(unsigned int id);
 long cell_start(unsigned int id);
 long cell_destroy(unsigned int id);
+long cell_begin_shutdown(void);
 long cell_get_state(unsigned int id);
 /* A cell's debug console putc (JAILHOUSE_HC_DEBUG_CONSOLE_PUTC). */
 void cell_console_putc(struct cell *cell, char c);

@@ -13,7 +13,10 @@
 #include <hv/types.h>
 
 #define GICD_SIZE 0x10000
-#define GICR_FRAME_SIZE 0x20000	/* RD_base + SGI_base (no GICv4 VLPI) */
+/* RD_base + SGI_base; GICv4 adds VLPI_base and a reserved frame. */
+#define GICR_FRAME_SIZE_V3 0x20000
+#define GICR_FRAME_SIZE_V4 0x40000
+#define GICR_RD_FRAME 0x10000
 #define GICR_SGI_BASE 0x10000
 
 /* Distributor */
@@ -46,6 +49,7 @@
 #define GICR_IIDR 0x0004
 #define GICR_TYPER 0x0008
 #define GICR_WAKER 0x0014
+#define GICR_TYPER_VLPIS (1ULL << 1)
 #define GICR_TYPER_LAST (1ULL << 4)
 /* Redistributor, SGI_base frame */
 #define GICR_ISENABLER0 0x0100
@@ -121,6 +125,8 @@ struct gic_cell {
 };
 
 int gic_init_early(void);
+void gic_probe_frame_size(u64 first_rd_frame);
+u64 gicr_frame_size(void);
 void gic_cell_init(struct cell *cell);
 /* Move the cell's SPIs from the root to it (create) and back (destroy). */
 int gic_cell_create(struct cell *cell);

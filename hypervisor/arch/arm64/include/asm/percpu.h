@@ -15,6 +15,8 @@ struct arch_cell {
 	 * regions (those not shared), the redistributors of gicr_taken. */
 	unsigned int regions_taken;
 	u64 gicr_taken;
+	/* The configuration pages of the first pci_taken PCI devices. */
+	unsigned int pci_taken;
 };
 
 #endif

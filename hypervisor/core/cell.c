@@ -7,6 +7,7 @@
  */
 #include <hv/arch.h>
 #include <hv/cell.h>
+#include <hv/comm.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/paging.h>
@@ -255,6 +256,18 @@ static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 	return 0;
 }
 
+/* -EBUSY while a cell other than @except is running/locked. */
+static long check_unlocked(const struct cell *except, const char *what)
+{
+	const struct cell *locker = comm_locking_cell(except);
+
+	if (!locker)
+		return 0;
+	printk("%s refused: cell \"%s\" is running/locked\n", what,
+	       locker->config->name);
+	return -EBUSY;
+}
+
 long cell_create(u64 config_address)
 {
 	const struct jailhouse_cell_desc *src =
@@ -266,6 +279,9 @@ long cell_create(u64 config_address)
 	long err;
 
 	spin_lock(&cell_lock);
+	err = check_unlocked(NULL, "Cell create");
+	if (err)
+		goto out;
 	if (!in_root_ram(config_address, sizeof(*src))) {
 		err = -EINVAL;
 		goto out;
@@ -375,6 +391,22 @@ static long suspend_cpus(struct cell *cell)
 	return err;
 }
 
+/*
+ * Ask a running @cell before stopping it (core/comm.c). One that does not
+ * answer in time is stopped and failed here, and the request is refused:
+ * the root may then destroy it, or load it again, without asking.
+ */
+static long ask_shutdown(struct cell *cell)
+{
+	long err = comm_request_shutdown(cell);
+
+	if (err == -ETIMEDOUT) {
+		suspend_cpus(cell);
+		set_state(cell, JAILHOUSE_CELL_FAILED);
+	}
+	return err;
+}
+
 long cell_set_loadable(unsigned int id)
 {
 	struct cell *cell;
@@ -386,6 +418,9 @@ long cell_set_loadable(unsigned int id)
 		err = -ENOENT;
 		goto out;
 	}
+	err = ask_shutdown(cell);
+	if (err)
+		goto out;
 	/* The CPUs stay held: nothing runs in a cell that is shut down. */
 	err = suspend_cpus(cell);
 	if (err)
@@ -414,6 +449,9 @@ long cell_start(unsigned int id)
 		err = -ENOENT;
 		goto out;
 	}
+	err = ask_shutdown(cell);
+	if (err)
+		goto out;
 	err = suspend_cpus(cell);
 	if (err)
 		goto out;
@@ -462,6 +500,11 @@ long cell_destroy(unsigned int id)
 		err = -ENOENT;
 		goto out;
 	}
+	err = check_unlocked(cell, "Cell destroy");
+	if (!err)
+		err = ask_shutdown(cell);
+	if (err)
+		goto out;
 	err = suspend_cpus(cell);
 	if (err)
 		goto out;
@@ -494,7 +537,7 @@ long cell_get_state(unsigned int id)
 
 	if (!cell)
 		return -ENOENT;
-	return id ? cell->state : JAILHOUSE_CELL_RUNNING;
+	return id ? comm_cell_state(cell) : JAILHOUSE_CELL_RUNNING;
 }
 
 /* Called with line_lock held. */

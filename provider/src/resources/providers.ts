@@ -24,6 +24,7 @@ import { declareCell, declaredOn, declareSystem } from "./declared-partitions";
 import { cellRuleFailures } from "./host-rules";
 import { type LiveHostState, readLiveState } from "./live-state";
 import { preflight } from "./preflight";
+import { cellRefusal } from "./refusal";
 import {
     cellDrift,
     checkFailures,
@@ -400,9 +401,11 @@ const cellProvider: ProviderImplementation = {
                         log(`${host.label}: new connection works; nothing on the host changes`);
                         return cellOutputs(host, inputs, live);
                     }
-                    if (cell.state === "running/locked")
-                        throw new Error(`${host.label}: cell ${name} is locked by its inmate and refuses to shut down; stop the inmate's lock, then run pulumi up again`);
-                    if (cell.state !== "shut down") await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`);
+                    if (cell.state === "running/locked") throw new Error(`${host.label}: cell ${name} refused shutdown (running/locked); nothing was changed`);
+                    if (cell.state !== "shut down")
+                        await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`).catch((error: unknown) => {
+                            throw cellRefusal(host.label, error);
+                        });
                     await loadAndStart(host, inputs);
                     return cellOutputs(host, inputs);
                 },
@@ -422,7 +425,9 @@ const cellProvider: ProviderImplementation = {
                     log(`${host.label}: cell ${name} is already gone`);
                     return;
                 }
-                await host.run(`destroy cell ${name}`, `jailhouse cell destroy ${shellQuote(name)}`);
+                await host.run(`destroy cell ${name}`, `jailhouse cell destroy ${shellQuote(name)}`).catch((error: unknown) => {
+                    throw cellRefusal(host.label, error);
+                });
             },
             log,
         );

@@ -38,7 +38,7 @@
  *   act=deny      count=  (deny count= requests, default 1, then approve)
  *   act=silent            (never answer)
  *   act=lock              (lock the cell, deny the first request and
- *                          unlock, then approve)
+ *                          unlock a second later, then approve)
  *
  * The GIC and CPU-handover acts (F5, F7-F10) are in their own block below.
  */
@@ -91,6 +91,13 @@ static void serve_requests(u64 denials, int unlock_after_denial)
 		while (comm_message() == MSG_SHUTDOWN_REQUEST)
 			;
 		if (unlock_after_denial) {
+			/* Still locked for a second, so the root sees what
+			 * the cell said when it denied. */
+			u64 until = read_sysreg(cntvct_el0) +
+				    read_sysreg(cntfrq_el0);
+
+			while (read_sysreg(cntvct_el0) < until)
+				;
 			comm_set_state(CELL_RUNNING);
 			unlock_after_denial = 0;
 			print("probe: unlocked\n");

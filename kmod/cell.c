@@ -19,6 +19,58 @@
 
 static LIST_HEAD(cells);
 
+static const char *state_name(long state)
+{
+	switch (state) {
+	case JAILHOUSE_CELL_RUNNING:
+		return "running";
+	case JAILHOUSE_CELL_RUNNING_LOCKED:
+		return "running/locked";
+	case JAILHOUSE_CELL_SHUT_DOWN:
+		return "shut down";
+	case JAILHOUSE_CELL_FAILED:
+		return "failed";
+	default:
+		return "invalid";
+	}
+}
+
+/*
+ * A management step the hypervisor refused because of what a cell said,
+ * put in words for last_error: a denied shutdown request (EPERM) with the
+ * state the cell reports, a lock (EBUSY) naming the locked cell, a request
+ * the cell did not answer in time (ETIMEDOUT). @c is the cell the step was
+ * for (NULL for a create, @name then names the new one). 0 when @ret is
+ * none of these; the caller says why then.
+ */
+static int refusal(long ret, struct jh_cell *c, const char *what,
+		   const char *name)
+{
+	struct jh_cell *other;
+
+	if (ret == -EPERM && c)
+		return jh_fail(-EPERM,
+			       "cell \"%s\" refused shutdown (%s); nothing was changed",
+			       c->name,
+			       state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
+						       c->id, 0)));
+	if (ret == -EBUSY)
+		list_for_each_entry(other, &cells, list)
+			if (other != c &&
+			    jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE, other->id,
+					 0) == JAILHOUSE_CELL_RUNNING_LOCKED)
+				return jh_fail(-EBUSY,
+					       "cannot %s cell \"%s\": cell \"%s\" is running/locked; try again when it unlocks",
+					       what, name, other->name);
+	if (ret == -ETIMEDOUT && c)
+		return jh_fail(-ETIMEDOUT,
+			       "cell \"%s\" did not answer in time (the shutdown request or the stop of its CPUs) and is now %s; nothing else was changed: destroy it or load it again",
+			       c->name,
+			       state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
+						       c->id, 0)));
+	return 0;
+}
+
 bool jh_cells_exist(void)
 {
 	return !list_empty(&cells);
@@ -164,9 +216,11 @@ static int cell_create(struct jailhouse_cell_create __user *arg)
 
 	id = jh_hypercall(JAILHOUSE_HC_CELL_CREATE, __pa(config), 0);
 	if (id < 0) {
-		err = jh_fail((int)id,
-			      "the hypervisor refused to create cell \"%s\" (%ld); the hypervisor console says why",
-			      config->name, id);
+		err = refusal(id, NULL, "create", config->name);
+		if (!err)
+			err = jh_fail((int)id,
+				      "the hypervisor refused to create cell \"%s\" (%ld); the hypervisor console says why",
+				      config->name, id);
 		goto out_online;
 	}
 
@@ -267,8 +321,10 @@ static int cell_load(struct jailhouse_cell_load __user *arg)
 	}
 	ret = jh_hypercall(JAILHOUSE_HC_CELL_SET_LOADABLE, c->id, 0);
 	if (ret < 0) {
-		err = jh_fail((int)ret, "cell \"%s\" cannot be made loadable (%ld)",
-			      c->name, ret);
+		err = refusal(ret, c, "load", c->name);
+		if (!err)
+			err = jh_fail((int)ret, "cell \"%s\" cannot be made loadable (%ld)",
+				      c->name, ret);
 		goto out;
 	}
 	for (n = 0; n < req.num_preload_images && !err; n++) {
@@ -305,8 +361,10 @@ static int cell_start_or_destroy(struct jailhouse_cell_id __user *arg,
 	ret = jh_hypercall(destroy ? JAILHOUSE_HC_CELL_DESTROY
 				   : JAILHOUSE_HC_CELL_START, c->id, 0);
 	if (ret < 0) {
-		err = jh_fail((int)ret, "the hypervisor refused to %s cell \"%s\" (%ld)",
-			      destroy ? "destroy" : "start", c->name, ret);
+		err = refusal(ret, c, destroy ? "destroy" : "start", c->name);
+		if (!err)
+			err = jh_fail((int)ret, "the hypervisor refused to %s cell \"%s\" (%ld)",
+				      destroy ? "destroy" : "start", c->name, ret);
 		goto out;
 	}
 	if (destroy) {

@@ -7,6 +7,7 @@
  */
 #include <hv/arch.h>
 #include <hv/cell.h>
+#include <hv/comm.h>
 #include <hv/control.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
@@ -265,6 +266,18 @@ static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 	return 0;
 }
 
+/* -EBUSY while a cell other than @except is running/locked. */
+static long check_unlocked(const struct cell *except, const char *what)
+{
+	const struct cell *locker = comm_locking_cell(except);
+
+	if (!locker)
+		return 0;
+	printk("%s refused: cell \"%s\" is running/locked\n", what,
+	       locker->config->name);
+	return -EBUSY;
+}
+
 long cell_create(u64 config_address)
 {
 	const struct jailhouse_cell_desc *src =
@@ -281,6 +294,9 @@ long cell_create(u64 config_address)
 		err = -EBUSY;
 		goto out;
 	}
+	err = check_unlocked(NULL, "Cell create");
+	if (err)
+		goto out;
 	if (!in_root_ram(config_address, sizeof(*src))) {
 		err = -EINVAL;
 		goto out;
@@ -390,6 +406,22 @@ static long suspend_cpus(struct cell *cell)
 	return err;
 }
 
+/*
+ * Ask a running @cell before stopping it (core/comm.c). One that does not
+ * answer in time is stopped and failed here, and the request is refused:
+ * the root may then destroy it, or load it again, without asking.
+ */
+static long ask_shutdown(struct cell *cell)
+{
+	long err = comm_request_shutdown(cell);
+
+	if (err == -ETIMEDOUT) {
+		suspend_cpus(cell);
+		set_state(cell, JAILHOUSE_CELL_FAILED);
+	}
+	return err;
+}
+
 long cell_set_loadable(unsigned int id)
 {
 	struct cell *cell;
@@ -401,6 +433,9 @@ long cell_set_loadable(unsigned int id)
 		err = -ENOENT;
 		goto out;
 	}
+	err = ask_shutdown(cell);
+	if (err)
+		goto out;
 	/* The CPUs stay held: nothing runs in a cell that is shut down. */
 	err = suspend_cpus(cell);
 	if (err)
@@ -430,6 +465,9 @@ long cell_start(unsigned int id)
 		err = -ENOENT;
 		goto out;
 	}
+	err = ask_shutdown(cell);
+	if (err)
+		goto out;
 	err = suspend_cpus(cell);
 	if (err)
 		goto out;
@@ -478,6 +516,11 @@ long cell_destroy(unsigned int id)
 		err = -ENOENT;
 		goto out;
 	}
+	err = check_unlocked(cell, "Cell destroy");
+	if (!err)
+		err = ask_shutdown(cell);
+	if (err)
+		goto out;
 	err = suspend_cpus(cell);
 	if (err)
 		goto out;
@@ -529,7 +572,7 @@ long cell_get_state(unsigned int id)
 
 	if (!cell)
 		return -ENOENT;
-	return id ? cell->state : JAILHOUSE_CELL_RUNNING;
+	return id ? comm_cell_state(cell) : JAILHOUSE_CELL_RUNNING;
 }
 
 /* Called with line_lock held. */

@@ -14,7 +14,8 @@ static const struct {
 		.architecture = JAILHOUSE_ARM64,
 		.revision = JAILHOUSE_CONFIG_REVISION,
 		.name = "rt-timer",
-		.flags = JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED,
+		.flags = JAILHOUSE_CELL_PASSIVE_COMMREG |
+			 JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED,
 		.cpu_set_size = 8,
 		.num_memory_regions = 3,
 		.console = {

@@ -318,6 +318,11 @@ static u64 counter_ms(void)
 	return count / (read_sysreg(cntfrq_el0) / 1000);
 }
 
+u64 arch_time_ms(void)
+{
+	return counter_ms();
+}
+
 int arch_cpu_stop(struct per_cpu *target)
 {
 	u64 start = counter_ms(), sent = start, now;

@@ -13,6 +13,16 @@
 
 #define JAILHOUSE_MSG_NONE 0
 
+/* msg_to_cell: what the hypervisor asks or tells the cell. */
+#define JAILHOUSE_MSG_SHUTDOWN_REQUEST 1
+#define JAILHOUSE_MSG_RECONFIG_COMPLETED 2
+
+/* reply_from_cell: the cell's answer to msg_to_cell. */
+#define JAILHOUSE_MSG_UNKNOWN 1
+#define JAILHOUSE_MSG_REQUEST_DENIED 2
+#define JAILHOUSE_MSG_REQUEST_APPROVED 3
+#define JAILHOUSE_MSG_RECEIVED 4
+
 #ifndef __ASSEMBLY__
 struct jailhouse_comm_region {
 	char signature[6];

@@ -34,6 +34,12 @@
  *   act=comm-region     addr=  (what the cell's comm region says; default
  *                               0x80000000, where the lab configs put it)
  *
+ * Acts that answer the hypervisor's shutdown request (comm region messages):
+ *   act=deny      count=  (deny count= requests, default 1, then approve)
+ *   act=silent            (never answer)
+ *   act=lock              (lock the cell, deny the first request and
+ *                          unlock a second later, then approve)
+ *
  * The GIC and CPU-handover acts (F5, F7-F10) are in their own block below.
  *
  * The hostile soak, for as long as the cell runs:
@@ -72,6 +78,39 @@ static void secondary_entry(void)
 	print("probe: FOREIGN CPU STARTED\n");
 	halt();
 }
+
+/* Answers shutdown requests, denying the first @denials; never returns. */
+static void serve_requests(u64 denials, int unlock_after_denial)
+{
+	for (;;) {
+		if (comm_answer(!denials) != MSG_SHUTDOWN_REQUEST)
+			continue;
+		if (!denials) {
+			print("probe: shutdown request approved\n");
+			halt();
+		}
+		denials--;
+		print("probe: shutdown request denied\n");
+		/* The request stays posted until the hypervisor takes the
+		 * answer: wait for it, so one request is denied once. */
+		while (comm_message() == MSG_SHUTDOWN_REQUEST)
+			;
+		if (unlock_after_denial) {
+			/* Still locked for a second, so the root sees what
+			 * the cell said when it denied. */
+			u64 until = read_sysreg(cntvct_el0) +
+				    read_sysreg(cntfrq_el0);
+
+			while (read_sysreg(cntvct_el0) < until)
+				;
+			comm_set_state(CELL_RUNNING);
+			unlock_after_denial = 0;
+			print("probe: unlocked\n");
+		}
+	}
+}
+
+static int consent_act(const char *act);
 
 /* cmdline_str() points into the command line: a value ends at a space. */
 static int equal(const char *value, const char *word)
@@ -741,8 +780,30 @@ void inmate_main(void)
 
 		print("probe: cell create hypercall returned %ld\n", ret);
 		verdict(ret < 0, "root-only hypercall");
+	} else if (consent_act(act)) {
 	} else if (!isolation_core_act(act, gicd)) {
 		print("probe: unknown act; see demos/probe.c\n");
 	}
 	print("probe: done\n");
+}
+
+/* The comm-region acts: the cell's say in its own shutdown. */
+static int consent_act(const char *act)
+{
+	if (equal(act, "deny")) {
+		print("probe: denying %lu shutdown request(s)\n",
+		      cmdline_u64("count", 1));
+		serve_requests(cmdline_u64("count", 1), 0);
+	} else if (equal(act, "silent")) {
+		print("probe: never answering\n");
+		for (;;)
+			asm volatile("wfi");
+	} else if (equal(act, "lock")) {
+		comm_set_state(CELL_RUNNING_LOCKED);
+		print("probe: locked (state %u)\n", comm_state());
+		serve_requests(1, 1);
+	} else {
+		return 0;
+	}
+	return 1;
 }

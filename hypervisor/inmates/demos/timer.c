@@ -3,7 +3,8 @@
  * Timer demo: the EL1 virtual timer at 10 Hz; each tick prints how late the
  * interrupt arrived (counter on IRQ entry minus the programmed deadline) with
  * the running minimum and maximum. "ticks=N" stops after N ticks with a
- * summary line, for benchmarks.
+ * summary line, for benchmarks. A shutdown request from the hypervisor is
+ * approved at the next tick.
  */
 #include "inmate.h"
 
@@ -45,6 +46,9 @@ void handle_irq(u64 counter_on_entry)
 	print("timer-demo: tick %lu latency %lu ns (min %lu, max %lu)\n", ticks,
 	      latency, min_ns, max_ns);
 	deadline += period;
+	if (comm_answer(1) == MSG_SHUTDOWN_REQUEST)
+		print("timer-demo: shutdown request approved at tick %lu\n",
+		      ticks);
 	if (ticks_wanted && ticks >= ticks_wanted) {
 		write_sysreg(cntv_ctl_el0, 0);
 		gic_eoi(intid);

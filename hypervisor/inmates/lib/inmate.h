@@ -91,6 +91,30 @@ s64 psci_features(u64 function);
 #define PSCI_CPU_ON_64 0xc4000003UL
 #define PSCI_SYSTEM_RESET 0x84000009UL
 
+/*
+ * comm.c: the comm region's messages and the cell state the cell reports.
+ * comm_answer() replies to a pending message (a shutdown request approved
+ * or denied as told) and returns it, MSG_NONE when there is none. A cell
+ * locks itself with comm_set_state(CELL_RUNNING_LOCKED): while locked, the
+ * root can neither create nor destroy another cell.
+ */
+#define MSG_NONE 0
+#define MSG_SHUTDOWN_REQUEST 1
+#define MSG_RECONFIG_COMPLETED 2
+#define MSG_UNKNOWN 1
+#define MSG_REQUEST_DENIED 2
+#define MSG_REQUEST_APPROVED 3
+#define MSG_RECEIVED 4
+#define CELL_RUNNING 0
+#define CELL_RUNNING_LOCKED 1
+#define CELL_SHUT_DOWN 2
+#define CELL_FAILED 3
+u32 comm_message(void);
+void comm_reply(u32 reply);
+u32 comm_answer(int approve_shutdown);
+void comm_set_state(u32 state);
+u32 comm_state(void);
+
 /* entry.S */
 void irqs_enable(void);
 void halt(void) __attribute__((noreturn));

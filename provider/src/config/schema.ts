@@ -235,7 +235,9 @@ export const CellConfigSchema = z
         streamIds: z.array(U32).default([]),
         vpciIrqBase: U32.default(0),
         cpuResetAddress: Address.default(0n),
-        msgReplyTimeout: U64.default(0n),
+        msgReplyTimeout: U64.default(0n).describe(
+            "Milliseconds the hypervisor waits for the cell's answer to a shutdown request before it stops the cell and marks it failed; 0 waits for ever. Unused with passive-comm-region.",
+        ),
         console: ConsoleSchema.default(defaultConsole).describe("The console the cell's inmate should use, handed over in the comm region."),
         id: U32.default(0).describe("Assigned by the driver at creation; leave it out."),
     })

@@ -26,6 +26,7 @@ import { liveStateOf } from "./host-snapshot";
 import { type LinuxImage, linuxImageFailures, planLinuxBoot } from "./linux-image";
 import type { LiveHostState } from "./live-state";
 import { preflight } from "./preflight";
+import { cellRefusal } from "./refusal";
 import {
     cellDrift,
     checkFailures,
@@ -447,10 +448,12 @@ const cellProvider: ProviderImplementation = {
                         log(`${host.label}: new connection works; nothing on the host changes`);
                         return cellOutputs(host, inputs, live);
                     }
-                    if (cell.state === "running/locked")
-                        throw new Error(`${host.label}: cell ${name} is locked by its inmate and refuses to shut down; stop the inmate's lock, then run pulumi up again`);
+                    if (cell.state === "running/locked") throw new Error(`${host.label}: cell ${name} refused shutdown (running/locked); nothing was changed`);
                     // `jailhouse cell linux` destroys and recreates a Linux cell itself.
-                    if (cell.state !== "shut down" && !linuxImageOf(inputs)) await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`);
+                    if (cell.state !== "shut down" && !linuxImageOf(inputs))
+                        await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`).catch((error: unknown) => {
+                            throw cellRefusal(host.label, error);
+                        });
                     await loadAndStart(host, inputs);
                     return cellOutputs(host, inputs);
                 },
@@ -470,7 +473,9 @@ const cellProvider: ProviderImplementation = {
                     log(`${host.label}: cell ${name} is already gone`);
                     return;
                 }
-                await host.run(`destroy cell ${name}`, `jailhouse cell destroy ${shellQuote(name)}`);
+                await host.run(`destroy cell ${name}`, `jailhouse cell destroy ${shellQuote(name)}`).catch((error: unknown) => {
+                    throw cellRefusal(host.label, error);
+                });
             },
             log,
         );

@@ -45,6 +45,8 @@ int arch_cpu_init(struct per_cpu *pc);
  * Does not return. */
 void __attribute__((noreturn)) arch_cpu_leave(struct per_cpu *pc,
 					      struct frame *frame);
+/* A monotonic clock in milliseconds, for bounded waits. */
+u64 arch_time_ms(void);
 /* Debug UART output of one character (no-op without a UART). */
 void arch_console_putc(char c);
 void arch_console_init(void);

@@ -422,22 +422,40 @@ static long ask_shutdown(struct cell *cell)
 	return err;
 }
 
+/*
+ * The steps every management call on an existing cell begins with, under
+ * cell_lock: find the cell, check that no other cell holds a lock when
+ * @locked_check names the call (NULL: no such check), ask the cell, and stop
+ * all its CPUs. On success *@cellp is the cell, stopped.
+ */
+static long cell_management_prologue(unsigned int id, const char *locked_check,
+				     struct cell **cellp)
+{
+	struct cell *cell = id ? cell_by_id(id) : NULL;
+	long err;
+
+	if (!cell)
+		return -ENOENT;
+	if (locked_check) {
+		err = check_unlocked(cell, locked_check);
+		if (err)
+			return err;
+	}
+	err = ask_shutdown(cell);
+	if (!err)
+		err = suspend_cpus(cell);
+	*cellp = cell;
+	return err;
+}
+
 long cell_set_loadable(unsigned int id)
 {
 	struct cell *cell;
 	long err = 0;
 
 	spin_lock(&cell_lock);
-	cell = id ? cell_by_id(id) : NULL;
-	if (!cell) {
-		err = -ENOENT;
-		goto out;
-	}
-	err = ask_shutdown(cell);
-	if (err)
-		goto out;
 	/* The CPUs stay held: nothing runs in a cell that is shut down. */
-	err = suspend_cpus(cell);
+	err = cell_management_prologue(id, NULL, &cell);
 	if (err)
 		goto out;
 	reset_comm_region(cell);
@@ -460,15 +478,7 @@ long cell_start(unsigned int id)
 	long err = 0;
 
 	spin_lock(&cell_lock);
-	cell = id ? cell_by_id(id) : NULL;
-	if (!cell) {
-		err = -ENOENT;
-		goto out;
-	}
-	err = ask_shutdown(cell);
-	if (err)
-		goto out;
-	err = suspend_cpus(cell);
+	err = cell_management_prologue(id, NULL, &cell);
 	if (err)
 		goto out;
 	if (cell->loadable) {
@@ -511,17 +521,7 @@ long cell_destroy(unsigned int id)
 	long err = 0;
 
 	spin_lock(&cell_lock);
-	cell = id ? cell_by_id(id) : NULL;
-	if (!cell) {
-		err = -ENOENT;
-		goto out;
-	}
-	err = check_unlocked(cell, "Cell destroy");
-	if (!err)
-		err = ask_shutdown(cell);
-	if (err)
-		goto out;
-	err = suspend_cpus(cell);
+	err = cell_management_prologue(id, "Cell destroy", &cell);
 	if (err)
 		goto out;
 	printk("Closing cell \"%s\"\n", cell->config->name);

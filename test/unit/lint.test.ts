@@ -28,3 +28,29 @@ test("eslint passes on every TypeScript file", () => {
     const result = run(bin("eslint"), ["--max-warnings", "0", "."]);
     assert.equal(result.code, 0, result.output);
 });
+
+test("prettier flags a badly formatted snippet", () => {
+    const result = run(bin("prettier"), ["--check", "--stdin-filepath", "provider/src/snippet.ts"], "export const  x = {a:1}\n");
+    assert.notEqual(result.code, 0, result.output);
+});
+
+test("prettier finds every TypeScript file formatted", () => {
+    const result = run(bin("prettier"), ["--check", "--log-level", "warn", "**/*.ts"]);
+    assert.equal(result.code, 0, result.output);
+});
+
+/** The C and assembly-free sources clang-format owns (the test vectors are data written as upstream writes them). */
+function cSources(): string[] {
+    const listed = spawnSync("git", ["ls-files", "*.c", "*.h"], { cwd: repoRoot, encoding: "utf8" }).stdout;
+    return listed.split("\n").filter((f) => f && !f.startsWith("test/vectors/") && !f.endsWith(".mod.c"));
+}
+
+test("clang-format flags a badly formatted C snippet", () => {
+    const result = run("clang-format", ["--dry-run", "--Werror", "--assume-filename=hypervisor/core/snippet.c"], "int f(void){return 1;}\n");
+    assert.notEqual(result.code, 0, result.output);
+});
+
+test("clang-format finds every C file formatted in the kernel's style", () => {
+    const result = run("clang-format", ["--dry-run", "--Werror", ...cSources()]);
+    assert.equal(result.code, 0, result.output.split("\n").slice(0, 40).join("\n"));
+});

@@ -16,7 +16,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../lab/lab";
-import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
+import { suiteFolder } from "../support/host-build";
+import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-consent";
@@ -86,39 +87,18 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
         host = pickHost();
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-consent-"));
         await sh(host, resetHost);
-        const cross = hasCrossCompiler();
-        if (cross) {
-            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
-            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor", "inmates")], { stdio: "pipe" });
-        }
         compileConfig(path.join(repo, "examples", "lab", "system.yaml"), path.join(work, "system.cell"));
         for (const name of configs) compileConfig(path.join(repo, "examples", "consent", `${name}.yaml`), path.join(work, `${name}.cell`));
 
-        const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
-        args.push("-C", repo, "kmod", "hypervisor/include");
-        if (cross) {
-            args.push("-C", path.join(repo, "hypervisor"), "jailhouse.bin");
-            args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "timer.bin", "probe.bin");
-        } else {
-            args.push("-C", repo, "hypervisor");
-        }
-        args.push("-C", work, "system.cell", ...configs.map((c) => `${c}.cell`));
-        const tar = execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
-        await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
-        const put = await sh(host, `tar -x -C ${remote}`, tar);
-        assert.equal(put.code, 0, put.stderr);
-        const build = [
-            `cd ${remote}`,
-            cross ? "true" : "make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin hypervisor/inmates/demos/*.bin .",
-            "make -j2 -s -C /lib/modules/$(uname -r)/build M=$PWD/kmod modules > kmod.log 2>&1 || { cat kmod.log; exit 1; }",
-            "make -s -C kmod/tools",
-            "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
-            "insmod kmod/jailhouse.ko",
+        await suiteFolder(host, remote, work, ["system.cell", ...configs.map((c) => `${c}.cell`)]);
+        const start = [
+            `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin`,
+            `insmod ${remote}/kmod/jailhouse.ko`,
             `${cli} enable ${remote}/system.cell`,
             `${cli} cell create ${remote}/consent-timer.cell`,
             `${cli} cell create ${remote}/consent-probe.cell`,
         ].join(" && ");
-        await run(host, build, 900_000);
+        await run(host, start);
     });
 
     after(async () => {

@@ -18,8 +18,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../lab/lab";
-import { buildInmates, runBare } from "../support/bare-qemu";
-import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
+import { runBare } from "../support/bare-qemu";
+import { suiteFolder } from "../support/host-build";
+import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-iso-gic";
@@ -110,41 +111,12 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         host = pickHost();
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-iso-gic-"));
         await sh(host, resetHost);
-        const cross = hasCrossCompiler();
-        if (cross) {
-            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
-            buildInmates();
-        }
         for (const yaml of ["examples/lab/system.yaml", "examples/lab/uart-hello.yaml", "test/e2e/fixtures/isolation-gic-probe.yaml"]) {
             compileConfig(path.join(repo, yaml), work);
         }
-        const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
-        args.push("-C", repo, "kmod", "hypervisor/include", "test/e2e/fixtures/isolation-gic-mod");
-        if (cross) {
-            args.push("-C", path.join(repo, "hypervisor"), "jailhouse.bin");
-            args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "uart-hello.bin", "probe.bin");
-        } else {
-            args.push("-C", repo, "hypervisor");
-        }
-        args.push("-C", work, "system.cell", "uart-hello.cell", "gic-probe.cell");
-        const tar = execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
-        await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
-        const put = await sh(host, `tar -x -C ${remote}`, tar);
-        assert.equal(put.code, 0, put.stderr);
-        const started = Date.now();
-        const build = [
-            `cd ${remote}`,
-            cross ? "true" : "make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin hypervisor/inmates/demos/*.bin .",
-            "(make -j2 -s -C /lib/modules/$(uname -r)/build M=$PWD/kmod modules > kmod.log 2>&1; echo $? > kmod.rc) &",
-            "(make -s -C /lib/modules/$(uname -r)/build M=$PWD/test/e2e/fixtures/isolation-gic-mod modules > mod.log 2>&1; echo $? > mod.rc) &",
-            "make -s -C kmod/tools",
-            "wait",
-            'for f in kmod mod; do if [ "$(cat $f.rc)" != 0 ]; then cat $f.log; exit 1; fi; done',
-            "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
-            "insmod kmod/jailhouse.ko",
-        ].join("\n");
-        await run(host, build, 900_000);
-        console.error(`# ${host.name}: module, test module and CLI built on the host in ${Math.round((Date.now() - started) / 1000)} s`);
+        const built = await suiteFolder(host, remote, work, ["system.cell", "uart-hello.cell", "gic-probe.cell"]);
+        console.error(`# ${host.name}: module, test module and CLI ${built.reused ? "found" : "built"} on the host in ${built.seconds} s`);
+        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
         dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
     });
 

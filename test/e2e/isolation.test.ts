@@ -43,7 +43,8 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../lab/lab";
 import { buildInmates, runBare } from "../support/bare-qemu";
-import { connectUart, consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
+import { suiteFolder } from "../support/host-build";
+import { connectUart, consoleTail, pickHost, run, sh } from "../support/lab-shell";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-isolation";
@@ -256,11 +257,6 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-isolation-"));
         await sh(host, resetHost);
 
-        const cross = hasCrossCompiler();
-        if (cross) {
-            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
-            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor", "inmates")], { stdio: "pipe" });
-        }
         // The lab system with its ECAM (bus 0) named, so the hypervisor can
         // mediate the root's config space writes (F13), and uart-echo
         // naming the PCI UART as its device.
@@ -291,33 +287,8 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             compile(yaml, path.join(work, `thief-${shared ? "shared" : "taken"}.cell`));
         }
 
-        const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
-        args.push("-C", repo, "kmod", "hypervisor/include", "test/e2e/fixtures/hvpoke.c", "test/e2e/fixtures/hvpoke-mod");
-        if (cross) {
-            args.push("-C", path.join(repo, "hypervisor"), "jailhouse.bin");
-            args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "uart-hello.bin", "uart-echo.bin", "probe.bin");
-        } else {
-            args.push("-C", repo, "hypervisor");
-        }
-        args.push("-C", work, "system.cell", "uart-hello.cell", "uart-echo.cell", "rt-timer.cell", "wrap.cell", "thief-taken.cell", "thief-shared.cell");
-        const tar = execFileSync("tar", args, { maxBuffer: 64 * 1024 * 1024 });
-        await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
-        const put = await sh(host, `tar -x -C ${remote}`, tar);
-        assert.equal(put.code, 0, put.stderr);
-        const build = [
-            "set -e",
-            `cd ${remote}`,
-            cross ? "true" : "make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin hypervisor/inmates/demos/*.bin .",
-            "(make -s -C /lib/modules/$(uname -r)/build M=$PWD/test/e2e/fixtures/hvpoke-mod modules > poke.log 2>&1; echo $? > poke.rc) &",
-            "make -j2 -s -C /lib/modules/$(uname -r)/build M=$PWD/kmod modules > kmod.log 2>&1 || { cat kmod.log; exit 1; }",
-            "make -s -C kmod/tools",
-            "gcc -O2 -o hvpoke test/e2e/fixtures/hvpoke.c",
-            "wait",
-            '[ "$(cat poke.rc)" = 0 ] || { cat poke.log; exit 1; }',
-            "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
-            "insmod kmod/jailhouse.ko",
-        ].join("\n");
-        await run(host, build, 900_000);
+        await suiteFolder(host, remote, work, ["system.cell", "uart-hello.cell", "uart-echo.cell", "rt-timer.cell", "wrap.cell", "thief-taken.cell", "thief-shared.cell"]);
+        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
         dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
         await run(host, `${cli} enable ${remote}/system.cell`);
         poolAfterEnable = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());

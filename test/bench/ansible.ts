@@ -25,7 +25,7 @@ import { declaredCells, fleetSizes, seconds } from "./fleet-scale";
 const execFileAsync = promisify(execFile);
 
 /** One host as both tools reach it. */
-interface Target {
+export interface Target {
     name: string;
     host: string;
     port: number;
@@ -58,9 +58,9 @@ export interface SideBySideResult {
 
 // ------------------------------------------------------------ Ansible side
 
-const playbook = () => path.join(repoRoot, "test", "bench", "ansible", "state.yml");
+export const playbook = () => path.join(repoRoot, "test", "bench", "ansible", "state.yml");
 
-function writeInventory(dir: string, targets: Target[]): string {
+export function writeInventory(dir: string, targets: Target[]): string {
     const file = path.join(dir, "inventory.ini");
     const lines = ["[fleet]"];
     for (const t of targets) {
@@ -72,7 +72,7 @@ function writeInventory(dir: string, targets: Target[]): string {
     return file;
 }
 
-async function runAnsible(dir: string, inventory: string, targets: Target[], scriptPath: string, cells: string[]): Promise<{ ms: number; outcome: CheckOutcome }> {
+export async function runAnsible(dir: string, inventory: string, targets: Target[], scriptPath: string, cells: string[]): Promise<{ ms: number; outcome: CheckOutcome }> {
     // A fresh ControlPath folder per run: a master connection left by the
     // previous run (ControlPersist) would skip the login and flatter Ansible.
     const controlDir = fs.mkdtempSync(path.join(dir, "cp-"));

@@ -5,7 +5,7 @@
 //
 //   node dist/test/bench/run.js                      every bench
 //   node dist/test/bench/run.js fleet-scale ...      only the named ones (timer-latency, fleet-scale, side-by-side,
-//                                                    root-overhead, converge);
+//                                                    root-overhead, converge, fleet-speed);
 //                                                    the other sections of latest.json are kept as they were
 //   node dist/test/bench/run.js record h1            record a lab host's live state for the simulated hosts
 import * as fs from "node:fs";
@@ -15,6 +15,7 @@ import { benchRecording, recordLiveState } from "../support/sim-hosts";
 import { repoRoot } from "../workbench";
 import { sideBySide, sideBySideTable } from "./ansible";
 import { fleetScale, fleetScaleTable, realLabEnabled, realLabFleetScale } from "./fleet-scale";
+import { fleetSpeed } from "./fleet-speed";
 import { cellTimerLatency } from "./cell-latency";
 import { convergeTable, convergeTime } from "./converge";
 import { rootOverhead, rootOverheadTable } from "./root-overhead";
@@ -72,7 +73,7 @@ function markdown(sections: Section[], host: ReturnType<typeof machine>): string
 }
 
 const timerTitle = "Timer-IRQ latency (timer demo, QEMU -icount)";
-const benches = ["timer-latency", "fleet-scale", "side-by-side", "root-overhead", "converge"] as const;
+const benches = ["timer-latency", "fleet-scale", "side-by-side", "root-overhead", "converge", "fleet-speed"] as const;
 type Bench = (typeof benches)[number];
 
 async function timerSection(): Promise<Section> {
@@ -135,6 +136,14 @@ async function main(): Promise<void> {
         const ran = since();
         const figures = await convergeTime();
         fresh.push({ id: "converge", title: "Converge time: pulumi up of the default example", ran, ...convergeTable(figures) });
+    }
+
+    if (chosen.has("fleet-speed")) {
+        const ran = since();
+        const jsonFile = path.join(out, "latest.json");
+        const before = fs.existsSync(jsonFile) ? ((JSON.parse(fs.readFileSync(jsonFile, "utf8")) as { sections?: Section[] }).sections ?? []).find((s) => s.id === "fleet-speed") : undefined;
+        const result = await fleetSpeed(before ? { rows: before.rows, ran: before.ran } : undefined);
+        fresh.push({ id: "fleet-speed", title: "Fleet speed: each figure as a ratio to its anchor in the same run, next to its goal", ran, columns: result.columns, rows: result.table, notes: result.notes });
     }
 
     // Sections of benches not run now stay as the last run left them (each says when it was measured).

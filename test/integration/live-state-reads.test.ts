@@ -9,45 +9,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Cell, type HostConnectionInput, Hypervisor } from "../../provider/src";
+import type { HostConnectionInput } from "../../provider/src";
 import { closeAll, withHost } from "../../provider/src/host";
 import { forgetSnapshots, liveStateOf } from "../../provider/src/resources/host-snapshot";
 import { connectionOf, type SimFleet, start as startSimHosts } from "../support/sim-hosts";
+import { convergedState, simHostProgram } from "../support/sim-states";
 import { testStack, type TestStack } from "../support/stack";
-import { repoRoot } from "../workbench";
-
-/** A converged host as the shell reader prints it: the hypervisor enabled, both lab cells in the given states. */
-function convergedState(cellStates: { rtTimer: string; uartHello: string }): string {
-    return [
-        "livestate=1",
-        "hostname=sim-converged",
-        "kernel=6.1.0-57-arm64",
-        "online=0-3",
-        "cmdline=root=/dev/vda console=ttyAMA0 kvm-arm.mode=none",
-        "ram=40000000-7fffffff",
-        "module=1",
-        "jailhouse.enabled=1",
-        "jailhouse.mem_pool_size=16384",
-        "jailhouse.mem_pool_used=1200",
-        "jailhouse.remap_pool_size=1024",
-        "jailhouse.remap_pool_used=20",
-        "jailhouse.last_error=",
-        "cell.0.name=lab-root",
-        "cell.0.state=running",
-        "cell.0.cpus=0,3",
-        "cell.0.failed=",
-        "cell.1.name=rt-timer",
-        `cell.1.state=${cellStates.rtTimer}`,
-        "cell.1.cpus=1",
-        "cell.1.failed=",
-        "cell.2.name=uart-hello",
-        `cell.2.state=${cellStates.uartHello}`,
-        "cell.2.cpus=2",
-        "cell.2.failed=",
-        "end=1",
-        "",
-    ].join("\n");
-}
 
 const running = convergedState({ rtTimer: "running", uartHello: "running" });
 const limit = { timeout: 15 * 60_000 };
@@ -99,12 +66,7 @@ describe("live-state reads per host (SIMULATED host)", () => {
         before(async () => {
             fleet.setLiveState(running);
             const connection = connectionOf(fleet.hosts[0]) as HostConnectionInput;
-            const lab = path.join(repoRoot, "examples", "lab");
-            t = await testStack("reads", async () => {
-                const hypervisor = new Hypervisor("sim-hypervisor", { connection, systemConfig: path.join(lab, "system.yaml") });
-                new Cell("sim-rt-timer", { hypervisor, config: path.join(lab, "rt-timer.yaml"), images: [{ demo: "timer" }] });
-                new Cell("sim-uart-hello", { hypervisor, config: path.join(lab, "uart-hello.yaml"), images: [{ demo: "uart-hello" }] });
-            });
+            t = await testStack("reads", async () => simHostProgram(connection));
             await t.stack.up();
         });
         after(async () => t?.dispose());

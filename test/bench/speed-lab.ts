@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+// Fleet speed on a real lab host (default h2; PJ_BENCH_SPEED_HOSTS=h1,h2 for
+// more): the live-state read alone, shell reader against native reader; and
+// a no-op `pulumi up --refresh` of the default program against Ansible's
+// playbook doing the same state check, and against the limit (an empty
+// program's `up --refresh` plus one parallel read of every host), alternated
+// in the same run. It deploys the default program to those hosts first.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { fleetProgram, readFleet } from "../../examples/lab/fleet";
+import { closeAll, withHost } from "../../provider/src/host";
+import { liveStateScript, readerCommand } from "../../provider/src/resources/live-state";
+import type { LabHost } from "../lab/lab";
+import { labHost } from "../support/lab-hosts";
+import { buildNativeCli, nativeCliPath } from "../support/native-cli";
+import { testStack } from "../support/stack";
+import { repoRoot } from "../workbench";
+import { runAnsible, type Target, writeInventory } from "./ansible";
+import { declaredCells } from "./fleet-scale";
+import { median, parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
+
+export const speedLabHosts = () => (process.env.PJ_BENCH_SPEED_HOSTS || "h2").split(",").filter(Boolean);
+
+const connectionOf = (h: LabHost) => ({ host: h.address, port: h.port, user: h.user, privateKeyPath: h.keyPath, hostKey: { fingerprint: h.hostKeyFingerprint } });
+
+/** The host's own CLI when it has `state`, else one built from this checkout in a folder of its own (reused when there). */
+async function nativeCli(host: LabHost): Promise<string> {
+    for (const cli of ["jailhouse", nativeCliPath]) {
+        const has = await withHost(connectionOf(host), (s) => s.exec(`${cli} state --json >/dev/null 2>&1`));
+        if (has.code === 0) return cli;
+    }
+    return buildNativeCli(host);
+}
+
+export async function readerSpeed(host: LabHost, repeats: number): Promise<SpeedRow[]> {
+    const cli = await nativeCli(host);
+    const rows: SpeedRow[] = [];
+    await withHost(connectionOf(host), async (s) => {
+        // One read each first: the connection is made and the hash cache filled, as after the first deployment.
+        await s.exec(readerCommand({ reader: "native", cli }));
+        await s.exec(readerCommand({ reader: "shell" }));
+        for (const bootLog of [false, true]) {
+            const shell: number[] = [];
+            const native: number[] = [];
+            for (let i = 0; i < repeats; i++) {
+                shell.push(await timed(() => s.exec(readerCommand({ reader: "shell", bootLog }))));
+                native.push(await timed(() => s.exec(readerCommand({ reader: "native", cli, bootLog }))));
+            }
+            const ratio = median(native) / median(shell);
+            rows.push({
+                row: `live-state read alone, ${bootLog ? "with" : "without"} the boot log (one exec on an open connection)`,
+                kind: `real lab (${host.name})`,
+                measured: `native: ${timeText(native)}`,
+                anchor: `shell reader: ${timeText(shell)}`,
+                ratio,
+                goal: bootLog ? "(boot log read only before an enable)" : "<= 0.2x",
+                met: bootLog ? undefined : ratio <= 0.2,
+            });
+        }
+    });
+    return rows;
+}
+
+function writeFleetFile(dir: string, hosts: string[]): string {
+    const base = path.join(repoRoot, "examples", "lab");
+    const fleet = readFleet(path.join(base, "fleet.yaml"));
+    const document = {
+        systemConfig: path.resolve(base, fleet.systemConfig),
+        hosts: hosts.map((inventory) => ({ inventory })),
+        cells: fleet.cells.map((c) => ({ ...c, config: path.resolve(base, c.config) })),
+    };
+    const file = path.join(dir, "fleet.yaml");
+    fs.writeFileSync(file, YAML.stringify(document));
+    return file;
+}
+
+export async function noopUpSpeed(hosts: LabHost[], repeats: number): Promise<{ rows: SpeedRow[]; notes: string[] }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pj-speed-lab-"));
+    const t = await testStack("speed-lab", async () => fleetProgram(writeFleetFile(dir, hosts.map((h) => h.name))));
+    const empty = await testStack("speed-lab-empty", async () => undefined);
+    const kind = `real lab (${hosts.map((h) => h.name).join(", ")})`;
+    try {
+        const converge = await timed(() => t.stack.up());
+        await empty.stack.up();
+        const targets: Target[] = hosts.map((h) => ({ name: h.name, host: h.address, port: h.port, user: h.user, privateKeyPath: h.keyPath, fingerprint: h.hostKeyFingerprint, knownHostsPath: h.knownHostsPath }));
+        const inventory = writeInventory(dir, targets);
+        const scriptPath = path.join(dir, "live-state.sh");
+        fs.writeFileSync(scriptPath, liveStateScript);
+        const cells = declaredCells();
+        const up: number[] = [];
+        const preview: number[] = [];
+        const ansible: number[] = [];
+        const emptyUp: number[] = [];
+        const read: number[] = [];
+        let notNoop = "";
+        for (let i = 0; i < repeats; i++) {
+            up.push(
+                await timed(async () => {
+                    const result = await t.stack.up({ refresh: true });
+                    const changed = Object.entries(result.summary.resourceChanges ?? {}).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
+                    if (changed.length) notNoop = JSON.stringify(result.summary.resourceChanges);
+                }),
+            );
+            ansible.push((await runAnsible(dir, inventory, targets, scriptPath, cells)).ms);
+            preview.push(await timed(() => t.stack.preview({ refresh: true })));
+            emptyUp.push(await timed(() => empty.stack.up({ refresh: true })));
+            read.push(await timed(() => parallelSsh(targets, readerCommand())));
+        }
+        const limit = median(emptyUp) + median(read);
+        const rows: SpeedRow[] = [
+            { row: "no-op pulumi up --refresh of the default program", kind, measured: timeText(up), anchor: `Ansible playbook (same check): ${timeText(ansible)}`, ratio: median(up) / median(ansible), goal: "<= 1x", met: median(up) <= median(ansible) },
+            {
+                row: "no-op pulumi up --refresh against the limit",
+                kind,
+                measured: timeText(up),
+                anchor: `limit ${(limit / 1000).toFixed(2)} s = empty program's up --refresh ${timeText(emptyUp)} + parallel read ${timeText(read)}`,
+                ratio: median(up) / limit,
+                goal: "<= 1.5x",
+                met: median(up) <= 1.5 * limit,
+            },
+            { row: "pulumi preview --refresh of the default program", kind, measured: timeText(preview), anchor: `Ansible playbook: ${timeText(ansible)}`, ratio: median(preview) / median(ansible), goal: "<= 0.6x", met: median(preview) <= 0.6 * median(ansible) },
+        ];
+        const notes = [`The first \`pulumi up\` (deploying the default program to ${kind}, not in the figures) took ${(converge / 1000).toFixed(1)} s.`];
+        if (notNoop) notes.push(`A timed up --refresh was not a no-op: ${notNoop}.`);
+        return { rows, notes };
+    } finally {
+        await empty.dispose();
+        await t.dispose();
+        closeAll();
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+export const labHosts = () => speedLabHosts().map(labHost);

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// Fleet speed on SIMULATED hosts (test/support/sim-hosts.ts, serving a
+// converged state from test/support/sim-states.ts): SSH round trips per host
+// for a preview, a no-op up and an up that changes one cell; and `pulumi
+// preview --refresh` at N hosts against plain parallel ssh running the same
+// reader on the same hosts, less the CLI's start-up (an empty program's
+// preview), all measured in the same run.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { HostConnectionInput } from "../../provider/src";
+import { closeAll } from "../../provider/src/host";
+import { readerCommand } from "../../provider/src/resources/live-state";
+import { connectionOf, type SimFleet, start as startSimHosts } from "../support/sim-hosts";
+import { convergedState, simHostProgram } from "../support/sim-states";
+import { testStack } from "../support/stack";
+import { median, parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
+
+const kind = "SIMULATED";
+
+function recordingFile(dir: string): string {
+    const file = path.join(dir, "converged.txt");
+    fs.writeFileSync(file, `# SIMULATED converged host (test/support/sim-states.ts)\n${convergedState({ rtTimer: "running", uartHello: "running" })}`);
+    return file;
+}
+
+async function roundTrips(file: string): Promise<SpeedRow[]> {
+    const fleet = await startSimHosts(1, file);
+    const name = fleet.hosts[0].name;
+    const connection = connectionOf(fleet.hosts[0]) as HostConnectionInput;
+    let timerArgs = "hz=10";
+    const t = await testStack("speed-trips", async () => simHostProgram(connection, { timerArgs }));
+    const rows: SpeedRow[] = [];
+    try {
+        await t.stack.up();
+        const count = async (what: string, goal: number | undefined, fn: () => Promise<unknown>) => {
+            fleet.resetCounts();
+            await fn();
+            const reads = fleet.reads(name);
+            rows.push({
+                row: `SSH round trips per host, ${what} (Hypervisor + 2 Cells)`,
+                kind,
+                measured: `${reads} read(s); ${fleet.roundTrips(name)} command(s) in all`,
+                anchor: goal === undefined ? "-" : `goal: ${goal} read(s)`,
+                ratio: goal === undefined ? undefined : reads / goal,
+                goal: goal === undefined ? "none set (reported)" : `<= ${goal} read(s)`,
+                met: goal === undefined ? undefined : reads <= goal,
+            });
+        };
+        await count("pulumi preview --refresh", 1, () => t.stack.preview({ refresh: true }));
+        await count("no-op pulumi up --refresh", 2, () => t.stack.up({ refresh: true }));
+        timerArgs = "hz=20";
+        await count("pulumi up --refresh changing one cell", undefined, () => t.stack.up({ refresh: true }));
+    } finally {
+        await t.dispose();
+        closeAll();
+        await fleet.stop();
+    }
+    return rows;
+}
+
+async function previewAt(n: number, file: string, repeats: number, empty: () => Promise<unknown>): Promise<SpeedRow> {
+    const fleet: SimFleet = await startSimHosts(n, file);
+    const t = await testStack(`speed-sim-${n}`, async () => fleet.hosts.forEach((h) => simHostProgram(connectionOf(h) as HostConnectionInput, { prefix: h.name })));
+    try {
+        await t.stack.up();
+        const targets = fleet.hosts.map((h) => ({ ...h, knownHostsPath: fleet.knownHostsPath }));
+        const preview: number[] = [];
+        const ssh: number[] = [];
+        const startUp: number[] = [];
+        // Alternated, so a busy spell of the shared machine hits all three alike.
+        for (let i = 0; i < repeats; i++) {
+            preview.push(await timed(() => t.stack.preview({ refresh: true, parallel: 3 * n + 1 })));
+            ssh.push(await timed(() => parallelSsh(targets, readerCommand())));
+            startUp.push(await timed(empty));
+        }
+        const ratio = (median(preview) - median(startUp)) / median(ssh);
+        return {
+            row: `pulumi preview --refresh, less the CLI's start-up (empty program: ${timeText(startUp)})`,
+            kind: `${kind}, N = ${n}`,
+            measured: timeText(preview),
+            anchor: `plain parallel ssh of the same reader: ${timeText(ssh)}`,
+            ratio,
+            goal: n === 32 ? "<= 1.5x" : "(goal at N = 32)",
+            met: n === 32 ? ratio <= 1.5 : undefined,
+        };
+    } finally {
+        await t.dispose();
+        closeAll();
+        await fleet.stop();
+    }
+}
+
+export async function simulatedSpeed(sizes: number[], repeats: number): Promise<SpeedRow[]> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pj-speed-sim-"));
+    const empty = await testStack("speed-empty", async () => undefined);
+    try {
+        const file = recordingFile(dir);
+        const rows = await roundTrips(file);
+        await empty.stack.up();
+        for (const n of sizes) {
+            process.stderr.write(`fleet-speed: preview on ${n} simulated host(s)...\n`);
+            rows.push(await previewAt(n, file, repeats, () => empty.stack.preview({ refresh: true })));
+        }
+        return rows;
+    } finally {
+        await empty.dispose();
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}

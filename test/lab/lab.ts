@@ -78,6 +78,13 @@ export function buildImage(): string {
     return output.trim().split("\n").pop()!;
 }
 
+/** Builds the Linux cell's busybox initramfs if needed (cached by its inputs) and returns its path. */
+export function buildInitramfs(): string {
+    const script = path.join(repoRoot, "test", "lab", "build-initramfs.sh");
+    const output = execFileSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+    return output.trim().split("\n").pop()!;
+}
+
 /** The cached image, checked for presence and integrity, without building. */
 export function existingImage(): { dir: string; kernelAbi: string } {
     const images = path.join(labDir(), "images");

@@ -15,7 +15,7 @@ cd "$PJ_ROOT"
 host_packages=(qemu-system-arm qemu-utils qemu-user-static binfmt-support
 	debootstrap e2fsprogs gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	openssh-server openssh-client ipxe-qemu socat xz-utils make gcc
-	ansible-core)
+	ansible-core device-tree-compiler cpio)
 
 missing_packages() {
 	dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${host_packages[@]}" 2>/dev/null |

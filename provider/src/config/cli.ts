@@ -8,9 +8,11 @@ import * as fs from "node:fs";
 import { CreateError, createSystemConfig } from "./create/command";
 import { describeCellDiff, diffSystem } from "./diff";
 import { encodeLoaded, type LoadedConfig, loadConfigFile, toYaml } from "./load";
+import { parseMpidrs, writeCellDtb } from "./linux/dtb-command";
 import { configReference } from "./reference";
 import { usage } from "./usage";
 import { jsonSchemas } from "./schema";
+import { parseSize, UnitError } from "./units";
 import { ConfigValidationError, errorsOf, validateCell, validateHost, type ValidationIssue, warningsOf } from "./validate";
 
 
@@ -48,6 +50,21 @@ function takeOption(args: string[], name: string): string | undefined {
     if (value === undefined || value.startsWith("-")) throw new UsageError(`${name} needs a value`);
     args.splice(at, 2);
     return value;
+}
+
+/** An option's value parsed, or a usage error naming the option. */
+function usageValue<T>(parse: () => T, option: string): T {
+    try {
+        return parse();
+    } catch (error) {
+        const message = (error as Error).message;
+        throw new UsageError(message.startsWith(option) ? message : `${option}: ${message}`);
+    }
+}
+
+function spiNumber(text: string): number {
+    if (!/^\d+$/.test(text) || Number(text) > 987) throw new UnitError(`${text} is not an SPI number (0..987, the GIC INTID minus 32)`);
+    return Number(text);
 }
 
 function noMoreOptions(args: string[]) {
@@ -111,6 +128,27 @@ export function main(argv: string[], out: (text: string) => void = (t) => proces
                         : [describeCellDiff(before.config, after.config as typeof before.config)].filter((l): l is string => !!l);
                 out(lines.length ? `${lines.join("\n")}\n` : "no changes\n");
                 return exitCode && lines.length ? 1 : 0;
+            }
+            case "dtb": {
+                const output = takeOption(args, "-o") ?? takeOption(args, "--output");
+                const cmdline = takeOption(args, "--cmdline");
+                const initrdSize = takeOption(args, "--initrd-size");
+                const mpidr = takeOption(args, "--mpidr");
+                const uartSpi = takeOption(args, "--uart-spi");
+                noMoreOptions(args);
+                if (args.length !== 2 || !output) throw new UsageError("dtb needs a SYSTEM config, a CELL config and -o OUT.dtb");
+                out(
+                    writeCellDtb({
+                        system: args[0],
+                        cell: args[1],
+                        output,
+                        cmdline,
+                        initrdSize: initrdSize === undefined ? undefined : usageValue(() => parseSize(initrdSize), "--initrd-size"),
+                        mpidrs: mpidr === undefined ? undefined : usageValue(() => parseMpidrs(mpidr), "--mpidr"),
+                        uartSpi: uartSpi === undefined ? undefined : usageValue(() => spiNumber(uartSpi), "--uart-spi"),
+                    }),
+                );
+                return 0;
             }
             case "schema": {
                 noMoreOptions(args);

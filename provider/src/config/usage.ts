@@ -10,6 +10,13 @@ export const usage = `usage: jailhouse-config <command> ...
          [--hypervisor-memory ADDR,SIZE] [--root-name NAME] [--save-live DIR]
          HOST: a lab host name, or user@host:port --key PATH --fingerprint SHA256:...;
          neither --ssh nor --from: this host
+  dtb SYSTEM CELL -o OUT.dtb [--cmdline ARGS]  the device tree a Linux kernel boots with in CELL
+      [--initrd-size N] [--mpidr CPU=MPIDR,...] [--uart-spi N]
+         bootargs: console=ttyS0,115200 then ARGS. Placement, shared with
+         \`jailhouse cell linux\`: in the cell's lowest RAM region (loadable,
+         2 MiB aligned) the kernel goes at its start (+ text_offset), the DTB
+         in its last whole 2 MiB block, the initrd of N bytes right below
+         the DTB from a 4 KiB boundary. MPIDRs default to the CPU numbers.
   schema [system|cell]                         JSON Schema for editors
   reference                                    the config reference in markdown
 Inputs may be YAML or .cell files. Warnings are printed and do not fail a

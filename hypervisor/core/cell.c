@@ -575,6 +575,67 @@ long cell_get_state(unsigned int id)
 	return id ? comm_cell_state(cell) : JAILHOUSE_CELL_RUNNING;
 }
 
+/*
+ * The cell's own power-off or reset: never the machine's. Its other CPUs are
+ * kicked and park on their way out of EL2 (arch_handle_trap parks the CPUs
+ * of a cell that is shut down). A reset waits for them, like a stop by the
+ * root, and then starts the first CPU at the reset address, like
+ * `jailhouse cell start`. The root's management calls win: while the root
+ * holds this CPU it is stopping the cell, which then stays as the root
+ * leaves it.
+ */
+void cell_power_off(struct per_cpu *pc, bool restart)
+{
+	struct cell *cell = pc->cell;
+	unsigned int n, first = HV_MAX_CPUS;
+
+	while (!spin_trylock(&cell_lock))
+		if (READ_ONCE(pc->held))
+			return;
+	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
+	printk("Cell \"%s\" CPU %u: PSCI %s: cell %s\n", cell->config->name,
+	       pc->cpu_id, restart ? "SYSTEM_RESET" : "SYSTEM_OFF",
+	       restart ? "restarts" : "shut down");
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		struct per_cpu *t = per_cpu(n);
+
+		if (!(cell->cpu_mask & (1ULL << n)))
+			continue;
+		if (first == HV_MAX_CPUS)
+			first = n;
+		if (t == pc)
+			continue;
+		if (!restart) {
+			arch_cpu_kick(t);
+			continue;
+		}
+		if (arch_cpu_stop(t)) {
+			printk("Cell \"%s\": CPU %u did not stop for the "
+			       "reset: cell failed\n", cell->config->name, n);
+			t->failed = true;
+			set_state(cell, JAILHOUSE_CELL_FAILED);
+			restart = false;
+		}
+	}
+	if (restart) {
+		/* No CPU_ON of the old run may wake a sibling. */
+		for (n = 0; n < HV_MAX_CPUS; n++) {
+			struct per_cpu *t = per_cpu(n);
+
+			if (!(cell->cpu_mask & (1ULL << n)) || t == pc)
+				continue;
+			spin_lock(&t->control_lock);
+			t->on_pending = 0;
+			spin_unlock(&t->control_lock);
+		}
+		set_state(cell, JAILHOUSE_CELL_RUNNING);
+		spin_lock(&per_cpu(first)->control_lock);
+		arch_cpu_start(per_cpu(first), cell->config->cpu_reset_address);
+		spin_unlock(&per_cpu(first)->control_lock);
+	}
+	spin_unlock(&cell_lock);
+}
+
 /* Called with line_lock held. */
 static void cell_console_flush(struct cell *cell)
 {

@@ -16,9 +16,9 @@
 
 #include <jailhouse/ioctl.h>
 
+#include "cell-linux.h"
 #include "tools.h"
 
-#define JH_DEV "/dev/jailhouse"
 
 static void usage(FILE *out)
 {
@@ -33,6 +33,8 @@ static void usage(FILE *out)
 		"   cell load { ID | [--name] NAME } "
 		"{ IMAGE | { -s | --string } \"STRING\" }\n"
 		"             [-a | --address ADDRESS] ...\n"
+		"   cell linux CELLCONFIG KERNEL [-i | --initrd INITRD]\n"
+		"              [-c | --cmdline \"CMDLINE\"] [-d | --dtb DTB]\n"
 		"   cell start { ID | [--name] NAME }\n"
 		"   cell shutdown { ID | [--name] NAME }\n"
 		"   cell destroy { ID | [--name] NAME }\n"
@@ -40,7 +42,7 @@ static void usage(FILE *out)
 		"   state --json [--boot-log] [--hash FILE]... [--text FILE]...\n");
 }
 
-static int open_dev(void)
+int open_dev(void)
 {
 	int fd = open(JH_DEV, O_RDWR);
 
@@ -52,7 +54,7 @@ static int open_dev(void)
 	return fd;
 }
 
-static void print_reason(void)
+void print_reason(void)
 {
 	char line[512];
 	FILE *f = fopen(JAILHOUSE_SYSFS_LAST_ERROR, "r");
@@ -64,7 +66,7 @@ static void print_reason(void)
 	fclose(f);
 }
 
-static void *read_file(const char *name, size_t *size)
+void *read_file(const char *name, size_t *size)
 {
 	struct stat st;
 	void *buf;
@@ -392,7 +394,7 @@ static int cmd_cell_load(int argc, char **argv, bool shutdown)
 }
 
 /* The sysfs directory of a cell given by id or name; 0 if found. */
-static int cell_dir(const struct jailhouse_cell_id *id, char *dir, size_t len)
+int cell_dir(const struct jailhouse_cell_id *id, char *dir, size_t len)
 {
 	struct dirent **ids;
 	int n, i, found = -1;
@@ -480,6 +482,8 @@ int main(int argc, char **argv)
 			return cmd_cell_load(argc, argv, false);
 		if (!strcmp(argv[2], "shutdown"))
 			return cmd_cell_load(argc, argv, true);
+		if (!strcmp(argv[2], "linux"))
+			return cmd_cell_linux(argc, argv);
 		if (!strcmp(argv[2], "start"))
 			return cell_id_ioctl(argc, argv, JAILHOUSE_CELL_START,
 					     "JAILHOUSE_CELL_START");

@@ -3,8 +3,21 @@
 #ifndef JH_TOOLS_H
 #define JH_TOOLS_H
 
+#include <stddef.h>
+
+#include <jailhouse/ioctl.h>
+
+#define JH_DEV "/dev/jailhouse"
 #define JH_SYSFS "/sys/devices/jailhouse"
 
+/* Opens the driver's device or exits with a hint. */
+int open_dev(void);
+/* Prints the driver's reason for the last failed request. */
+void print_reason(void);
+/* The whole file, or exits with the reason. */
+void *read_file(const char *name, size_t *size);
+/* The sysfs directory of a cell given by id or name; 0 if found. */
+int cell_dir(const struct jailhouse_cell_id *id, char *dir, size_t len);
 /* Prints s as a JSON string, quotes included. */
 void json_string(const char *s);
 

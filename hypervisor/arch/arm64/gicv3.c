@@ -686,6 +686,17 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END) {
 		unsigned int irq = (offset - GICD_IROUTER) / 8;
 
+		/*
+		 * A kernel routes every SPI to its boot CPU when it starts
+		 * (Linux's distributor init): for an SPI it does not own,
+		 * aimed inside the cell, that write is ignored, not refused.
+		 */
+		if (!cell_owns_irq(pc->cell, irq) && size == 8 && write &&
+		    pc->cell != &root_cell && route_allowed(pc, *value)) {
+			cell_ignored_write(pc, "routing of IRQ %u, which the "
+					   "cell does not own, ignored", irq);
+			return true;
+		}
 		if (!cell_owns_irq(pc->cell, irq) || size != 8) {
 			if (pc->cell != &root_cell)
 				cell_refused(pc, "access to the routing of "
@@ -768,7 +779,7 @@ static struct per_cpu *gicr_owner(u64 frame)
 
 /*
  * A non-root cell's redistributor accesses. Any frame's identification
- * (TYPER, IIDR) may be read, so the usual search for one's own frame works.
+ * (TYPER, IIDR, the ID registers) may be read, so the usual search for one's own frame works.
  * In the frames of its own CPUs the cell has the SGI/PPI registers, minus
  * the management SGI and the maintenance interrupt, which stay ours.
  * Everything else reads as zero and ignores writes.
@@ -789,6 +800,11 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		return false;
 	if (!write && (offset == GICR_IIDR ||
 		       (offset >= GICR_TYPER && offset + size <= GICR_TYPER + 8))) {
+		*value = mmio_read(addr, size);
+		return true;
+	}
+	/* Identification (GICR_PIDR2 tells a GICv3 frame), any frame. */
+	if (!write && offset >= GICR_ID_START && offset < GICR_SGI_BASE) {
 		*value = mmio_read(addr, size);
 		return true;
 	}

@@ -6,8 +6,9 @@
  * EL1. Of the rest only what root_may_forward lists reaches the firmware;
  * everything else gets NOT_SUPPORTED.
  * Non-root cells get their own small PSCI: CPU_ON only for CPUs of the cell,
- * CPU_OFF, AFFINITY_INFO, VERSION and FEATURES. Nothing reaches the firmware
- * from a cell (no SYSTEM_OFF/RESET of the whole machine).
+ * CPU_OFF, AFFINITY_INFO, VERSION and FEATURES, and SYSTEM_OFF/SYSTEM_RESET,
+ * which power off or restart the cell, never the machine (a kernel's
+ * poweroff and reboot). Nothing reaches the firmware from a cell.
  */
 #include <asm/gicv3.h>
 #include <asm/psci.h>
@@ -173,6 +174,8 @@ static long cell_psci_features(u32 fn)
 	case PSCI_AFFINITY_INFO_32:
 	case PSCI_AFFINITY_INFO_64:
 	case PSCI_FEATURES:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
 		return PSCI_SUCCESS;
 	default:
 		return PSCI_NOT_SUPPORTED;
@@ -272,6 +275,13 @@ void psci_handle_smc(struct per_cpu *pc, struct frame *f)
 		if (root)
 			break;
 		f->x[0] = PSCI_VERSION_1_0;
+		return;
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+		if (root)
+			break;
+		cell_power_off(pc, fn == PSCI_SYSTEM_RESET);
+		arch_cpu_park(pc, f);
 		return;
 	case PSCI_FEATURES:
 		if (root)

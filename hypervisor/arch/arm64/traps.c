@@ -247,12 +247,13 @@ void arch_handle_trap(struct frame *f, u64 type)
 	}
 	/*
 	 * The root holds this CPU (cell shutdown/start/destroy), or the cell
-	 * failed: stop here. We come back from the park when the cell is
+	 * failed or powered itself off: stop here. We come back from the park when the cell is
 	 * started again, or as a root CPU after destroy.
 	 */
 	if (READ_ONCE(pc->held) ||
 	    (pc->cell != &root_cell &&
-	     pc->cell->state == JAILHOUSE_CELL_FAILED))
+	     (pc->cell->state == JAILHOUSE_CELL_FAILED ||
+	      pc->cell->state == JAILHOUSE_CELL_SHUT_DOWN)))
 		arch_cpu_park(pc, f);
 }
 

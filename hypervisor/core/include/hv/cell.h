@@ -57,6 +57,12 @@ long cell_start(unsigned int id);
 long cell_destroy(unsigned int id);
 long cell_begin_shutdown(void);
 long cell_get_state(unsigned int id);
+/*
+ * PSCI SYSTEM_OFF (@restart false) or SYSTEM_RESET of a non-root cell, on
+ * one of its CPUs: the cell shuts down, or starts again at its reset
+ * address. The caller parks its CPU afterwards.
+ */
+void cell_power_off(struct per_cpu *pc, bool restart);
 /* A cell's debug console putc (JAILHOUSE_HC_DEBUG_CONSOLE_PUTC). */
 void cell_console_putc(struct cell *cell, char c);
 /*

@@ -51,6 +51,7 @@
 #define GICR_WAKER 0x0014
 #define GICR_TYPER_VLPIS (1ULL << 1)
 #define GICR_TYPER_LAST (1ULL << 4)
+#define GICR_ID_START 0xffd0
 /* Redistributor, SGI_base frame */
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180

@@ -21,7 +21,6 @@
 // to the root's serial driver.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { once } from "node:events";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -29,7 +28,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildInitramfs, type LabHost } from "../lab/lab";
-import { consoleTail, hasCrossCompiler, pickHost, run, sh } from "../support/lab-shell";
+import { suiteFolder } from "../support/host-build";
+import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-linux";
@@ -47,7 +47,7 @@ const bootTimeoutMs = 240_000;
 
 // The suite's CLI may not be there yet (a fresh host): any earlier one will do.
 const resetHost =
-    `cli=$(ls ${cli} /root/pj-*/kmod/tools/jailhouse 2>/dev/null | head -1); ` +
+    `cli=$(ls ${cli} /root/pj-build/*/kmod/tools/jailhouse /root/pj-*/kmod/tools/jailhouse 2>/dev/null | head -1); ` +
     `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || $cli cell destroy $c; done; ` +
     `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then $cli disable; fi; ` +
     "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
@@ -71,6 +71,7 @@ async function connectUart(host: LabHost) {
     socket.on("data", (data: Buffer) => (raw += data.toString("latin1")));
     // Line editing's terminal queries (also one still arriving, split over
     // reads) and carriage returns are dropped.
+    // eslint-disable-next-line no-control-regex -- the escape character starts the sequences being dropped
     const received = () => raw.replace(/\x1b(\[[0-9;?]*[A-Za-z]?)?/g, "").replace(/\r/g, "");
     return { received, send: (text: string) => socket.write(text), close: () => socket.destroy() };
 }
@@ -147,11 +148,6 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
         host = pickHost();
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-linux-"));
         await sh(host, resetHost);
-        const cross = hasCrossCompiler();
-        if (cross) {
-            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor")], { stdio: "pipe" });
-            execFileSync("make", ["-s", "-C", path.join(repo, "hypervisor", "inmates")], { stdio: "pipe" });
-        }
         for (const name of ["system", "rt-timer", "linux"]) compileConfig(name, work);
         const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
         execFileSync(process.execPath, [compiler, "dtb", path.join(repo, "examples/lab/system.yaml"), path.join(repo, "examples/lab/linux.yaml"), "-o", path.join(work, "linux.dtb")], {
@@ -159,40 +155,8 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
         });
         fs.copyFileSync(buildInitramfs(), path.join(work, "initramfs.cpio.gz"));
 
-        const args = ["-c", "--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*"];
-        args.push("-C", repo, "kmod", "hypervisor/include", "test/e2e/fixtures/hvpoke.c");
-        if (cross) {
-            args.push("-C", path.join(repo, "hypervisor"), "jailhouse.bin");
-            args.push("-C", path.join(repo, "hypervisor", "inmates", "demos"), "timer.bin");
-        } else {
-            args.push("-C", repo, "hypervisor");
-        }
-        args.push("-C", work, "system.cell", "rt-timer.cell", "linux.cell", "linux.dtb", "initramfs.cpio.gz");
-        const tar = execFileSync("tar", args, { maxBuffer: 256 * 1024 * 1024 });
-        const moduleSources = execFileSync("git", ["ls-files", "kmod", "hypervisor/include"], { cwd: repo, encoding: "utf8" })
-            .split("\n")
-            .filter((file) => file && !file.startsWith("kmod/tools/"));
-        const moduleKey = createHash("sha256")
-            .update(moduleSources.map((file) => fs.readFileSync(path.join(repo, file))).reduce((a, b) => Buffer.concat([a, b]), Buffer.alloc(0)))
-            .digest("hex")
-            .slice(0, 16);
-        await run(host, `rm -rf ${remote} && mkdir -p ${remote}`);
-        const put = await sh(host, `tar -x -C ${remote}`, tar);
-        assert.equal(put.code, 0, put.stderr);
-        const build = [
-            `cd ${remote}`,
-            cross ? "true" : "make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin hypervisor/inmates/demos/timer.bin .",
-            // The module takes minutes to build under TCG: one built from the
-            // same sources for the same kernel is kept on the host and reused.
-            `cache=/root/pj-kmod-cache/${moduleKey}-$(uname -r)`,
-            'if [ ! -f "$cache/jailhouse.ko" ]; then make -j2 -s -C /lib/modules/$(uname -r)/build M=$PWD/kmod modules > kmod.log 2>&1 || { cat kmod.log; exit 1; }; mkdir -p "$cache" && cp kmod/jailhouse.ko "$cache/"; fi',
-            'cp "$cache/jailhouse.ko" kmod/jailhouse.ko',
-            "make -s -C kmod/tools",
-            "gcc -O2 -o hvpoke test/e2e/fixtures/hvpoke.c",
-            "mkdir -p /lib/firmware && cp jailhouse.bin /lib/firmware/jailhouse.bin",
-            "insmod kmod/jailhouse.ko",
-        ].join(" && ");
-        await run(host, build, 1_200_000);
+        await suiteFolder(host, remote, work, ["system.cell", "rt-timer.cell", "linux.cell", "linux.dtb", "initramfs.cpio.gz"]);
+        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
 
         // The bare machine: nothing stops these reads yet (neither address
         // is RAM of the root's kernel, mem=768M, so /dev/mem allows them).

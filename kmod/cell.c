@@ -49,25 +49,28 @@ static int refusal(long ret, struct jh_cell *c, const char *what,
 	struct jh_cell *other;
 
 	if (ret == -EPERM && c)
-		return jh_fail(-EPERM,
-			       "cell \"%s\" refused shutdown (%s); nothing was changed",
-			       c->name,
-			       state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
-						       c->id, 0)));
+		return jh_fail(
+			-EPERM,
+			"cell \"%s\" refused shutdown (%s); nothing was changed",
+			c->name,
+			state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
+						c->id, 0)));
 	if (ret == -EBUSY)
-		list_for_each_entry(other, &cells, list)
+		list_for_each_entry (other, &cells, list)
 			if (other != c &&
 			    jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE, other->id,
 					 0) == JAILHOUSE_CELL_RUNNING_LOCKED)
-				return jh_fail(-EBUSY,
-					       "cannot %s cell \"%s\": cell \"%s\" is running/locked; try again when it unlocks",
-					       what, name, other->name);
+				return jh_fail(
+					-EBUSY,
+					"cannot %s cell \"%s\": cell \"%s\" is running/locked; try again when it unlocks",
+					what, name, other->name);
 	if (ret == -ETIMEDOUT && c)
-		return jh_fail(-ETIMEDOUT,
-			       "cell \"%s\" did not answer in time (the shutdown request or the stop of its CPUs) and is now %s; nothing else was changed: destroy it or load it again",
-			       c->name,
-			       state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
-						       c->id, 0)));
+		return jh_fail(
+			-ETIMEDOUT,
+			"cell \"%s\" did not answer in time (the shutdown request or the stop of its CPUs) and is now %s; nothing else was changed: destroy it or load it again",
+			c->name,
+			state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
+						c->id, 0)));
 	return 0;
 }
 
@@ -80,7 +83,7 @@ static struct jh_cell *find_cell(const struct jailhouse_cell_id *cell_id)
 {
 	struct jh_cell *c;
 
-	list_for_each_entry(c, &cells, list) {
+	list_for_each_entry (c, &cells, list) {
 		if (cell_id->id != JAILHOUSE_CELL_ID_UNUSED) {
 			if (c->id == cell_id->id)
 				return c;
@@ -98,7 +101,7 @@ static void update_root_cpus(void)
 	struct jh_cell *c;
 
 	cpumask_copy(&root, &jh_root_cpus);
-	list_for_each_entry(c, &cells, list)
+	list_for_each_entry (c, &cells, list)
 		cpumask_andnot(&root, &root, &c->cpus);
 	jh_sysfs_root_cell_cpus(&root);
 }
@@ -108,7 +111,7 @@ static void online_cpus(const struct cpumask *cpus)
 {
 	int cpu, err;
 
-	for_each_cpu(cpu, cpus) {
+	for_each_cpu (cpu, cpus) {
 		err = add_cpu(cpu);
 		if (err)
 			pr_err("jailhouse: CPU %d did not come back online (%d)\n",
@@ -139,20 +142,24 @@ static int cell_create(struct jailhouse_cell_create __user *arg)
 		return PTR_ERR(config);
 	if (memcmp(config->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
 		   JAILHOUSE_SIGNATURE_SIZE)) {
-		err = jh_fail(-EINVAL, "not a cell configuration (signature is not JHCLL)");
+		err = jh_fail(
+			-EINVAL,
+			"not a cell configuration (signature is not JHCLL)");
 		goto out_free;
 	}
 	if (config->revision != JAILHOUSE_CONFIG_REVISION) {
-		err = jh_fail(-EINVAL,
-			      "cell configuration revision %u, this driver needs revision %u",
-			      config->revision, JAILHOUSE_CONFIG_REVISION);
+		err = jh_fail(
+			-EINVAL,
+			"cell configuration revision %u, this driver needs revision %u",
+			config->revision, JAILHOUSE_CONFIG_REVISION);
 		goto out_free;
 	}
 	if (jailhouse_cell_config_size(config) != req.config_size) {
-		err = jh_fail(-EINVAL,
-			      "cell configuration is %u bytes, its header says %llu",
-			      req.config_size,
-			      (u64)jailhouse_cell_config_size(config));
+		err = jh_fail(
+			-EINVAL,
+			"cell configuration is %u bytes, its header says %llu",
+			req.config_size,
+			(u64)jailhouse_cell_config_size(config));
 		goto out_free;
 	}
 	config->name[JAILHOUSE_CELL_NAME_LEN - 1] = 0;
@@ -162,7 +169,7 @@ static int cell_create(struct jailhouse_cell_create __user *arg)
 		err = jh_fail(-EINVAL, "the hypervisor is not enabled");
 		goto out_unlock;
 	}
-	list_for_each_entry(c, &cells, list) {
+	list_for_each_entry (c, &cells, list) {
 		if (!strcmp(c->name, config->name)) {
 			err = jh_fail(-EEXIST, "a cell named \"%s\" exists",
 				      config->name);
@@ -176,7 +183,8 @@ static int cell_create(struct jailhouse_cell_create __user *arg)
 		if (!(set[n / 8] & (1 << (n % 8))))
 			continue;
 		if (n >= nr_cpu_ids || !cpumask_test_cpu(n, &jh_root_cpus)) {
-			err = jh_fail(-EINVAL, "CPU %u is not a root cell CPU", n);
+			err = jh_fail(-EINVAL, "CPU %u is not a root cell CPU",
+				      n);
 			goto out_unlock;
 		}
 		cpumask_set_cpu(n, &cpus);
@@ -185,26 +193,29 @@ static int cell_create(struct jailhouse_cell_create __user *arg)
 		err = jh_fail(-EINVAL, "cell \"%s\" has no CPUs", config->name);
 		goto out_unlock;
 	}
-	list_for_each_entry(c, &cells, list) {
+	list_for_each_entry (c, &cells, list) {
 		if (cpumask_intersects(&c->cpus, &cpus)) {
-			err = jh_fail(-EBUSY, "CPUs %*pbl belong to cell \"%s\"",
+			err = jh_fail(-EBUSY,
+				      "CPUs %*pbl belong to cell \"%s\"",
 				      cpumask_pr_args(&c->cpus), c->name);
 			goto out_unlock;
 		}
 	}
 	if (!cpumask_subset(&cpus, cpu_online_mask)) {
-		err = jh_fail(-EBUSY, "cell CPUs %*pbl must be online (online: %*pbl)",
+		err = jh_fail(-EBUSY,
+			      "cell CPUs %*pbl must be online (online: %*pbl)",
 			      cpumask_pr_args(&cpus),
 			      cpumask_pr_args(cpu_online_mask));
 		goto out_unlock;
 	}
 	if (cpumask_subset(cpu_online_mask, &cpus)) {
-		err = jh_fail(-EBUSY, "the root cell must keep at least one CPU");
+		err = jh_fail(-EBUSY,
+			      "the root cell must keep at least one CPU");
 		goto out_unlock;
 	}
 
 	cpumask_clear(&taken);
-	for_each_cpu(cpu, &cpus) {
+	for_each_cpu (cpu, &cpus) {
 		err = remove_cpu(cpu);
 		if (err) {
 			jh_fail(err, "CPU %d could not be taken offline (%d)",
@@ -218,9 +229,10 @@ static int cell_create(struct jailhouse_cell_create __user *arg)
 	if (id < 0) {
 		err = refusal(id, NULL, "create", config->name);
 		if (!err)
-			err = jh_fail((int)id,
-				      "the hypervisor refused to create cell \"%s\" (%ld); the hypervisor console says why",
-				      config->name, id);
+			err = jh_fail(
+				(int)id,
+				"the hypervisor refused to create cell \"%s\" (%ld); the hypervisor console says why",
+				config->name, id);
 		goto out_online;
 	}
 
@@ -278,9 +290,10 @@ static int load_image(struct jh_cell *c,
 
 	err = target_phys(c->config, img->target_address, img->size, &phys);
 	if (err)
-		return jh_fail(err,
-			       "image of %llu bytes at 0x%llx does not fit a loadable region of cell \"%s\"",
-			       img->size, img->target_address, c->name);
+		return jh_fail(
+			err,
+			"image of %llu bytes at 0x%llx does not fit a loadable region of cell \"%s\"",
+			img->size, img->target_address, c->name);
 	if (!img->size)
 		return 0;
 	dst = memremap(phys, img->size, MEMREMAP_WB);
@@ -323,8 +336,10 @@ static int cell_load(struct jailhouse_cell_load __user *arg)
 	if (ret < 0) {
 		err = refusal(ret, c, "load", c->name);
 		if (!err)
-			err = jh_fail((int)ret, "cell \"%s\" cannot be made loadable (%ld)",
-				      c->name, ret);
+			err = jh_fail(
+				(int)ret,
+				"cell \"%s\" cannot be made loadable (%ld)",
+				c->name, ret);
 		goto out;
 	}
 	for (n = 0; n < req.num_preload_images && !err; n++) {
@@ -359,12 +374,15 @@ static int cell_start_or_destroy(struct jailhouse_cell_id __user *arg,
 		goto out;
 	}
 	ret = jh_hypercall(destroy ? JAILHOUSE_HC_CELL_DESTROY
-				   : JAILHOUSE_HC_CELL_START, c->id, 0);
+				   : JAILHOUSE_HC_CELL_START,
+			   c->id, 0);
 	if (ret < 0) {
 		err = refusal(ret, c, destroy ? "destroy" : "start", c->name);
 		if (!err)
-			err = jh_fail((int)ret, "the hypervisor refused to %s cell \"%s\" (%ld)",
-				      destroy ? "destroy" : "start", c->name, ret);
+			err = jh_fail(
+				(int)ret,
+				"the hypervisor refused to %s cell \"%s\" (%ld)",
+				destroy ? "destroy" : "start", c->name, ret);
 		goto out;
 	}
 	if (destroy) {

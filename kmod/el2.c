@@ -52,7 +52,8 @@ static long jh_hypercall_on(int cpu, u64 code, u64 arg1, u64 arg2)
  */
 static bool jh_kvm_present(void)
 {
-	static const char *const names[] = { "/sys/class/misc/kvm", "/dev/kvm" };
+	static const char *const names[] = { "/sys/class/misc/kvm",
+					     "/dev/kvm" };
 	struct path path;
 	int n;
 
@@ -76,25 +77,30 @@ int jh_check_el2(void)
 	int cpu;
 
 	if (el == 2)
-		return jh_fail(-EBUSY,
-			       "Linux itself runs at EL2 (VHE), so there is no EL2 for the hypervisor; boot with id_aa64mmfr1.vh=0 and kvm-arm.mode=none");
+		return jh_fail(
+			-EBUSY,
+			"Linux itself runs at EL2 (VHE), so there is no EL2 for the hypervisor; boot with id_aa64mmfr1.vh=0 and kvm-arm.mode=none");
 	if (el != 1)
 		return jh_fail(-ENODEV, "unexpected CurrentEL %llu", el);
 	if (!((pfr0 >> 8) & 0xf))
-		return jh_fail(-ENODEV,
-			       "this CPU has no EL2 (ID_AA64PFR0_EL1.EL2 is 0): not started at EL2, cannot host a hypervisor");
+		return jh_fail(
+			-ENODEV,
+			"this CPU has no EL2 (ID_AA64PFR0_EL1.EL2 is 0): not started at EL2, cannot host a hypervisor");
 
 	if (jh_kvm_present())
-		return jh_fail(-EBUSY,
-			       "KVM owns EL2 (/dev/kvm exists): it would take EL2 back for its next VM; boot with kvm-arm.mode=none");
+		return jh_fail(
+			-EBUSY,
+			"KVM owns EL2 (/dev/kvm exists): it would take EL2 back for its next VM; boot with kvm-arm.mode=none");
 
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu(cpu)
+	{
 		u64 r = jh_stub_call(cpu, JH_STUB_PROBE_CODE, 0, 0, 0, 0);
 
 		if (r != JH_HVC_STUB_ERR)
-			return jh_fail(-EBUSY,
-				       "EL2 on CPU %d is not the Linux hyp stub (probe answered 0x%llx, expected 0xbadca11): KVM or another hypervisor owns EL2; boot with kvm-arm.mode=none",
-				       cpu, r);
+			return jh_fail(
+				-EBUSY,
+				"EL2 on CPU %d is not the Linux hyp stub (probe answered 0x%llx, expected 0xbadca11): KVM or another hypervisor owns EL2; boot with kvm-arm.mode=none",
+				cpu, r);
 	}
 	return 0;
 }
@@ -110,14 +116,15 @@ int jh_enter_cpus(const struct cpumask *cpus, u64 entry_pa,
 	int cpu;
 
 	cpumask_clear(entered);
-	for_each_cpu(cpu, cpus) {
+	for_each_cpu (cpu, cpus) {
 		long r = (long)jh_stub_call(cpu, JH_HVC_SOFT_RESTART, entry_pa,
 					    0, cpu, 0);
 
 		if (r)
-			return jh_fail(r < 0 ? (int)r : -EIO,
-				       "CPU %d did not enter the hypervisor (%ld); the hypervisor console says why (jailhouse console)",
-				       cpu, r);
+			return jh_fail(
+				r < 0 ? (int)r : -EIO,
+				"CPU %d did not enter the hypervisor (%ld); the hypervisor console says why (jailhouse console)",
+				cpu, r);
 		cpumask_set_cpu(cpu, entered);
 	}
 	return 0;
@@ -131,21 +138,23 @@ int jh_leave_cpus(const struct cpumask *cpus)
 {
 	int cpu, err = 0;
 
-	for_each_cpu(cpu, cpus) {
+	for_each_cpu (cpu, cpus) {
 		long r = jh_hypercall_on(cpu, JAILHOUSE_HC_DISABLE, 0, 0);
 
 		if (r) {
-			err = jh_fail((int)r,
-				      "CPU %d refused to leave the hypervisor (%ld)",
-				      cpu, r);
+			err = jh_fail(
+				(int)r,
+				"CPU %d refused to leave the hypervisor (%ld)",
+				cpu, r);
 			continue;
 		}
 		r = jh_hypercall_on(cpu, JAILHOUSE_HC_HYPERVISOR_GET_INFO,
 				    JAILHOUSE_INFO_NUM_CELLS, 0);
 		if ((u64)r != JH_HVC_STUB_ERR)
-			err = jh_fail(-EIO,
-				      "CPU %d: the Linux hyp stub did not come back (0x%lx)",
-				      cpu, r);
+			err = jh_fail(
+				-EIO,
+				"CPU %d: the Linux hyp stub did not come back (0x%lx)",
+				cpu, r);
 	}
 	return err;
 }

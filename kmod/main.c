@@ -33,11 +33,11 @@ bool jh_enabled;
 struct device *jh_dev;
 char jh_last_error[JH_REASON_LEN];
 
-static void *hv_mem;		/* memremap of hypervisor_memory */
+static void *hv_mem; /* memremap of hypervisor_memory */
 static struct resource *hv_res;
 static u64 hv_console_off;
 struct cpumask jh_root_cpus;
-static char *last_console;	/* ring copy kept after disable */
+static char *last_console; /* ring copy kept after disable */
 static u32 last_console_tail;
 
 int jh_fail(int err, const char *fmt, ...)
@@ -82,33 +82,37 @@ static int jh_check_config(const struct jailhouse_system *sys, size_t size)
 		return jh_fail(-EINVAL, "system configuration truncated");
 	if (!hv->size || (hv->phys_start | hv->size) & ~PAGE_MASK ||
 	    hv->phys_start + hv->size < hv->phys_start)
-		return jh_fail(-EINVAL,
-			       "hypervisor memory 0x%llx+0x%llx is empty, not page aligned or wraps around 2^64",
-			       hv->phys_start, hv->size);
+		return jh_fail(
+			-EINVAL,
+			"hypervisor memory 0x%llx+0x%llx is empty, not page aligned or wraps around 2^64",
+			hv->phys_start, hv->size);
 	if (walk_iomem_res_desc(IORES_DESC_NONE,
 				IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
 				hv->phys_start, hv->phys_start + hv->size - 1,
 				&ram, ram_overlap) > 0)
-		return jh_fail(-EINVAL,
-			       "hypervisor memory 0x%llx-0x%llx overlaps Linux RAM (System RAM %pa-%pa); keep it out of Linux with mem= or a reserved-memory node",
-			       hv->phys_start, hv->phys_start + hv->size - 1,
-			       &ram.start, &ram.end);
+		return jh_fail(
+			-EINVAL,
+			"hypervisor memory 0x%llx-0x%llx overlaps Linux RAM (System RAM %pa-%pa); keep it out of Linux with mem= or a reserved-memory node",
+			hv->phys_start, hv->phys_start + hv->size - 1,
+			&ram.start, &ram.end);
 
 	cpumask_clear(&jh_root_cpus);
 	for (n = 0; n < root->cpu_set_size * 8; n++) {
 		if (!(set[n / 8] & (1 << (n % 8))))
 			continue;
 		if (n >= nr_cpu_ids)
-			return jh_fail(-EINVAL,
-				       "root cell CPU %u does not exist (this system has %u CPUs)",
-				       n, nr_cpu_ids);
+			return jh_fail(
+				-EINVAL,
+				"root cell CPU %u does not exist (this system has %u CPUs)",
+				n, nr_cpu_ids);
 		cpumask_set_cpu(n, &jh_root_cpus);
 	}
 	if (!cpumask_equal(&jh_root_cpus, cpu_online_mask))
-		return jh_fail(-EBUSY,
-			       "root cell CPUs %*pbl differ from the online CPUs %*pbl; all root CPUs, and only those, must be online",
-			       cpumask_pr_args(&jh_root_cpus),
-			       cpumask_pr_args(cpu_online_mask));
+		return jh_fail(
+			-EBUSY,
+			"root cell CPUs %*pbl differ from the online CPUs %*pbl; all root CPUs, and only those, must be online",
+			cpumask_pr_args(&jh_root_cpus),
+			cpumask_pr_args(cpu_online_mask));
 	return 0;
 }
 
@@ -128,19 +132,23 @@ static int jh_cmd_enable(struct jailhouse_system __user *arg)
 		return -EFAULT;
 	if (memcmp(head.signature, JAILHOUSE_SYSTEM_SIGNATURE,
 		   JAILHOUSE_SIGNATURE_SIZE))
-		return jh_fail(-EINVAL,
-			       "not a system configuration (signature is not JHSYS)");
+		return jh_fail(
+			-EINVAL,
+			"not a system configuration (signature is not JHSYS)");
 	if (head.architecture != JAILHOUSE_ARM64)
-		return jh_fail(-EINVAL,
-			       "configuration is for architecture %u, this host is arm64 (2)",
-			       head.architecture);
+		return jh_fail(
+			-EINVAL,
+			"configuration is for architecture %u, this host is arm64 (2)",
+			head.architecture);
 	if (head.revision != JAILHOUSE_CONFIG_REVISION)
-		return jh_fail(-EINVAL,
-			       "configuration revision %u, this driver needs revision 14",
-			       head.revision);
+		return jh_fail(
+			-EINVAL,
+			"configuration revision %u, this driver needs revision 14",
+			head.revision);
 	size = jailhouse_system_config_size(&head);
 	if (size > JH_MAX_CONFIG_SIZE)
-		return jh_fail(-E2BIG, "system configuration too large (%zu bytes)",
+		return jh_fail(-E2BIG,
+			       "system configuration too large (%zu bytes)",
 			       size);
 	sys = memdup_user(arg, size);
 	if (IS_ERR(sys))
@@ -164,7 +172,8 @@ static int jh_cmd_enable(struct jailhouse_system __user *arg)
 
 	err = request_firmware(&fw, JH_FIRMWARE, jh_dev);
 	if (err) {
-		jh_fail(err, "cannot load firmware %s (%d); install it in /lib/firmware",
+		jh_fail(err,
+			"cannot load firmware %s (%d); install it in /lib/firmware",
 			JH_FIRMWARE, err);
 		goto out_cpus;
 	}
@@ -178,17 +187,19 @@ static int jh_cmd_enable(struct jailhouse_system __user *arg)
 	cfg_off = hdr->core_size + (u64)max_cpus * hdr->percpu_size;
 	if (fw->size > hdr->core_size ||
 	    cfg_off + size + JH_MIN_POOL_PAGES * PAGE_SIZE > hv_size) {
-		err = jh_fail(-ENOMEM,
-			      "hypervisor memory too small: %llu bytes, need %llu + pool",
-			      hv_size, cfg_off + size);
+		err = jh_fail(
+			-ENOMEM,
+			"hypervisor memory too small: %llu bytes, need %llu + pool",
+			hv_size, cfg_off + size);
 		goto out_fw;
 	}
 
 	hv_res = request_mem_region(hv_start, hv_size, "Jailhouse hypervisor");
 	if (!hv_res) {
-		err = jh_fail(-EBUSY,
-			      "hypervisor memory 0x%llx-0x%llx is in use by another driver",
-			      hv_start, hv_start + hv_size - 1);
+		err = jh_fail(
+			-EBUSY,
+			"hypervisor memory 0x%llx-0x%llx is in use by another driver",
+			hv_start, hv_start + hv_size - 1);
 		goto out_fw;
 	}
 	hv_mem = memremap(hv_start, hv_size, MEMREMAP_WB);
@@ -268,10 +279,11 @@ static int jh_cmd_disable(void)
 	}
 	cpus_read_lock();
 	if (!cpumask_subset(&jh_root_cpus, cpu_online_mask)) {
-		err = jh_fail(-EBUSY,
-			      "root cell CPUs %*pbl must all be online to disable (online: %*pbl)",
-			      cpumask_pr_args(&jh_root_cpus),
-			      cpumask_pr_args(cpu_online_mask));
+		err = jh_fail(
+			-EBUSY,
+			"root cell CPUs %*pbl must all be online to disable (online: %*pbl)",
+			cpumask_pr_args(&jh_root_cpus),
+			cpumask_pr_args(cpu_online_mask));
 		cpus_read_unlock();
 		goto out;
 	}
@@ -329,8 +341,9 @@ ssize_t jh_console_snapshot(char *buf, size_t size, u32 *tail)
 		n = min_t(u32, t, JAILHOUSE_VIRT_CONSOLE_SIZE);
 		start = t - n;
 		for (i = 0; i < n; i++)
-			buf[i] = READ_ONCE(con->content[(start + i) %
-						JAILHOUSE_VIRT_CONSOLE_SIZE]);
+			buf[i] = READ_ONCE(
+				con->content[(start + i) %
+					     JAILHOUSE_VIRT_CONSOLE_SIZE]);
 		smp_rmb();
 		if (!READ_ONCE(con->busy) && READ_ONCE(con->tail) == t)
 			break;
@@ -372,7 +385,8 @@ static ssize_t jh_read(struct file *file, char __user *out, size_t count,
 		u32 tail, n, skip, avail;
 
 		mutex_lock(&jh_lock);
-		n = jh_console_snapshot(buf, JAILHOUSE_VIRT_CONSOLE_SIZE, &tail);
+		n = jh_console_snapshot(buf, JAILHOUSE_VIRT_CONSOLE_SIZE,
+					&tail);
 		mutex_unlock(&jh_lock);
 		if (!r->started) {
 			r->pos = tail - n;
@@ -467,6 +481,7 @@ static void __exit jh_exit(void)
 
 module_init(jh_init);
 module_exit(jh_exit);
-MODULE_DESCRIPTION("Loader for the Jailhouse-compatible partitioning hypervisor");
+MODULE_DESCRIPTION(
+	"Loader for the Jailhouse-compatible partitioning hypervisor");
 MODULE_LICENSE("Dual MIT/GPL");
 MODULE_FIRMWARE(JH_FIRMWARE);

@@ -92,14 +92,10 @@ static DEVICE_ATTR_RO(console);
 static DEVICE_ATTR_RO(last_error);
 
 static struct attribute *jh_attrs[] = {
-	&dev_attr_enabled.attr,
-	&dev_attr_mem_pool_size.attr,
-	&dev_attr_mem_pool_used.attr,
-	&dev_attr_remap_pool_size.attr,
-	&dev_attr_remap_pool_used.attr,
-	&dev_attr_console.attr,
-	&dev_attr_last_error.attr,
-	NULL,
+	&dev_attr_enabled.attr,		&dev_attr_mem_pool_size.attr,
+	&dev_attr_mem_pool_used.attr,	&dev_attr_remap_pool_size.attr,
+	&dev_attr_remap_pool_used.attr, &dev_attr_console.attr,
+	&dev_attr_last_error.attr,	NULL,
 };
 
 static const struct attribute_group jh_group = {
@@ -132,10 +128,12 @@ static ssize_t state_show(struct kobject *k, struct kobj_attribute *a,
 	if (mutex_lock_interruptible(&jh_lock))
 		return -EINTR;
 	if (jh_enabled)
-		s = jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE, to_cell(k)->id, 0);
+		s = jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE, to_cell(k)->id,
+				 0);
 	mutex_unlock(&jh_lock);
 	return sysfs_emit(buf, "%s\n",
-			  s >= 0 && s < ARRAY_SIZE(names) ? names[s] : "invalid");
+			  s >= 0 && s < ARRAY_SIZE(names) ? names[s]
+							  : "invalid");
 }
 
 static void failed_cpus(struct jh_cell *c, struct cpumask *failed)
@@ -145,7 +143,7 @@ static void failed_cpus(struct jh_cell *c, struct cpumask *failed)
 	cpumask_clear(failed);
 	mutex_lock(&jh_lock);
 	if (jh_enabled)
-		for_each_cpu(cpu, &c->cpus)
+		for_each_cpu (cpu, &c->cpus)
 			if (jh_hypercall(JAILHOUSE_HC_CPU_GET_INFO, cpu,
 					 JAILHOUSE_CPU_INFO_STATE) ==
 			    JAILHOUSE_CPU_FAILED)
@@ -240,14 +238,10 @@ static struct kobj_attribute cell_cpus_failed_list_attr =
 	__ATTR_RO(cpus_failed_list);
 
 static struct attribute *cell_attrs[] = {
-	&cell_name_attr.attr,
-	&cell_state_attr.attr,
-	&cell_cpus_assigned_attr.attr,
-	&cell_cpus_assigned_list_attr.attr,
-	&cell_cpus_failed_attr.attr,
-	&cell_cpus_failed_list_attr.attr,
-	&cell_console_attr.attr,
-	NULL,
+	&cell_name_attr.attr,	       &cell_state_attr.attr,
+	&cell_cpus_assigned_attr.attr, &cell_cpus_assigned_list_attr.attr,
+	&cell_cpus_failed_attr.attr,   &cell_cpus_failed_list_attr.attr,
+	&cell_console_attr.attr,       NULL,
 };
 ATTRIBUTE_GROUPS(cell);
 
@@ -265,8 +259,7 @@ struct jh_stat_attr {
 	unsigned int index;
 };
 
-static ssize_t stat_show(struct kobject *k, struct kobj_attribute *a,
-			 char *buf)
+static ssize_t stat_show(struct kobject *k, struct kobj_attribute *a, char *buf)
 {
 	struct jh_cell *c = container_of(k, struct jh_cell, stats);
 	unsigned int index = container_of(a, struct jh_stat_attr, attr)->index;
@@ -277,9 +270,10 @@ static ssize_t stat_show(struct kobject *k, struct kobj_attribute *a,
 	if (mutex_lock_interruptible(&jh_lock))
 		return -EINTR;
 	if (jh_enabled) {
-		for_each_cpu(cpu, &c->cpus) {
+		for_each_cpu (cpu, &c->cpus) {
 			val = jh_hypercall(JAILHOUSE_HC_CPU_GET_INFO, cpu,
-					   JAILHOUSE_CPU_INFO_STAT_BASE + index);
+					   JAILHOUSE_CPU_INFO_STAT_BASE +
+						   index);
 			if (val > 0)
 				sum += val;
 		}
@@ -305,16 +299,11 @@ STAT_ATTR(vmexits_psci, JAILHOUSE_CPU_STAT_VMEXITS_PSCI);
 STAT_ATTR(vmexits_smccc, JAILHOUSE_CPU_STAT_VMEXITS_SMCCC);
 
 static struct attribute *stats_attrs[] = {
-	&stat_vmexits_total.attr.attr,
-	&stat_vmexits_mmio.attr.attr,
-	&stat_vmexits_management.attr.attr,
-	&stat_vmexits_hypercall.attr.attr,
-	&stat_vmexits_maintenance.attr.attr,
-	&stat_vmexits_virt_irq.attr.attr,
-	&stat_vmexits_virt_sgi.attr.attr,
-	&stat_vmexits_psci.attr.attr,
-	&stat_vmexits_smccc.attr.attr,
-	NULL,
+	&stat_vmexits_total.attr.attr,	     &stat_vmexits_mmio.attr.attr,
+	&stat_vmexits_management.attr.attr,  &stat_vmexits_hypercall.attr.attr,
+	&stat_vmexits_maintenance.attr.attr, &stat_vmexits_virt_irq.attr.attr,
+	&stat_vmexits_virt_sgi.attr.attr,    &stat_vmexits_psci.attr.attr,
+	&stat_vmexits_smccc.attr.attr,	     NULL,
 };
 ATTRIBUTE_GROUPS(stats);
 
@@ -347,7 +336,8 @@ struct jh_cell *jh_sysfs_cell_add(int id, const char *name,
 	c->id = id;
 	strscpy(c->name, name, sizeof(c->name));
 	cpumask_copy(&c->cpus, cpus);
-	err = kobject_init_and_add(&c->kobj, &cell_type, cells_dir, "%d", c->id);
+	err = kobject_init_and_add(&c->kobj, &cell_type, cells_dir, "%d",
+				   c->id);
 	if (err) {
 		kobject_put(&c->kobj);
 		return ERR_PTR(err);

@@ -10,9 +10,16 @@ export interface ExistingCell {
     images?: CellImage[];
 }
 
-export function existingCellsProgram(name: string, connection: HostConnectionInput, systemCell: string, cells: ExistingCell[], stack: "bundled" | "installed" = "installed") {
+export function existingCellsProgram(
+    name: string,
+    connection: HostConnectionInput,
+    systemCell: string,
+    cells: ExistingCell[],
+    stack: "bundled" | "installed" = "installed",
+) {
     const hypervisor = new Hypervisor(name, { connection, systemConfig: systemCell, stack });
     return cells.map(
-        (cell) => new Cell(`${name}-${path.basename(cell.config, ".cell")}`, { hypervisor, config: cell.config, images: cell.images ?? [] }),
+        (cell) =>
+            new Cell(`${name}-${path.basename(cell.config, ".cell")}`, { hypervisor, config: cell.config, images: cell.images ?? [] }),
     );
 }

@@ -70,12 +70,27 @@ export function fleetProgram(file: string): Record<string, HostOutputs> {
         let connection;
         if ("inventory" in entry) {
             const lab = inventory!.hosts.find((h) => h.name === entry.inventory);
-            if (!lab) throw new Error(`${file}: host ${entry.inventory} is not in the lab inventory; run npm run lab -- up ${fleet.hosts.length}`);
+            if (!lab)
+                throw new Error(
+                    `${file}: host ${entry.inventory} is not in the lab inventory; run npm run lab -- up ${fleet.hosts.length}`,
+                );
             name = lab.name;
-            connection = { host: lab.address, port: lab.port, user: lab.user, privateKeyPath: lab.keyPath, hostKey: { fingerprint: lab.hostKeyFingerprint } };
+            connection = {
+                host: lab.address,
+                port: lab.port,
+                user: lab.user,
+                privateKeyPath: lab.keyPath,
+                hostKey: { fingerprint: lab.hostKeyFingerprint },
+            };
         } else {
             name = entry.name;
-            connection = { host: entry.host, port: entry.port, user: entry.user, privateKeyPath: entry.privateKeyPath, hostKey: entry.hostKey };
+            connection = {
+                host: entry.host,
+                port: entry.port,
+                user: entry.user,
+                privateKeyPath: entry.privateKeyPath,
+                hostKey: entry.hostKey,
+            };
         }
         const hypervisor = new Hypervisor(`${name}-hypervisor`, { connection, systemConfig: path.resolve(dir, fleet.systemConfig) });
         const cells: Record<string, pulumi.Output<string>> = {};

@@ -40,7 +40,9 @@ export function review(oldFile: string, newFile: string): string[] {
             continue;
         }
         const diff = plan.diffCellResource(old, now);
-        lines.push(`${name}: ${diff.replaces.length ? "replace" : diff.changes ? "update" : "no change"}${diff.reasons.length ? `: ${diff.reasons.join("; ")}` : ""}`);
+        lines.push(
+            `${name}: ${diff.replaces.length ? "replace" : diff.changes ? "update" : "no change"}${diff.reasons.length ? `: ${diff.reasons.join("; ")}` : ""}`,
+        );
     }
     for (const name of before.keys()) if (!after.has(name)) lines.push(`${name}: delete`);
     return lines;

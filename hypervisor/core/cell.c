@@ -124,8 +124,8 @@ static long check_regions(const struct jailhouse_cell_desc *c)
 		    !ends_in_range(mem->virt_start, mem->size)) {
 			printk("Cell create: region %u (0x%llx -> 0x%llx, size "
 			       "0x%llx) wraps around the end of the address "
-			       "space\n", n, mem->phys_start, mem->virt_start,
-			       mem->size);
+			       "space\n",
+			       n, mem->phys_start, mem->virt_start, mem->size);
 			return -EINVAL;
 		}
 	}
@@ -149,8 +149,8 @@ static long check_regions(const struct jailhouse_cell_desc *c)
 						    m->phys_start, m->size))
 					continue;
 				printk("Cell create: region %u (0x%llx-0x%llx) "
-				       "overlaps memory of cell \"%s\"\n", n,
-				       mem->phys_start,
+				       "overlaps memory of cell \"%s\"\n",
+				       n, mem->phys_start,
 				       mem->phys_start + mem->size - 1,
 				       other->name);
 				return -EBUSY;
@@ -208,7 +208,8 @@ static long hold_parked_cpus(u64 mask)
 		if (!parked) {
 			release_cpus(mask & ((1ULL << n) - 1));
 			printk("Cell create: CPU %u is still online in the "
-			       "root cell\n", n);
+			       "root cell\n",
+			       n);
 			return -EBUSY;
 		}
 	}
@@ -232,9 +233,8 @@ static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 	if (c->cpu_set_size > HV_MAX_CPUS / 8)
 		return -EINVAL;
 	for (id = 1; id < HV_MAX_CELLS; id++)
-		if (cells[id].config &&
-		    !memcmp(cells[id].config->name, c->name,
-			    JAILHOUSE_CELL_NAME_LEN)) {
+		if (cells[id].config && !memcmp(cells[id].config->name, c->name,
+						JAILHOUSE_CELL_NAME_LEN)) {
 			printk("Cell create: a cell named \"%s\" exists\n",
 			       cells[id].config->name);
 			return -EEXIST;
@@ -251,7 +251,8 @@ static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 			continue;
 		if (n >= hv_header.max_cpus ||
 		    !(root_cell.cpu_mask & (1ULL << n))) {
-			printk("Cell create: CPU %u is not the root cell's\n", n);
+			printk("Cell create: CPU %u is not the root cell's\n",
+			       n);
 			return -EBUSY;
 		}
 		pc = per_cpu(n);
@@ -259,7 +260,8 @@ static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 		if (READ_ONCE(pc->power) != CPU_PARKED ||
 		    READ_ONCE(pc->on_pending)) {
 			printk("Cell create: CPU %u is still online in the "
-			       "root cell\n", n);
+			       "root cell\n",
+			       n);
 			return -EBUSY;
 		}
 	}
@@ -611,7 +613,8 @@ void cell_power_off(struct per_cpu *pc, bool restart)
 		}
 		if (arch_cpu_stop(t)) {
 			printk("Cell \"%s\": CPU %u did not stop for the "
-			       "reset: cell failed\n", cell->config->name, n);
+			       "reset: cell failed\n",
+			       cell->config->name, n);
 			t->failed = true;
 			set_state(cell, JAILHOUSE_CELL_FAILED);
 			restart = false;
@@ -697,6 +700,7 @@ void cell_ignored_write(struct per_cpu *pc, const char *fmt, ...)
 	what.fmt = fmt;
 	what.ap = &ap;
 	printk("Cell \"%s\" CPU %u: %pV (further such writes are not "
-	       "logged)\n", cell->config->name, pc->cpu_id, &what);
+	       "logged)\n",
+	       cell->config->name, pc->cpu_id, &what);
 	__builtin_va_end(ap);
 }

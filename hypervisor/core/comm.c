@@ -77,10 +77,11 @@ long comm_request_shutdown(struct cell *cell)
 		if (reply != JAILHOUSE_MSG_NONE) {
 			WRITE_ONCE(comm->msg_to_cell, JAILHOUSE_MSG_NONE);
 			printk("Cell \"%s\" (%s) %s the shutdown request: "
-			       "nothing was changed\n", cell->config->name,
-			       state_name(page_state(cell)),
-			       reply == JAILHOUSE_MSG_REQUEST_DENIED ?
-			       "denied" : "gave no valid answer to");
+			       "nothing was changed\n",
+			       cell->config->name, state_name(page_state(cell)),
+			       reply == JAILHOUSE_MSG_REQUEST_DENIED
+				       ? "denied"
+				       : "gave no valid answer to");
 			return -EPERM;
 		}
 		if (timeout && arch_time_ms() - start >= timeout) {

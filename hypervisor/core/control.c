@@ -13,8 +13,8 @@ extern struct jailhouse_header hv_header;
 
 volatile bool hv_shutting_down;
 
-void __attribute__((noreturn)) hv_cpu_leave(struct per_cpu *pc,
-					    struct frame *frame);
+void __attribute__((noreturn))
+hv_cpu_leave(struct per_cpu *pc, struct frame *frame);
 
 static long hypervisor_get_info(u64 type)
 {
@@ -39,8 +39,7 @@ static long cpu_get_info(u64 cpu, u64 type)
 	struct per_cpu *pc;
 
 	/* Any CPU the hypervisor manages, whichever cell has it now. */
-	if (cpu >= hv_header.max_cpus ||
-	    !cell_has_cpu(root_cell.config, cpu))
+	if (cpu >= hv_header.max_cpus || !cell_has_cpu(root_cell.config, cpu))
 		return -EINVAL;
 	pc = per_cpu(cpu);
 	if (type == JAILHOUSE_CPU_INFO_STATE)

@@ -37,7 +37,8 @@ u64 pci_config_page(const struct jailhouse_pci_device *dev)
 }
 
 /* The cell that owns the configuration page at @page, if any. */
-static struct cell *page_owner(u64 page, const struct jailhouse_pci_device **dev)
+static struct cell *page_owner(u64 page,
+			       const struct jailhouse_pci_device **dev)
 {
 	unsigned int id, n;
 
@@ -72,8 +73,8 @@ long pci_check_cell(const struct jailhouse_cell_desc *c)
 		owner = page_owner(page, &other);
 		if (owner) {
 			printk("Cell create: PCI device %02x:%02x.%x belongs "
-			       "to cell \"%s\"\n", d->bdf >> 8,
-			       (d->bdf >> 3) & 0x1f, d->bdf & 7,
+			       "to cell \"%s\"\n",
+			       d->bdf >> 8, (d->bdf >> 3) & 0x1f, d->bdf & 7,
 			       owner->config->name);
 			return -EBUSY;
 		}
@@ -112,9 +113,10 @@ bool pci_root_config_access(struct per_cpu *pc, u64 addr, unsigned int size,
 			printk("Root cell CPU %u: write to config register "
 			       "0x%llx of PCI device %02x:%02x.%x ignored: "
 			       "cell \"%s\" owns the device (further ones "
-			       "are not logged)\n", pc->cpu_id, reg,
-			       dev->bdf >> 8, (dev->bdf >> 3) & 0x1f,
-			       dev->bdf & 7, owner->config->name);
+			       "are not logged)\n",
+			       pc->cpu_id, reg, dev->bdf >> 8,
+			       (dev->bdf >> 3) & 0x1f, dev->bdf & 7,
+			       owner->config->name);
 		return true;
 	}
 	mmio_write(addr, size, *value);

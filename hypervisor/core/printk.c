@@ -93,8 +93,8 @@ static void vprintk(const char *fmt, __builtin_va_list ap)
 			bool neg = sv < 0;
 
 			out_num(neg ? -(unsigned long long)sv
-				    : (unsigned long long)sv, 10, neg,
-				width, pad);
+				    : (unsigned long long)sv,
+				10, neg, width, pad);
 			break;
 		}
 		case 'u':
@@ -105,8 +105,8 @@ static void vprintk(const char *fmt, __builtin_va_list ap)
 			break;
 		case 'p':
 			if (fmt[1] == 'V') {
-				struct va_format *vf =
-					__builtin_va_arg(ap, struct va_format *);
+				struct va_format *vf = __builtin_va_arg(
+					ap, struct va_format *);
 				__builtin_va_list inner;
 
 				fmt++;

@@ -47,7 +47,8 @@ static int init_early(void)
 	int err;
 
 	system_config = (struct jailhouse_system *)(__core_end +
-		(u64)hv_header.max_cpus * HV_PERCPU_SIZE);
+						    (u64)hv_header.max_cpus *
+							    HV_PERCPU_SIZE);
 	hv_mem = &system_config->hypervisor_memory;
 
 	/* The driver checked these too; a hypervisor trusts no caller. */
@@ -147,8 +148,8 @@ long hv_entry(unsigned int cpu, struct per_cpu *pc, u64 stub_vbar,
 }
 
 /* DISABLE: this CPU leaves; the last one out resets the global state. */
-void __attribute__((noreturn)) hv_cpu_leave(struct per_cpu *pc,
-					    struct frame *frame)
+void __attribute__((noreturn))
+hv_cpu_leave(struct per_cpu *pc, struct frame *frame)
 {
 	spin_lock(&init_lock);
 	printk(" Releasing CPU %u\n", pc->cpu_id);

@@ -37,7 +37,7 @@
 #define SZ_2M 0x200000ULL
 #define STUB_SIZE 40
 /* arm64 Image header (Documentation/arm64/booting.rst) */
-#define IMAGE_MAGIC 0x644d5241u	/* "ARM\x64" at offset 56 */
+#define IMAGE_MAGIC 0x644d5241u /* "ARM\x64" at offset 56 */
 #define IMAGE_HEADER_SIZE 64
 /* Kernels before 3.17 leave image_size 0 and expect this offset. */
 #define OLD_TEXT_OFFSET 0x80000ULL
@@ -119,7 +119,8 @@ static struct file read_kernel(const char *name)
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) || !f.data)
 		die("%s: decompressing with gzip -dc failed (is gzip "
-		    "installed, is the file intact?)%s", name, "");
+		    "installed, is the file intact?)%s",
+		    name, "");
 	return f;
 }
 
@@ -135,24 +136,28 @@ boot_ram(const struct jailhouse_cell_desc *c, size_t size, const char *file)
 	if ((const uint8_t *)(mem + c->num_memory_regions) >
 	    (const uint8_t *)c + size)
 		die("%s: truncated cell config (memory regions run past the "
-		    "end of the file)%s", file, "");
+		    "end of the file)%s",
+		    file, "");
 	for (n = 0; n < c->num_memory_regions; n++, mem++)
-		if (!(mem->flags & (JAILHOUSE_MEM_IO |
-				    JAILHOUSE_MEM_COMM_REGION)) &&
+		if (!(mem->flags &
+		      (JAILHOUSE_MEM_IO | JAILHOUSE_MEM_COMM_REGION)) &&
 		    (!best || mem->virt_start < best->virt_start))
 			best = mem;
 	if (!best)
 		die("%s: the cell has no RAM region (one without the io and "
-		    "comm-region flags) to load a kernel into%s", file, "");
+		    "comm-region flags) to load a kernel into%s",
+		    file, "");
 	snprintf(where, sizeof(where), "virt 0x%llx",
 		 (unsigned long long)best->virt_start);
 	if (!(best->flags & JAILHOUSE_MEM_LOADABLE))
 		die("%s: the RAM region at %s gets the kernel but lacks the "
-		    "loadable flag; add loadable to its flags", file, where);
+		    "loadable flag; add loadable to its flags",
+		    file, where);
 	if (best->virt_start % SZ_2M)
 		die("%s: the RAM region at %s is not 2 MiB aligned, as the "
 		    "arm64 boot protocol needs for the kernel; move its virt "
-		    "to a multiple of 0x200000", file, where);
+		    "to a multiple of 0x200000",
+		    file, where);
 	return best;
 }
 
@@ -205,35 +210,39 @@ int cmd_cell_linux(int argc, char **argv)
 		else if ((!strcmp(a, "-c") || !strcmp(a, "--cmdline")) &&
 			 has_value)
 			edit.bootargs = argv[++argi];
-		else if ((!strcmp(a, "-d") || !strcmp(a, "--dtb")) &&
-			 has_value)
+		else if ((!strcmp(a, "-d") || !strcmp(a, "--dtb")) && has_value)
 			dtb_file = argv[++argi];
 		else if (a[0] == '-')
 			die("unknown option or missing value: %s (options: -i "
-			    "INITRD, -c CMDLINE, -d DTB)%s", a, "");
+			    "INITRD, -c CMDLINE, -d DTB)%s",
+			    a, "");
 		else if (!config_file)
 			config_file = a;
 		else if (!kernel_file)
 			kernel_file = a;
 		else
 			die("one cell config and one kernel, then options; "
-			    "extra argument: %s%s", a, "");
+			    "extra argument: %s%s",
+			    a, "");
 	}
 	if (!config_file || !kernel_file)
 		die("usage: jailhouse cell linux CELLCONFIG KERNEL [-i INITRD] "
-		    "[-c CMDLINE] [-d DTB]%s%s", "", "");
+		    "[-c CMDLINE] [-d DTB]%s%s",
+		    "", "");
 	if (!dtb_file)
 		die("no device tree given (-d DTB). Generate the one for this "
 		    "cell from its config: jailhouse-config dtb SYSTEM.yaml "
 		    "CELL.yaml [--cmdline \"...\"] -o cell.dtb, then pass -d "
-		    "cell.dtb%s%s", "", "");
+		    "cell.dtb%s%s",
+		    "", "");
 
 	desc = read_file(config_file, &config_size);
 	if (config_size < sizeof(*desc) ||
 	    memcmp(desc->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
 		   JAILHOUSE_SIGNATURE_SIZE))
 		die("%s: not a cell config (.cell file compiled with "
-		    "jailhouse-config compile)%s", config_file, "");
+		    "jailhouse-config compile)%s",
+		    config_file, "");
 	ram = boot_ram(desc, config_size, config_file);
 	ram_end = ram->virt_start + ram->size;
 
@@ -242,7 +251,8 @@ int cmd_cell_linux(int argc, char **argv)
 	    le64((uint8_t *)kernel.data + 56) % (1ULL << 32) != IMAGE_MAGIC)
 		die("%s: not an arm64 Linux Image (no \"ARM\\x64\" magic at "
 		    "offset 56; pass the kernel's Image or vmlinuz, gzip'ed or "
-		    "not)%s", kernel_file, "");
+		    "not)%s",
+		    kernel_file, "");
 	text_offset = le64((uint8_t *)kernel.data + 8);
 	image_size = le64((uint8_t *)kernel.data + 16);
 	if (!image_size) {
@@ -262,7 +272,8 @@ int cmd_cell_linux(int argc, char **argv)
 	kernel_limit = initrd_file ? edit.initrd_start : dtb_addr;
 	if (dtb_addr <= ram->virt_start || kernel_limit < kernel_addr ||
 	    kernel_limit - kernel_addr < image_size) {
-		snprintf(err, sizeof(err), "0x%llx bytes of cell RAM (virt "
+		snprintf(err, sizeof(err),
+			 "0x%llx bytes of cell RAM (virt "
 			 "0x%llx) hold no kernel of 0x%llx bytes",
 			 (unsigned long long)ram->size,
 			 (unsigned long long)ram->virt_start,
@@ -279,7 +290,8 @@ int cmd_cell_linux(int argc, char **argv)
 		die("%s: %s", dtb_file, err);
 	if (dtb_size > SZ_2M - SZ_4K)
 		die("%s: the device tree must stay below 2 MiB - 4 KiB (the "
-		    "boot stub shares its block)%s", dtb_file, "");
+		    "boot stub shares its block)%s",
+		    dtb_file, "");
 
 	/* ldr x0, dtb; ldr x4, kernel; mov x1-x3, xzr; br x4 */
 	put_le32(stub, 0x580000c0);
@@ -297,7 +309,8 @@ int cmd_cell_linux(int argc, char **argv)
 	id.id = JAILHOUSE_CELL_ID_UNUSED;
 	if (!cell_dir(&id, dir, sizeof(dir))) {
 		printf("Cell \"%s\" exists: destroying it to boot Linux in a "
-		       "fresh one\n", id.name);
+		       "fresh one\n",
+		       id.name);
 		if (ioctl_or_report(fd, JAILHOUSE_CELL_DESTROY, &id,
 				    "JAILHOUSE_CELL_DESTROY"))
 			return 1;

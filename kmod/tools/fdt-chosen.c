@@ -101,9 +101,8 @@ static int put_chosen_props(struct buf *st, struct buf *strings,
 {
 	uint8_t cell[8];
 
-	if (e->bootargs &&
-	    put_prop(st, strings, "bootargs", e->bootargs,
-		     strlen(e->bootargs) + 1))
+	if (e->bootargs && put_prop(st, strings, "bootargs", e->bootargs,
+				    strlen(e->bootargs) + 1))
 		return -1;
 	if (!e->has_initrd)
 		return 0;
@@ -127,8 +126,8 @@ static int replaced(const char *name, const struct chosen_edit *e)
 }
 
 void *fdt_edit_chosen(const void *in, size_t in_size,
-		      const struct chosen_edit *e, size_t *out_size,
-		      char *err, size_t err_len)
+		      const struct chosen_edit *e, size_t *out_size, char *err,
+		      size_t err_len)
 {
 	const uint8_t *fdt = in;
 	struct buf st = { 0 }, strings = { 0 }, out = { 0 };
@@ -138,7 +137,8 @@ void *fdt_edit_chosen(const void *in, size_t in_size,
 	uint8_t header[FDT_HEADER_SIZE];
 
 	if (in_size < FDT_HEADER_SIZE || be32(fdt) != FDT_MAGIC) {
-		snprintf(err, err_len, "not a flattened device tree (magic "
+		snprintf(err, err_len,
+			 "not a flattened device tree (magic "
 			 "0x%08x, expected 0xd00dfeed)",
 			 in_size >= 4 ? be32(fdt) : 0);
 		return NULL;
@@ -152,7 +152,8 @@ void *fdt_edit_chosen(const void *in, size_t in_size,
 	    size_struct > in_size - off_struct || off_strings > in_size ||
 	    size_strings > in_size - off_strings || off_rsv > off_struct ||
 	    be32(fdt + 20) < 17) {
-		snprintf(err, err_len, "device tree header is inconsistent "
+		snprintf(err, err_len,
+			 "device tree header is inconsistent "
 			 "or older than version 17 (truncated file?)");
 		return NULL;
 	}
@@ -221,8 +222,10 @@ void *fdt_edit_chosen(const void *in, size_t in_size,
 		}
 	}
 	if (!st.len || be32(st.data + st.len - 4) != FDT_END || depth) {
-		snprintf(err, err_len, "device tree structure block is "
-			 "malformed at offset 0x%zx", pos);
+		snprintf(err, err_len,
+			 "device tree structure block is "
+			 "malformed at offset 0x%zx",
+			 pos);
 		goto fail;
 	}
 

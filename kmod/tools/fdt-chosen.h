@@ -7,8 +7,8 @@
 
 /* What "cell linux" sets in /chosen. */
 struct chosen_edit {
-	const char *bootargs;	/* NULL: keep the tree's own */
-	int has_initrd;		/* 0: any initrd properties are dropped */
+	const char *bootargs; /* NULL: keep the tree's own */
+	int has_initrd; /* 0: any initrd properties are dropped */
 	uint64_t initrd_start, initrd_end;
 };
 
@@ -17,7 +17,7 @@ struct chosen_edit {
  * NULL with a message in @err when @in is no valid tree.
  */
 void *fdt_edit_chosen(const void *in, size_t in_size,
-		      const struct chosen_edit *e, size_t *out_size,
-		      char *err, size_t err_len);
+		      const struct chosen_edit *e, size_t *out_size, char *err,
+		      size_t err_len);
 
 #endif

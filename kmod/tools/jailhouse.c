@@ -19,7 +19,6 @@
 #include "cell-linux.h"
 #include "tools.h"
 
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -123,8 +122,8 @@ static int cmd_disable(void)
 
 static int cmd_console(int argc, char **argv)
 {
-	bool follow = argc == 3 && (!strcmp(argv[2], "-f") ||
-				    !strcmp(argv[2], "--follow"));
+	bool follow = argc == 3 &&
+		      (!strcmp(argv[2], "-f") || !strcmp(argv[2], "--follow"));
 	char buf[4096];
 	ssize_t n;
 	int fd;
@@ -405,10 +404,9 @@ int cell_dir(const struct jailhouse_cell_id *id, char *dir, size_t len)
 
 		snprintf(dir, len, JH_SYSFS "/cells/%s", ids[i]->d_name);
 		read_attr(dir, "name", name, sizeof(name));
-		if (found < 0 &&
-		    (id->id != JAILHOUSE_CELL_ID_UNUSED
-			     ? atoi(ids[i]->d_name) == id->id
-			     : !strcmp(name, id->name)))
+		if (found < 0 && (id->id != JAILHOUSE_CELL_ID_UNUSED
+					  ? atoi(ids[i]->d_name) == id->id
+					  : !strcmp(name, id->name)))
 			found = i;
 	}
 	if (found >= 0)
@@ -423,9 +421,10 @@ int cell_dir(const struct jailhouse_cell_id *id, char *dir, size_t len)
 static int cmd_cell_stats(int argc, char **argv)
 {
 	static const char *const stats[] = {
-		"vmexits_total", "vmexits_mmio", "vmexits_management",
-		"vmexits_hypercall", "vmexits_maintenance",
-		"vmexits_virt_irq", "vmexits_virt_sgi", "vmexits_psci",
+		"vmexits_total",       "vmexits_mmio",
+		"vmexits_management",  "vmexits_hypercall",
+		"vmexits_maintenance", "vmexits_virt_irq",
+		"vmexits_virt_sgi",    "vmexits_psci",
 		"vmexits_smccc",
 	};
 	struct jailhouse_cell_id id;

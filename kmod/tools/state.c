@@ -39,7 +39,8 @@ struct hash_cache {
 	bool dirty;
 };
 
-/* The whole file with trailing newlines removed, as $(cat FILE) gives it; "" if unreadable. */
+/* The whole file with trailing newlines removed, as $(cat FILE) gives it; "" if
+ * unreadable. */
 static void read_text(const char *path, char *out, size_t len)
 {
 	FILE *f = fopen(path, "re");
@@ -99,16 +100,22 @@ static int compare_lines(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The kernel log lines that tell who owns EL2; the journal keeps them after the ring buffer wrapped. */
+/* The kernel log lines that tell who owns EL2; the journal keeps them after the
+ * ring buffer wrapped. */
 static void print_boot_log(void)
 {
 	static const char *const patterns[] = {
-		"started at EL", "kvm [", "VHE", "Virtualization Host Extensions",
+		"started at EL",
+		"kvm [",
+		"VHE",
+		"Virtualization Host Extensions",
 	};
 	char *lines[MAX_BOOT_LINES], line[1024];
 	int count = 0, i;
 	size_t p;
-	FILE *f = popen("{ journalctl -k -b -q --no-pager -o cat; dmesg; } 2>/dev/null", "re");
+	FILE *f = popen(
+		"{ journalctl -k -b -q --no-pager -o cat; dmesg; } 2>/dev/null",
+		"re");
 
 	while (f && count < MAX_BOOT_LINES && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
@@ -151,7 +158,8 @@ static void print_cells(void)
 		};
 		size_t a;
 
-		snprintf(dir, sizeof(dir), JH_SYSFS "/cells/%s", ids[i]->d_name);
+		snprintf(dir, sizeof(dir), JH_SYSFS "/cells/%s",
+			 ids[i]->d_name);
 		if (ids[i]->d_name[0] == '.' || !is_dir(dir)) {
 			free(ids[i]);
 			continue;
@@ -175,13 +183,14 @@ static void print_cells(void)
 static void print_jailhouse(void)
 {
 	static const char *const counters[] = {
-		"enabled", "mem_pool_size", "mem_pool_used",
+		"enabled",	   "mem_pool_size",   "mem_pool_used",
 		"remap_pool_size", "remap_pool_used",
 	};
 	char path[256], value[4096];
 	size_t i;
 
-	printf(",\"module\":%s", is_dir("/sys/module/jailhouse") ? "true" : "false");
+	printf(",\"module\":%s",
+	       is_dir("/sys/module/jailhouse") ? "true" : "false");
 	if (!is_dir(JH_SYSFS)) {
 		printf(",\"jailhouse\":null,\"cells\":[]");
 		return;
@@ -209,8 +218,9 @@ static void load_cache(struct hash_cache *cache)
 		int used = 0;
 
 		line[strcspn(line, "\n")] = 0;
-		if (sscanf(line, "%64s %lld %lld %lld %llu %n", e->hash, &e->size,
-			   &e->mtime_ns, &e->ctime_ns, &e->ino, &used) == 5 &&
+		if (sscanf(line, "%64s %lld %lld %lld %llu %n", e->hash,
+			   &e->size, &e->mtime_ns, &e->ctime_ns, &e->ino,
+			   &used) == 5 &&
 		    used > 0 && strlen(e->hash) == 64 &&
 		    strlen(line + used) < sizeof(e->path)) {
 			strcpy(e->path, line + used);
@@ -221,7 +231,8 @@ static void load_cache(struct hash_cache *cache)
 		fclose(f);
 }
 
-/* Best effort: a cache that cannot be written only costs the next read a hash. */
+/* Best effort: a cache that cannot be written only costs the next read a hash.
+ */
 static void save_cache(struct hash_cache *cache)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
@@ -258,14 +269,16 @@ static long long ns(const struct timespec *t)
 	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
-/* The file's hash, from the cache while the file is unchanged; NULL if it is no regular file. */
+/* The file's hash, from the cache while the file is unchanged; NULL if it is no
+ * regular file. */
 static const char *file_hash(struct hash_cache *cache, const char *path)
 {
 	struct cached_hash fresh, *slot = NULL;
 	struct stat st;
 	int i;
 
-	if (stat(path, &st) || !S_ISREG(st.st_mode) || strlen(path) >= sizeof(fresh.path))
+	if (stat(path, &st) || !S_ISREG(st.st_mode) ||
+	    strlen(path) >= sizeof(fresh.path))
 		return NULL;
 	for (i = 0; i < cache->count; i++) {
 		struct cached_hash *e = &cache->entry[i];
@@ -326,9 +339,11 @@ static void print_files(const char *name, const char **paths, int count,
 
 static int state_usage(const char *why)
 {
-	fprintf(stderr, "jailhouse state: %s\n"
+	fprintf(stderr,
+		"jailhouse state: %s\n"
 		"Usage: jailhouse state --json [--boot-log] [--hash FILE]... "
-		"[--text FILE]... [--cache FILE]\n", why);
+		"[--text FILE]... [--cache FILE]\n",
+		why);
 	return 1;
 }
 
@@ -352,10 +367,12 @@ int cmd_state(int argc, char **argv)
 			boot_log = true;
 		} else if (takes_file) {
 			if (i + 1 >= argc || argv[i + 1][0] != '/')
-				return state_usage("give an absolute path after --hash, --text and --cache");
+				return state_usage(
+					"give an absolute path after --hash, --text and --cache");
 			if (!strcmp(argv[i], "--cache"))
 				cache.file = argv[i + 1];
-			else if ((argv[i][2] == 'h' ? nhashes : ntexts) >= MAX_FILES)
+			else if ((argv[i][2] == 'h' ? nhashes : ntexts) >=
+				 MAX_FILES)
 				return state_usage("too many files");
 			else if (argv[i][2] == 'h')
 				hashes[nhashes++] = argv[i + 1];

@@ -66,13 +66,21 @@ export function writeInventory(dir: string, targets: Target[]): string {
     for (const t of targets) {
         // Host keys are checked as the host layer checks its pins: a host not in the known_hosts file is refused.
         const ssh = `-o UserKnownHostsFile=${t.knownHostsPath} -o StrictHostKeyChecking=yes`;
-        lines.push(`${t.name} ansible_host=${t.host} ansible_port=${t.port} ansible_user=${t.user} ansible_ssh_private_key_file=${t.privateKeyPath} ansible_ssh_common_args='${ssh}'`);
+        lines.push(
+            `${t.name} ansible_host=${t.host} ansible_port=${t.port} ansible_user=${t.user} ansible_ssh_private_key_file=${t.privateKeyPath} ansible_ssh_common_args='${ssh}'`,
+        );
     }
     fs.writeFileSync(file, `${lines.join("\n")}\n`);
     return file;
 }
 
-export async function runAnsible(dir: string, inventory: string, targets: Target[], scriptPath: string, cells: string[]): Promise<{ ms: number; outcome: CheckOutcome }> {
+export async function runAnsible(
+    dir: string,
+    inventory: string,
+    targets: Target[],
+    scriptPath: string,
+    cells: string[],
+): Promise<{ ms: number; outcome: CheckOutcome }> {
     // A fresh ControlPath folder per run: a master connection left by the
     // previous run (ControlPersist) would skip the login and flatter Ansible.
     const controlDir = fs.mkdtempSync(path.join(dir, "cp-"));
@@ -102,15 +110,20 @@ export async function runAnsible(dir: string, inventory: string, targets: Target
         });
     } catch (error) {
         const e = error as { stdout?: string; stderr?: string; message: string };
-        throw new Error(`ansible-playbook failed: ${(e.stderr || "").trim().slice(-800) || e.message}\n${(e.stdout ?? "").slice(-1500)}`, { cause: error });
+        throw new Error(`ansible-playbook failed: ${(e.stderr || "").trim().slice(-800) || e.message}\n${(e.stdout ?? "").slice(-1500)}`, {
+            cause: error,
+        });
     }
     const ms = performance.now() - begin;
     fs.rmSync(controlDir, { recursive: true, force: true });
     const perHost = targets.map((t) => {
         const file = path.join(treeDir, t.name);
-        const last = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as { ansible_facts?: { drift?: string[] } }) : undefined;
+        const last = fs.existsSync(file)
+            ? (JSON.parse(fs.readFileSync(file, "utf8")) as { ansible_facts?: { drift?: string[] } })
+            : undefined;
         const drift = last?.ansible_facts?.drift;
-        if (!drift) throw new Error(`ansible-playbook gave no comparison for ${t.name}: ${JSON.stringify(last ?? "no result").slice(0, 500)}`);
+        if (!drift)
+            throw new Error(`ansible-playbook gave no comparison for ${t.name}: ${JSON.stringify(last ?? "no result").slice(0, 500)}`);
         return drift;
     });
     return { ms, outcome: outcome(perHost) };
@@ -124,20 +137,31 @@ async function runHostLayer(dir: string, targets: Target[], cells: string[]): Pr
         targets: targets.map((t) => ({
             name: t.name,
             // No retries: a check that needed one should show in the time, not hide in it.
-            connection: { host: t.host, port: t.port, user: t.user, privateKeyPath: t.privateKeyPath, hostKey: { fingerprint: t.fingerprint }, retries: 0 },
+            connection: {
+                host: t.host,
+                port: t.port,
+                user: t.user,
+                privateKeyPath: t.privateKeyPath,
+                hostKey: { fingerprint: t.fingerprint },
+                retries: 0,
+            },
         })),
         cells,
     };
     fs.writeFileSync(jobFile, JSON.stringify(job));
     const begin = performance.now();
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(__dirname, "ansible", "read-state.js"), jobFile], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [path.join(__dirname, "ansible", "read-state.js"), jobFile], {
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let out = "";
         let err = "";
         child.stdout.on("data", (d: Buffer) => (out += d.toString()));
         child.stderr.on("data", (d: Buffer) => (err += d.toString()));
         child.on("error", reject);
-        child.on("exit", (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error(`host-layer check exited ${code}: ${err.trim().slice(-800)}`))));
+        child.on("exit", (code) =>
+            code === 0 ? resolve({ stdout: out }) : reject(new Error(`host-layer check exited ${code}: ${err.trim().slice(-800)}`)),
+        );
     });
     const ms = performance.now() - begin;
     return { ms, outcome: JSON.parse(stdout) as CheckOutcome };
@@ -204,7 +228,11 @@ export async function sideBySide(
             process.stderr.write(`side-by-side: ${n} simulated host(s)...\n`);
             const fleet = await startSimHosts(n, recording.file);
             try {
-                const targets: Target[] = fleet.hosts.map((h) => ({ ...h, fingerprint: h.hostKey.fingerprint, knownHostsPath: fleet.knownHostsPath }));
+                const targets: Target[] = fleet.hosts.map((h) => ({
+                    ...h,
+                    fingerprint: h.hostKey.fingerprint,
+                    knownHostsPath: fleet.knownHostsPath,
+                }));
                 const counter = { reset: () => fleet.resetCounts(), perHost: () => fleet.hosts.map((h) => fleet.roundTrips(h.name)) };
                 rows.push(await measure("simulated", targets, repeats, cells, scriptPath, counter));
             } finally {
@@ -216,18 +244,31 @@ export async function sideBySide(
         try {
             lab = readInventory()
                 .hosts.filter((h) => h.name === "h1" || h.name === "h2")
-                .map((h) => ({ name: h.name, host: h.address, port: h.port, user: h.user, privateKeyPath: h.keyPath, fingerprint: h.hostKeyFingerprint, knownHostsPath: h.knownHostsPath }));
+                .map((h) => ({
+                    name: h.name,
+                    host: h.address,
+                    port: h.port,
+                    user: h.user,
+                    privateKeyPath: h.keyPath,
+                    fingerprint: h.hostKeyFingerprint,
+                    knownHostsPath: h.knownHostsPath,
+                }));
         } catch (error) {
             notes.push(`Real lab hosts not measured: ${(error as Error).message}.`);
         }
         const missing = ["h1", "h2"].filter((name) => !lab.some((t) => t.name === name));
-        if (missing.length && lab.length) notes.push(`Real lab: ${missing.join(", ")} not in the lab inventory (not running) when this ran; the real row has ${lab.map((t) => t.name).join(", ")} only. Hosts are not booted by the benchmark: another engineer owns the lab.`);
+        if (missing.length && lab.length)
+            notes.push(
+                `Real lab: ${missing.join(", ")} not in the lab inventory (not running) when this ran; the real row has ${lab.map((t) => t.name).join(", ")} only. Hosts are not booted by the benchmark: another engineer owns the lab.`,
+            );
         if (lab.length) {
             process.stderr.write(`side-by-side: real lab ${lab.map((t) => t.name).join(", ")} (read only)...\n`);
             try {
                 rows.push(await measure("real lab", lab, repeats, cells, scriptPath));
             } catch (error) {
-                notes.push(`Real lab hosts (${lab.map((t) => t.name).join(", ")}) could not be measured: ${(error as Error).message.split("\n")[0]}`);
+                notes.push(
+                    `Real lab hosts (${lab.map((t) => t.name).join(", ")}) could not be measured: ${(error as Error).message.split("\n")[0]}`,
+                );
             }
         }
     } finally {
@@ -252,7 +293,16 @@ export function sideBySideTable(rows: SideBySideRow[]): { columns: string[]; row
     const time = (values: number[]) => `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)})`;
     const found = (o: CheckOutcome) => `${o.inSync}/${o.hostsChecked} in sync${o.drift.length ? `; ${o.drift.join(", ")}` : ""}`;
     return {
-        columns: ["hosts", "kind", "Ansible s", "host layer s", "Ansible / host layer", "round trips per host, max (Ansible, host layer)", "Ansible found", "host layer found"],
+        columns: [
+            "hosts",
+            "kind",
+            "Ansible s",
+            "host layer s",
+            "Ansible / host layer",
+            "round trips per host, max (Ansible, host layer)",
+            "Ansible found",
+            "host layer found",
+        ],
         rows: rows.map((r) => [
             r.hosts,
             r.kind === "real lab" ? `real lab (${r.names.join(", ")})` : r.kind,

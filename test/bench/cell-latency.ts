@@ -43,10 +43,23 @@ export async function cellTimerLatency(ticks = 20, hostName = process.env.PJ_BEN
     }
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-bench-icount-"));
     const cellConfig = path.join(work, "rt-timer.cell");
-    execFileSync(process.execPath, [path.join(repoRoot, "dist", "provider", "src", "config", "cli.js"), "compile", path.join(repoRoot, "examples", "lab", "rt-timer.yaml"), "-o", cellConfig]);
+    execFileSync(process.execPath, [
+        path.join(repoRoot, "dist", "provider", "src", "config", "cli.js"),
+        "compile",
+        path.join(repoRoot, "examples", "lab", "rt-timer.yaml"),
+        "-o",
+        cellConfig,
+    ]);
     const vm = await bootVariant(
         host,
-        { name: "icount", machine: "virtualization=on", cpu: "cortex-a57", append: "kvm-arm.mode=none", accel: "tcg", extraQemuArgs: ["-icount", "shift=0,sleep=off"] },
+        {
+            name: "icount",
+            machine: "virtualization=on",
+            cpu: "cortex-a57",
+            append: "kvm-arm.mode=none",
+            accel: "tcg",
+            extraQemuArgs: ["-icount", "shift=0,sleep=off"],
+        },
         work,
         1_800_000,
     );
@@ -72,7 +85,10 @@ export async function cellTimerLatency(ticks = 20, hostName = process.env.PJ_BEN
             await new Promise((r) => setTimeout(r, 5000));
             output = onHost(vm, "cat /sys/devices/jailhouse/cells/*/console 2>/dev/null; true").toString();
         }
-        return { setting: "timer demo in cell rt-timer (CPU 1) under the hypervisor, Linux in the root (-icount shift=0,sleep=off, -smp 4)", ...parseTimerSummary(output) };
+        return {
+            setting: "timer demo in cell rt-timer (CPU 1) under the hypervisor, Linux in the root (-icount shift=0,sleep=off, -smp 4)",
+            ...parseTimerSummary(output),
+        };
     } finally {
         vm.stop();
         fs.rmSync(work, { recursive: true, force: true });

@@ -23,7 +23,9 @@ export interface ConvergeFigures {
 function buildStamps(): string {
     return labInventory()
         .hosts.map((host) =>
-            execFileSync("ssh", [...sshArgs(host), "stat -c %Y /var/lib/pulumi-jailhouse/build-stamp 2>/dev/null || echo none"], { encoding: "utf8" }),
+            execFileSync("ssh", [...sshArgs(host), "stat -c %Y /var/lib/pulumi-jailhouse/build-stamp 2>/dev/null || echo none"], {
+                encoding: "utf8",
+            }),
         )
         .join(",");
 }
@@ -62,7 +64,17 @@ export async function convergeTime(): Promise<ConvergeFigures> {
 export function convergeTable(f: ConvergeFigures) {
     return {
         columns: ["lab hosts", "resources", "fresh up (s)", "no-op up (s)", "destroy (s)"],
-        rows: [[f.hosts, f.resources, `${f.freshS}${f.builtOnHosts ? " (with on-host build)" : " (on-host build cached)"}`, f.noopS, f.destroyS]],
-        notes: ["Real lab hosts (QEMU TCG), the real CLI on a local file backend; each up includes the engine's start and the program's run."],
+        rows: [
+            [
+                f.hosts,
+                f.resources,
+                `${f.freshS}${f.builtOnHosts ? " (with on-host build)" : " (on-host build cached)"}`,
+                f.noopS,
+                f.destroyS,
+            ],
+        ],
+        notes: [
+            "Real lab hosts (QEMU TCG), the real CLI on a local file backend; each up includes the engine's start and the program's run.",
+        ],
     };
 }

@@ -54,8 +54,8 @@ export interface FleetScaleResult {
 /** The cells the default program declares running, by the names their configs give. */
 export function declaredCells(): string[] {
     const file = path.join(repoRoot, "examples", "lab", "fleet.yaml");
-    return readFleet(file).cells
-        .filter((c) => c.state === "running")
+    return readFleet(file)
+        .cells.filter((c) => c.state === "running")
         .map((c) => String((loadConfigFile(path.resolve(path.dirname(file), c.config)).config as { name: string }).name));
 }
 
@@ -77,7 +77,11 @@ function writeFleetFile(dir: string, hosts: Array<SimHost | { inventory: string 
     const document = {
         systemConfig: path.resolve(base, fleet.systemConfig),
         hosts,
-        cells: fleet.cells.map((c) => ({ ...c, config: path.resolve(base, c.config), images: c.images.map((i) => ("file" in i ? { ...i, file: path.resolve(base, i.file) } : i)) })),
+        cells: fleet.cells.map((c) => ({
+            ...c,
+            config: path.resolve(base, c.config),
+            images: c.images.map((i) => ("file" in i ? { ...i, file: path.resolve(base, i.file) } : i)),
+        })),
     };
     const file = path.join(dir, "fleet.yaml");
     fs.writeFileSync(file, YAML.stringify(document));
@@ -90,7 +94,12 @@ function failureReasons(output: string): string[] {
     for (const line of output.split("\n")) {
         const match = /error: (.*)$/.exec(line.trim());
         if (!match || /update failed|preview failed|one or more/i.test(match[1])) continue;
-        reasons.add(match[1].replace(/127\.0\.0\.1:\d+/g, "<host>").replace(/sim-\d+/g, "<host>").slice(0, 220));
+        reasons.add(
+            match[1]
+                .replace(/127\.0\.0\.1:\d+/g, "<host>")
+                .replace(/sim-\d+/g, "<host>")
+                .slice(0, 220),
+        );
     }
     return [...reasons];
 }
@@ -222,7 +231,8 @@ export async function fleetScale(
     ];
     const drift = driftOf(recording.state, declaredCells());
     if (drift.length) notes.push(mismatchNote(recording, drift));
-    if (unsteady.length) notes.push(`Round trips per host differed between the previews of a row (the table shows the last): ${unsteady.join("; ")}.`);
+    if (unsteady.length)
+        notes.push(`Round trips per host differed between the previews of a row (the table shows the last): ${unsteady.join("; ")}.`);
     notes.push(realLabHookNote());
     return { recording, recordingNote: note, rows, logDir, notes };
 }
@@ -235,7 +245,7 @@ export async function fleetScale(
 function mismatchNote(recording: Recording, drift: string[]): string {
     const lead = `The recording does not match the declared state (${drift.join("; ")}): the host it was taken from had not converged (the stack is still being brought up on the lab), and a simulated host never changes its answer, so the preview cannot show "no changes".`;
     const how = !recording.state.jailhouse?.enabled
-        ? " Here `up` creates each Hypervisor (its outputs say enabled=false) and then fails the Cells (\"the hypervisor is not enabled\"); the preview refreshes the Hypervisors only (one live-state read per host), and plans an update of each Hypervisor (enabled=false) and the creation of each Cell."
+        ? ' Here `up` creates each Hypervisor (its outputs say enabled=false) and then fails the Cells ("the hypervisor is not enabled"); the preview refreshes the Hypervisors only (one live-state read per host), and plans an update of each Hypervisor (enabled=false) and the creation of each Cell.'
         : " Here `up` succeeds (each Cell's create commands are no-ops on a simulated host), but the live state never lists the cells, so the preview's refresh finds each Cell gone (one live-state read per resource, so 3 per host), drops it and plans to create it again.";
     const converged =
         " On a converged host each Cell's read costs one more read (its outputs are read after the cell is found), so the no-change path is 5 round trips per host by the provider's code; it is measured by running this bench with a recording of a converged host (PJ_BENCH_RECORDING=<file>, or a re-run once the lab host runs both cells).";
@@ -267,8 +277,14 @@ export async function realLabFleetScale(sizes = [1, 2], repeats = Number(process
     try {
         for (const n of sizes) {
             const names = inventory.hosts.slice(0, n).map((h) => h.name);
-            if (names.length < n) throw new Error(`real lab fleet scale at N=${n}: the lab has ${names.length} host(s); boot them with npm run lab -- up ${n}`);
-            const fleetFile = writeFleetFile(work, names.map((inventoryName) => ({ inventory: inventoryName })));
+            if (names.length < n)
+                throw new Error(
+                    `real lab fleet scale at N=${n}: the lab has ${names.length} host(s); boot them with npm run lab -- up ${n}`,
+                );
+            const fleetFile = writeFleetFile(
+                work,
+                names.map((inventoryName) => ({ inventory: inventoryName })),
+            );
             const run = await measureStack(`fleet-real-${n}`, fleetFile, n, repeats, logDir);
             rows.push({ hosts: n, kind: "real lab", ...run });
         }

@@ -16,19 +16,34 @@ export const speedGoals = [
 ];
 
 /** A kept row of an earlier run: its hosts column tells which part made it. */
-const partOf = (row: Array<string | number>) => (String(row[1]).startsWith("SIMULATED") ? "simulated" : String(row[0]).startsWith("live-state read") ? "reader" : "no-op up");
+const partOf = (row: Array<string | number>) =>
+    String(row[1]).startsWith("SIMULATED") ? "simulated" : String(row[0]).startsWith("live-state read") ? "reader" : "no-op up";
 
 /** `previous`: the rows of the last run, kept for the parts not run now (PJ_BENCH_SPEED_PARTS). */
-export async function fleetSpeed(previous: { rows: Array<Array<string | number>>; ran?: string } = { rows: [] }): Promise<{ rows: SpeedRow[]; notes: string[]; columns: string[]; table: Array<Array<string | number>> }> {
+export async function fleetSpeed(
+    previous: { rows: Array<Array<string | number>>; ran?: string } = { rows: [] },
+): Promise<{ rows: SpeedRow[]; notes: string[]; columns: string[]; table: Array<Array<string | number>> }> {
     const load = os.loadavg()[0].toFixed(2);
     const repeats = Number(process.env.PJ_BENCH_REPEATS || 3);
     const sizes = process.env.PJ_BENCH_SIZES ? process.env.PJ_BENCH_SIZES.split(",").map(Number) : fleetSizes;
-    const notes = [`Load average (1 min) at the start of this section: ${load}. Each time is the median of ${repeats} runs (min-max), alternated with its anchor.`];
+    const notes = [
+        `Load average (1 min) at the start of this section: ${load}. Each time is the median of ${repeats} runs (min-max), alternated with its anchor.`,
+    ];
     const rows: SpeedRow[] = [];
     const kept: Array<Array<string | number>> = [];
     const parts: Array<[string, () => Promise<SpeedRow[]>]> = [
         ["simulated", () => simulatedSpeed(sizes, repeats)],
-        ["reader", async () => (await Promise.all(labHosts().slice(0, 1).map((h) => readerSpeed(h, repeats)))).flat()],
+        [
+            "reader",
+            async () =>
+                (
+                    await Promise.all(
+                        labHosts()
+                            .slice(0, 1)
+                            .map((h) => readerSpeed(h, repeats)),
+                    )
+                ).flat(),
+        ],
         [
             "no-op up",
             async () => {
@@ -43,7 +58,9 @@ export async function fleetSpeed(previous: { rows: Array<Array<string | number>>
         if (only && !only.includes(name)) {
             const earlier = previous.rows.filter((r) => partOf(r) === name);
             kept.push(...earlier);
-            notes.push(`Part "${name}" not run now (PJ_BENCH_SPEED_PARTS=${only.join(",")})${earlier.length ? `; its rows are kept from the run of ${previous.ran ?? "an earlier date"}, each ratio still to its anchor of that run` : ""}.`);
+            notes.push(
+                `Part "${name}" not run now (PJ_BENCH_SPEED_PARTS=${only.join(",")})${earlier.length ? `; its rows are kept from the run of ${previous.ran ?? "an earlier date"}, each ratio still to its anchor of that run` : ""}.`,
+            );
             continue;
         }
         try {

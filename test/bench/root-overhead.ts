@@ -90,7 +90,11 @@ export async function rootOverhead(hostName = process.env.PJ_BENCH_HOST ?? "h2",
             runs,
             disabledMs: { memory: Math.round(off.memory), cpu: Math.round(off.cpu) },
             enabledMs: { memory: Math.round(on.memory), cpu: Math.round(on.cpu) },
-            ratio: { memory: round(on.memory / off.memory), cpu: round(on.cpu / off.cpu), total: round((on.memory + on.cpu) / (off.memory + off.cpu)) },
+            ratio: {
+                memory: round(on.memory / off.memory),
+                cpu: round(on.cpu / off.cpu),
+                total: round((on.memory + on.cpu) / (off.memory + off.cpu)),
+            },
         };
     } finally {
         await t.stack.destroy().catch(() => undefined);
@@ -107,7 +111,10 @@ export function rootOverheadTable(f: OverheadFigures) {
             [f.host, f.runs, "both", f.disabledMs.memory + f.disabledMs.cpu, f.enabledMs.memory + f.enabledMs.cpu, f.ratio.total],
         ],
         notes: [
-            `The workload runs pinned to CPU 0 of the root cell on lab host ${f.host} (QEMU TCG, cortex-a57); runs alternate disabled/enabled. Source: ${path.relative(repoRoot, __filename).replace(/^dist\//, "").replace(/\.js$/, ".ts")}.`,
+            `The workload runs pinned to CPU 0 of the root cell on lab host ${f.host} (QEMU TCG, cortex-a57); runs alternate disabled/enabled. Source: ${path
+                .relative(repoRoot, __filename)
+                .replace(/^dist\//, "")
+                .replace(/\.js$/, ".ts")}.`,
         ],
     };
 }

@@ -97,7 +97,8 @@ async function main(): Promise<void> {
         return;
     }
     const unknown = args.filter((a) => !(benches as readonly string[]).includes(a));
-    if (unknown.length) throw new Error(`unknown bench ${unknown.join(", ")}; give any of ${benches.join(", ")}, or none for all (or: record <lab host>)`);
+    if (unknown.length)
+        throw new Error(`unknown bench ${unknown.join(", ")}; give any of ${benches.join(", ")}, or none for all (or: record <lab host>)`);
     const chosen = new Set<Bench>(args.length ? (args as Bench[]) : benches);
     const host = machine();
     const out = path.join(repoRoot, "test", "bench", "results");
@@ -117,20 +118,33 @@ async function main(): Promise<void> {
         const result = await fleetScale(undefined, undefined, recorded);
         const rows = [...result.rows];
         const real = realLabEnabled() ? await realLabFleetScale() : [];
-        const title = real.length ? "Fleet scale: pulumi preview --refresh, SIMULATED hosts and real lab hosts" : "Fleet scale: pulumi preview --refresh, SIMULATED hosts";
+        const title = real.length
+            ? "Fleet scale: pulumi preview --refresh, SIMULATED hosts and real lab hosts"
+            : "Fleet scale: pulumi preview --refresh, SIMULATED hosts";
         rows.push(...real);
         fresh.push({ id: "fleet-scale", title, ran, ...fleetScaleTable(rows), notes: result.notes });
     }
     if (chosen.has("side-by-side")) {
         const ran = since();
         const result = await sideBySide(undefined, undefined, recorded);
-        fresh.push({ id: "side-by-side", title: "Side by side: the same state check by Ansible and by our host layer", ran, ...sideBySideTable(result.rows), notes: result.notes });
+        fresh.push({
+            id: "side-by-side",
+            title: "Side by side: the same state check by Ansible and by our host layer",
+            ran,
+            ...sideBySideTable(result.rows),
+            notes: result.notes,
+        });
     }
 
     if (chosen.has("root-overhead")) {
         const ran = since();
         const figures = await rootOverhead();
-        fresh.push({ id: "root-overhead", title: "Root overhead: a workload in Linux with the hypervisor enabled against disabled", ran, ...rootOverheadTable(figures) });
+        fresh.push({
+            id: "root-overhead",
+            title: "Root overhead: a workload in Linux with the hypervisor enabled against disabled",
+            ran,
+            ...rootOverheadTable(figures),
+        });
     }
     if (chosen.has("converge")) {
         const ran = since();
@@ -141,9 +155,20 @@ async function main(): Promise<void> {
     if (chosen.has("fleet-speed")) {
         const ran = since();
         const jsonFile = path.join(out, "latest.json");
-        const before = fs.existsSync(jsonFile) ? ((JSON.parse(fs.readFileSync(jsonFile, "utf8")) as { sections?: Section[] }).sections ?? []).find((s) => s.id === "fleet-speed") : undefined;
+        const before = fs.existsSync(jsonFile)
+            ? ((JSON.parse(fs.readFileSync(jsonFile, "utf8")) as { sections?: Section[] }).sections ?? []).find(
+                  (s) => s.id === "fleet-speed",
+              )
+            : undefined;
         const result = await fleetSpeed(before ? { rows: before.rows, ran: before.ran } : undefined);
-        fresh.push({ id: "fleet-speed", title: "Fleet speed: each figure as a ratio to its anchor in the same run, next to its goal", ran, columns: result.columns, rows: result.table, notes: result.notes });
+        fresh.push({
+            id: "fleet-speed",
+            title: "Fleet speed: each figure as a ratio to its anchor in the same run, next to its goal",
+            ran,
+            columns: result.columns,
+            rows: result.table,
+            notes: result.notes,
+        });
     }
 
     // Sections of benches not run now stay as the last run left them (each says when it was measured).

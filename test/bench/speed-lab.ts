@@ -23,7 +23,13 @@ import { median, parallelSsh, type SpeedRow, timed, timeText } from "./speed-row
 
 export const speedLabHosts = () => (process.env.PJ_BENCH_SPEED_HOSTS || "h2").split(",").filter(Boolean);
 
-const connectionOf = (h: LabHost) => ({ host: h.address, port: h.port, user: h.user, privateKeyPath: h.keyPath, hostKey: { fingerprint: h.hostKeyFingerprint } });
+const connectionOf = (h: LabHost) => ({
+    host: h.address,
+    port: h.port,
+    user: h.user,
+    privateKeyPath: h.keyPath,
+    hostKey: { fingerprint: h.hostKeyFingerprint },
+});
 
 /** The host's own CLI when it has `state`, else one built from this checkout in a folder of its own (reused when there). */
 async function nativeCli(host: LabHost): Promise<string> {
@@ -78,13 +84,28 @@ function writeFleetFile(dir: string, hosts: string[]): string {
 
 export async function noopUpSpeed(hosts: LabHost[], repeats: number): Promise<{ rows: SpeedRow[]; notes: string[] }> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pj-speed-lab-"));
-    const t = await testStack("speed-lab", async () => fleetProgram(writeFleetFile(dir, hosts.map((h) => h.name))));
+    const t = await testStack("speed-lab", async () =>
+        fleetProgram(
+            writeFleetFile(
+                dir,
+                hosts.map((h) => h.name),
+            ),
+        ),
+    );
     const empty = await testStack("speed-lab-empty", async () => undefined);
     const kind = `real lab (${hosts.map((h) => h.name).join(", ")})`;
     try {
         const converge = await timed(() => t.stack.up());
         await empty.stack.up();
-        const targets: Target[] = hosts.map((h) => ({ name: h.name, host: h.address, port: h.port, user: h.user, privateKeyPath: h.keyPath, fingerprint: h.hostKeyFingerprint, knownHostsPath: h.knownHostsPath }));
+        const targets: Target[] = hosts.map((h) => ({
+            name: h.name,
+            host: h.address,
+            port: h.port,
+            user: h.user,
+            privateKeyPath: h.keyPath,
+            fingerprint: h.hostKeyFingerprint,
+            knownHostsPath: h.knownHostsPath,
+        }));
         const inventory = writeInventory(dir, targets);
         const scriptPath = path.join(dir, "live-state.sh");
         fs.writeFileSync(scriptPath, liveStateScript);
@@ -110,7 +131,15 @@ export async function noopUpSpeed(hosts: LabHost[], repeats: number): Promise<{ 
         }
         const limit = median(emptyUp) + median(read);
         const rows: SpeedRow[] = [
-            { row: "no-op pulumi up --refresh of the default program", kind, measured: timeText(up), anchor: `Ansible playbook (same check): ${timeText(ansible)}`, ratio: median(up) / median(ansible), goal: "<= 1x", met: median(up) <= median(ansible) },
+            {
+                row: "no-op pulumi up --refresh of the default program",
+                kind,
+                measured: timeText(up),
+                anchor: `Ansible playbook (same check): ${timeText(ansible)}`,
+                ratio: median(up) / median(ansible),
+                goal: "<= 1x",
+                met: median(up) <= median(ansible),
+            },
             {
                 row: "no-op pulumi up --refresh against the limit",
                 kind,
@@ -120,9 +149,19 @@ export async function noopUpSpeed(hosts: LabHost[], repeats: number): Promise<{ 
                 goal: "<= 1.5x",
                 met: median(up) <= 1.5 * limit,
             },
-            { row: "pulumi preview --refresh of the default program", kind, measured: timeText(preview), anchor: `Ansible playbook: ${timeText(ansible)}`, ratio: median(preview) / median(ansible), goal: "<= 0.6x", met: median(preview) <= 0.6 * median(ansible) },
+            {
+                row: "pulumi preview --refresh of the default program",
+                kind,
+                measured: timeText(preview),
+                anchor: `Ansible playbook: ${timeText(ansible)}`,
+                ratio: median(preview) / median(ansible),
+                goal: "<= 0.6x",
+                met: median(preview) <= 0.6 * median(ansible),
+            },
         ];
-        const notes = [`The first \`pulumi up\` (deploying the default program to ${kind}, not in the figures) took ${(converge / 1000).toFixed(1)} s.`];
+        const notes = [
+            `The first \`pulumi up\` (deploying the default program to ${kind}, not in the figures) took ${(converge / 1000).toFixed(1)} s.`,
+        ];
         if (notNoop) notes.push(`A timed up --refresh was not a no-op: ${notNoop}.`);
         return { rows, notes };
     } finally {

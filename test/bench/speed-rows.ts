@@ -21,7 +21,8 @@ export const median = (values: number[]) => {
 };
 
 /** "1.23 s (1.10-1.40)" from milliseconds. */
-export const timeText = (ms: number[]) => `${(median(ms) / 1000).toFixed(2)} s (${(Math.min(...ms) / 1000).toFixed(2)}-${(Math.max(...ms) / 1000).toFixed(2)})`;
+export const timeText = (ms: number[]) =>
+    `${(median(ms) / 1000).toFixed(2)} s (${(Math.min(...ms) / 1000).toFixed(2)}-${(Math.max(...ms) / 1000).toFixed(2)})`;
 
 export async function timed(fn: () => Promise<unknown>): Promise<number> {
     const begin = performance.now();
@@ -44,12 +45,29 @@ export async function parallelSsh(targets: SshTarget[], command: string): Promis
         targets.map(
             (t) =>
                 new Promise<void>((resolve, reject) => {
-                    const args = ["-i", t.privateKeyPath, "-p", String(t.port), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${t.knownHostsPath}`, "-o", "LogLevel=ERROR", `${t.user}@${t.host}`, command];
+                    const args = [
+                        "-i",
+                        t.privateKeyPath,
+                        "-p",
+                        String(t.port),
+                        "-o",
+                        "BatchMode=yes",
+                        "-o",
+                        "StrictHostKeyChecking=yes",
+                        "-o",
+                        `UserKnownHostsFile=${t.knownHostsPath}`,
+                        "-o",
+                        "LogLevel=ERROR",
+                        `${t.user}@${t.host}`,
+                        command,
+                    ];
                     const child = spawn("ssh", args, { stdio: ["ignore", "ignore", "pipe"] });
                     let err = "";
                     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
                     child.on("error", reject);
-                    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`ssh ${t.host}:${t.port} exited ${code}: ${err.trim().slice(-300)}`))));
+                    child.on("exit", (code) =>
+                        code === 0 ? resolve() : reject(new Error(`ssh ${t.host}:${t.port} exited ${code}: ${err.trim().slice(-300)}`)),
+                    );
                 }),
         ),
     );
@@ -58,6 +76,14 @@ export async function parallelSsh(targets: SshTarget[], command: string): Promis
 export function speedTable(rows: SpeedRow[]): { columns: string[]; rows: Array<Array<string | number>> } {
     return {
         columns: ["figure", "hosts", "measured (median, min-max)", "anchor, same run", "ratio", "goal", "met"],
-        rows: rows.map((r) => [r.row, r.kind, r.measured, r.anchor, r.ratio === undefined ? "-" : `${r.ratio.toFixed(2)}x`, r.goal, r.met === undefined ? "-" : r.met ? "yes" : "no"]),
+        rows: rows.map((r) => [
+            r.row,
+            r.kind,
+            r.measured,
+            r.anchor,
+            r.ratio === undefined ? "-" : `${r.ratio.toFixed(2)}x`,
+            r.goal,
+            r.met === undefined ? "-" : r.met ? "yes" : "no",
+        ]),
     };
 }

@@ -20,7 +20,10 @@ const kind = "SIMULATED";
 
 function recordingFile(dir: string): string {
     const file = path.join(dir, "converged.txt");
-    fs.writeFileSync(file, `# SIMULATED converged host (test/support/sim-states.ts)\n${convergedState({ rtTimer: "running", uartHello: "running" })}`);
+    fs.writeFileSync(
+        file,
+        `# SIMULATED converged host (test/support/sim-states.ts)\n${convergedState({ rtTimer: "running", uartHello: "running" })}`,
+    );
     return file;
 }
 
@@ -61,7 +64,9 @@ async function roundTrips(file: string): Promise<SpeedRow[]> {
 
 async function previewAt(n: number, file: string, repeats: number, empty: () => Promise<unknown>): Promise<SpeedRow> {
     const fleet: SimFleet = await startSimHosts(n, file);
-    const t = await testStack(`speed-sim-${n}`, async () => fleet.hosts.forEach((h) => simHostProgram(connectionOf(h) as HostConnectionInput, { prefix: h.name })));
+    const t = await testStack(`speed-sim-${n}`, async () =>
+        fleet.hosts.forEach((h) => simHostProgram(connectionOf(h) as HostConnectionInput, { prefix: h.name })),
+    );
     try {
         await t.stack.up();
         const targets = fleet.hosts.map((h) => ({ ...h, knownHostsPath: fleet.knownHostsPath }));

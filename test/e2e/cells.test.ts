@@ -38,7 +38,8 @@ const pciUartIntid = 35;
 // cells, hypervisor disabled, every CPU online, module unloaded.
 // The PCI UART goes back to Linux only once no cell can own it.
 const resetHost =
-    resetHostScript() + `; [ -e /sys/bus/pci/devices/${pciUart}/driver ] || echo ${pciUart} > /sys/bus/pci/drivers/serial/bind 2>/dev/null; true`;
+    resetHostScript() +
+    `; [ -e /sys/bus/pci/devices/${pciUart}/driver ] || echo ${pciUart} > /sys/bus/pci/drivers/serial/bind 2>/dev/null; true`;
 
 function compileConfig(name: string, dir: string, example = "lab"): string {
     const out = path.join(dir, `${name}.cell`);
@@ -124,9 +125,18 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
         // rt-timer with CPUs 1 and 3, from the review example.
         compileConfig("rt-timer-2cpu", work, "review");
 
-        const built = await suiteFolder(host, remote, work, ["system.cell", "rt-timer.cell", "uart-hello.cell", "uart-echo.cell", "rt-timer-2cpu.cell"]);
+        const built = await suiteFolder(host, remote, work, [
+            "system.cell",
+            "rt-timer.cell",
+            "uart-hello.cell",
+            "uart-echo.cell",
+            "rt-timer-2cpu.cell",
+        ]);
         console.error(`# ${host.name}: module + CLI ${built.reused ? "found" : "built"} on the host in ${built.seconds} s`);
-        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
+        await run(
+            host,
+            `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`,
+        );
         dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
         await run(host, `${cli} enable ${remote}/system.cell`);
         poolAfterEnable = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
@@ -168,10 +178,17 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
         // The capture keeps what is still in the hypervisor's ring: compare
         // the newest counter, earlier lines may have scrolled out.
         await waitFor("the timer demo's 20th tick", async () => newest(await cellConsole("rt-timer"), /tick (\d+) /g) >= 20, 60_000);
-        await waitFor("uart-hello's third line", async () => newest(await cellConsole("uart-hello"), /hello (\d+) from a cell/g) >= 3, 30_000);
+        await waitFor(
+            "uart-hello's third line",
+            async () => newest(await cellConsole("uart-hello"), /hello (\d+) from a cell/g) >= 3,
+            30_000,
+        );
         const ticksAfter = await timerTicks();
         // Linux's own timer keeps ticking on its CPUs.
-        assert.ok(ticksAfter[0] > ticksBefore[0] && ticksAfter[1] > ticksBefore[1], `CPU 0 and 3 timer interrupts ${ticksBefore} -> ${ticksAfter}`);
+        assert.ok(
+            ticksAfter[0] > ticksBefore[0] && ticksAfter[1] > ticksBefore[1],
+            `CPU 0 and 3 timer interrupts ${ticksBefore} -> ${ticksAfter}`,
+        );
         assert.equal((await sh(host, "true")).code, 0);
 
         const timerOut = await cellConsole("rt-timer");
@@ -192,16 +209,36 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
 
     describe("isolation: each probe act is blocked, the root and uart-hello keep running", () => {
         const acts: { act: string; args: string; report: RegExp; failed: boolean }[] = [
-            { act: "read-root-ram", args: "addr=0x40000000", report: /Cell "rt-timer" CPU 1: stage-2 read fault at IPA 0x40000000/, failed: true },
+            {
+                act: "read-root-ram",
+                args: "addr=0x40000000",
+                report: /Cell "rt-timer" CPU 1: stage-2 read fault at IPA 0x40000000/,
+                failed: true,
+            },
             {
                 act: "write-cell-ram",
                 args: `addr=0x${uartHelloRam.toString(16)}`,
                 report: /Cell "rt-timer" CPU 1: stage-2 write fault at IPA 0x70100000/,
                 failed: true,
             },
-            { act: "enable-irq", args: "irq=1", report: /Cell "rt-timer" CPU 1: GICD write .* touches IRQs it does not own/, failed: false },
-            { act: "route-irq", args: "irq=1 cpu=0", report: /Cell "rt-timer" CPU 1: access to the routing of IRQ 33 refused/, failed: true },
-            { act: "cpu-on", args: "cpu=0", report: /Cell "rt-timer" CPU 1: PSCI CPU_ON of MPIDR 0x0 outside the cell refused/, failed: true },
+            {
+                act: "enable-irq",
+                args: "irq=1",
+                report: /Cell "rt-timer" CPU 1: GICD write .* touches IRQs it does not own/,
+                failed: false,
+            },
+            {
+                act: "route-irq",
+                args: "irq=1 cpu=0",
+                report: /Cell "rt-timer" CPU 1: access to the routing of IRQ 33 refused/,
+                failed: true,
+            },
+            {
+                act: "cpu-on",
+                args: "cpu=0",
+                report: /Cell "rt-timer" CPU 1: PSCI CPU_ON of MPIDR 0x0 outside the cell refused/,
+                failed: true,
+            },
             { act: "root-hypercall", args: "", report: /Cell "rt-timer" CPU 1: hypercall 1 refused/, failed: true },
         ];
         let helloImage: Buffer;
@@ -280,10 +317,19 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
             // No other cell can take it: it may neither enable nor route it.
             await startProbe(`act=enable-irq irq=${pciUartIntid - 32}`);
             const thisRun = `probe: act=enable-irq irq=${pciUartIntid - 32}[^\\n]*\\n(?:(?!probe: act=)[\\s\\S])*`;
-            await waitFor("the probe's verdict", async () => new RegExp(`${thisRun}probe: done`).test(await cellConsole("rt-timer")), 10_000);
+            await waitFor(
+                "the probe's verdict",
+                async () => new RegExp(`${thisRun}probe: done`).test(await cellConsole("rt-timer")),
+                10_000,
+            );
             assert.match(await cellConsole("rt-timer"), new RegExp(`${thisRun}probe: blocked`));
             await startProbe(`act=route-irq irq=${pciUartIntid - 32} cpu=1`);
-            await waitFor("the routing refusal", async () => new RegExp(`Cell "rt-timer" CPU 1: access to the routing of IRQ ${pciUartIntid} refused`).test(await hvConsole()), 30_000);
+            await waitFor(
+                "the routing refusal",
+                async () =>
+                    new RegExp(`Cell "rt-timer" CPU 1: access to the routing of IRQ ${pciUartIntid} refused`).test(await hvConsole()),
+                30_000,
+            );
             await waitFor("the probe cell to be failed", async () => (await cell("rt-timer")).state === "failed", 10_000);
             uart.send("still mine\r");
             await waitForUart(/echo: STILL MINE\r\n/);
@@ -297,7 +343,10 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
             );
             await waitForUart(/root has the UART again/);
             const counts = (/^\s*\d+:((?:\s+\d+)+)\s+GICv3/.exec(rootUse)?.[1] ?? "").trim().split(/\s+/).map(Number);
-            assert.ok(counts.some((n) => n > 0), `Linux got no ttyS0 interrupt: ${rootUse}`);
+            assert.ok(
+                counts.some((n) => n > 0),
+                `Linux got no ttyS0 interrupt: ${rootUse}`,
+            );
         } finally {
             uart.close();
         }
@@ -342,11 +391,17 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
         assert.ok(baseline - poolAfterEnable <= 4, `the cells so far kept ${baseline - poolAfterEnable} pages`);
 
         const started = Date.now();
-        const out = await run(host, `for i in $(seq 50); do ${cycle} || { echo "cycle $i failed"; exit 1; }; done; echo cycles-done`, 900_000);
+        const out = await run(
+            host,
+            `for i in $(seq 50); do ${cycle} || { echo "cycle $i failed"; exit 1; }; done; echo cycles-done`,
+            900_000,
+        );
         assert.match(out, /cycles-done/);
         figures.push(`50 cycles in ${Math.round((Date.now() - started) / 1000)} s`);
         const poolAfter = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
-        figures.push(`mem_pool_used (pages): ${poolAfterEnable} after enable, ${baseline} baseline after one warm-up cycle, ${poolAfter} after 50 cycles`);
+        figures.push(
+            `mem_pool_used (pages): ${poolAfterEnable} after enable, ${baseline} baseline after one warm-up cycle, ${poolAfter} after 50 cycles`,
+        );
         assert.equal(poolAfter, baseline);
         assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
         assert.deepEqual(

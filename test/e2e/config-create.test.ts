@@ -103,7 +103,10 @@ describe("create on a lab host", { timeout: 30 * 60_000 }, () => {
                 assert.equal(compiled.code, 0, compiled.stderr);
             }
             await suiteFolder(host, remote, work, ["system.cell", "rt-timer.cell", "uart-hello.cell"]);
-            await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
+            await run(
+                host,
+                `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`,
+            );
 
             await run(host, `${cli} enable ${remote}/system.cell`);
             assert.equal((await run(host, `cat ${sysfs}/enabled`)).trim(), "1");
@@ -120,7 +123,10 @@ describe("create on a lab host", { timeout: 30 * 60_000 }, () => {
             assert.equal((await sh(host, `test -e ${sysfs}`)).code, 1);
         } catch (error) {
             const hv = host ? (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout : "";
-            throw new Error(`${(error as Error).message}\n--- hypervisor console ---\n${hv}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`, { cause: error });
+            throw new Error(
+                `${(error as Error).message}\n--- hypervisor console ---\n${hv}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`,
+                { cause: error },
+            );
         }
     });
 });

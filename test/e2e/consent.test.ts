@@ -111,9 +111,14 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
     consentTest("an approving cell shuts down at its next tick", async () => {
         await launch("consent-timer", "timer", "hz=10");
         // The capture keeps the newest lines only: any tick past the first will do.
-        await waitFor("the timer's second tick", async () => [...(await cellConsole("consent-timer")).matchAll(/tick (\d+) /g)].some((m) => Number(m[1]) >= 2));
+        await waitFor("the timer's second tick", async () =>
+            [...(await cellConsole("consent-timer")).matchAll(/tick (\d+) /g)].some((m) => Number(m[1]) >= 2),
+        );
         assert.equal(await state("consent-timer"), "running");
-        const timed = await run(host, `t0=$(date +%s%N); ${cli} cell shutdown consent-timer; echo "ms=$(( ($(date +%s%N) - t0) / 1000000 ))"`);
+        const timed = await run(
+            host,
+            `t0=$(date +%s%N); ${cli} cell shutdown consent-timer; echo "ms=$(( ($(date +%s%N) - t0) / 1000000 ))"`,
+        );
         assert.equal(await state("consent-timer"), "shut down");
         assert.match(await cellConsole("consent-timer"), /timer-demo: shutdown request approved at tick \d+/);
         assert.match(await run(host, `cat ${sysfs}/console`), /Cell "consent-timer" approved the shutdown request/);
@@ -145,7 +150,10 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
         assert.match(silent.lastError, /^cell "consent-probe" did not answer in time .* and is now failed; nothing else was changed/);
         assert.ok(waited >= 3000, `the refusal came after ${waited} ms, before the 3 s reply timeout`);
         assert.equal(await state("consent-probe"), "failed");
-        assert.match(await run(host, `cat ${sysfs}/console`), /Cell "consent-probe" did not answer the shutdown request within 3000 ms: cell stopped, state failed/);
+        assert.match(
+            await run(host, `cat ${sysfs}/console`),
+            /Cell "consent-probe" did not answer the shutdown request within 3000 ms: cell stopped, state failed/,
+        );
         // Failed, it is not asked again.
         await run(host, `${cli} cell destroy consent-probe && ${cli} cell create ${remote}/consent-probe.cell`);
         assert.equal(await state("consent-probe"), "shut down");
@@ -160,11 +168,17 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
         const destroy = await refused("cell destroy consent-timer");
         assert.equal(destroy.exit, 1);
         assert.match(destroy.stderr, /Device or resource busy/);
-        assert.equal(destroy.lastError, 'cannot destroy cell "consent-timer": cell "consent-probe" is running/locked; try again when it unlocks');
+        assert.equal(
+            destroy.lastError,
+            'cannot destroy cell "consent-timer": cell "consent-probe" is running/locked; try again when it unlocks',
+        );
         const create = await refused(`cell create ${remote}/consent-spare.cell`);
         assert.equal(create.exit, 1);
         assert.match(create.stderr, /Device or resource busy/);
-        assert.equal(create.lastError, 'cannot create cell "consent-spare": cell "consent-probe" is running/locked; try again when it unlocks');
+        assert.equal(
+            create.lastError,
+            'cannot create cell "consent-spare": cell "consent-probe" is running/locked; try again when it unlocks',
+        );
         assert.equal(await state("consent-timer"), "shut down");
         assert.equal(await state("consent-spare"), "absent");
         assert.equal((await run(host, "cat /sys/devices/system/cpu/cpu3/online")).trim(), "1", "CPU 3 is back with Linux");
@@ -176,7 +190,10 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
         await waitFor("the probe to unlock", async () => /probe: unlocked/.test(await cellConsole("consent-probe")));
         assert.equal(await state("consent-probe"), "running");
 
-        await run(host, `${cli} cell create ${remote}/consent-spare.cell && ${cli} cell destroy consent-spare && ${cli} cell destroy consent-timer`);
+        await run(
+            host,
+            `${cli} cell create ${remote}/consent-spare.cell && ${cli} cell destroy consent-spare && ${cli} cell destroy consent-timer`,
+        );
         assert.equal(await state("consent-timer"), "absent");
         await run(host, `${cli} cell destroy consent-probe`);
         assert.equal(await state("consent-probe"), "absent");

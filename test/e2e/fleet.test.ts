@@ -30,12 +30,24 @@ function liveCells(host: LabHost): Record<string, string> {
         host,
         'for c in /sys/devices/jailhouse/cells/*; do [ -d "$c" ] && [ "${c##*/}" != 0 ] && echo "$(cat $c/name)=$(cat $c/state)"; done; true',
     );
-    return Object.fromEntries(out.trim().split("\n").filter(Boolean).map((line) => line.split("=") as [string, string]));
+    return Object.fromEntries(
+        out
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => line.split("=") as [string, string]),
+    );
 }
 
 function cellIds(host: LabHost): Record<string, string> {
     const out = onHost(host, 'for c in /sys/devices/jailhouse/cells/*; do [ -d "$c" ] && echo "$(cat $c/name)=${c##*/}"; done; true');
-    return Object.fromEntries(out.trim().split("\n").filter(Boolean).map((line) => line.split("=") as [string, string]));
+    return Object.fromEntries(
+        out
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => line.split("=") as [string, string]),
+    );
 }
 
 describe("the lab fleet, end to end", { timeout: 60 * 60_000 }, () => {

@@ -71,7 +71,10 @@ function shBuffer(host: LabHost, command: string, input?: Buffer): Promise<Buffe
 function buildSystemConfig(dir: string): string {
     const out = path.join(dir, "system.cell");
     const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-    execFileSync(process.execPath, [compiler, "compile", path.join(repo, "examples", "lab", "system.yaml"), "-o", out], { cwd: repo, stdio: "pipe" });
+    execFileSync(process.execPath, [compiler, "compile", path.join(repo, "examples", "lab", "system.yaml"), "-o", out], {
+        cwd: repo,
+        stdio: "pipe",
+    });
     return out;
 }
 
@@ -98,7 +101,6 @@ function writeVariants(base: string, dir: string): Record<string, string> {
         }),
     };
 }
-
 
 function readNumber(text: string): number {
     const n = Number(text.trim());
@@ -168,9 +170,17 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
 
         const config = buildSystemConfig(work);
         writeVariants(config, work);
-        const built = await suiteFolder(host, remote, work, fs.readdirSync(work).filter((f) => f.endsWith(".cell")));
+        const built = await suiteFolder(
+            host,
+            remote,
+            work,
+            fs.readdirSync(work).filter((f) => f.endsWith(".cell")),
+        );
         console.error(`# ${host.name}: module + CLI ${built.reused ? "found" : "built"} on the host in ${built.seconds} s`);
-        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
+        await run(
+            host,
+            `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`,
+        );
         if (withVariants) {
             builtArtifacts = await shBuffer(host, `tar -c -C ${remote} kmod/jailhouse.ko kmod/tools/jailhouse system.cell`);
         }
@@ -209,15 +219,36 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
         };
 
         hvTest("wrong revision", () =>
-            refused(`${remote}/bad-revision.cell`, /JAILHOUSE_ENABLE: Invalid argument/, /reason: configuration revision 13, this driver needs revision 14/));
+            refused(
+                `${remote}/bad-revision.cell`,
+                /JAILHOUSE_ENABLE: Invalid argument/,
+                /reason: configuration revision 13, this driver needs revision 14/,
+            ),
+        );
         hvTest("wrong architecture", () =>
-            refused(`${remote}/bad-arch.cell`, /JAILHOUSE_ENABLE: Invalid argument/, /reason: configuration is for architecture 0, this host is arm64 \(2\)/));
+            refused(
+                `${remote}/bad-arch.cell`,
+                /JAILHOUSE_ENABLE: Invalid argument/,
+                /reason: configuration is for architecture 0, this host is arm64 \(2\)/,
+            ),
+        );
         hvTest("not a system configuration", () =>
-            refused(`${remote}/bad-signature.cell`, /JAILHOUSE_ENABLE: Invalid argument/, /reason: not a system configuration/));
+            refused(`${remote}/bad-signature.cell`, /JAILHOUSE_ENABLE: Invalid argument/, /reason: not a system configuration/),
+        );
         hvTest("hypervisor memory overlapping Linux RAM", () =>
-            refused(`${remote}/overlap.cell`, /JAILHOUSE_ENABLE: Invalid argument/, /reason: hypervisor memory 0x6f000000-0x6fffffff overlaps Linux RAM/));
+            refused(
+                `${remote}/overlap.cell`,
+                /JAILHOUSE_ENABLE: Invalid argument/,
+                /reason: hypervisor memory 0x6f000000-0x6fffffff overlaps Linux RAM/,
+            ),
+        );
         hvTest("root CPU set smaller than the online CPUs", () =>
-            refused(`${remote}/cpus012.cell`, /JAILHOUSE_ENABLE: Device or resource busy/, /reason: root cell CPUs 0-2 differ from the online CPUs 0-3/));
+            refused(
+                `${remote}/cpus012.cell`,
+                /JAILHOUSE_ENABLE: Device or resource busy/,
+                /reason: root cell CPUs 0-2 differ from the online CPUs 0-3/,
+            ),
+        );
         hvTest("a root CPU offline", async () => {
             const cpu3 = "/sys/devices/system/cpu/cpu3/online";
             await refused(
@@ -246,7 +277,11 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
             enabled = true;
             console.error(`# enable round trip ${Date.now() - t0} ms`);
             const attrs: Record<string, string> = {};
-            for (const line of (await run(host, `cd ${sysfs} && grep . enabled mem_pool_size mem_pool_used remap_pool_size remap_pool_used`)).trim().split("\n")) {
+            for (const line of (
+                await run(host, `cd ${sysfs} && grep . enabled mem_pool_size mem_pool_used remap_pool_size remap_pool_used`)
+            )
+                .trim()
+                .split("\n")) {
                 const [name, value] = line.split(":");
                 attrs[name] = value;
             }
@@ -279,14 +314,20 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
             const values = await run(host, `for c in 0 1 2 3; do taskset -c $c cat ${sysfs}/mem_pool_size; done`);
             const list = values.trim().split("\n").map(readNumber);
             assert.equal(list.length, 4);
-            assert.ok(list.every((v) => v === list[0] && v !== stubError), values);
+            assert.ok(
+                list.every((v) => v === list[0] && v !== stubError),
+                values,
+            );
         });
 
         hvTest("interrupts reach Linux through the list registers, IPIs through the SGI trap", async () => {
             const before = await statistics();
             const ticksBefore = await timerTicks();
             // Work on every CPU, with wake-ups across CPUs (IPIs).
-            await run(host, "for c in 0 1 2 3; do taskset -c $c sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done' & done; wait; sync");
+            await run(
+                host,
+                "for c in 0 1 2 3; do taskset -c $c sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done' & done; wait; sync",
+            );
             const after = await statistics();
             const ticksAfter = await timerTicks();
             // With HCR_EL2.IMO set, Linux's timer can only arrive as a virtual
@@ -305,7 +346,10 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
             const before = await statistics();
             // GICD_CTLR: 0xdeadbeef would switch the distributor's groups and
             // routing mode and take every interrupt away from Linux.
-            await run(host, `insmod ${remote}/test/e2e/fixtures/hvpoke-mod/hvpoke_mod.ko addr=0x${gicdBase.toString(16)} && rmmod hvpoke_mod`);
+            await run(
+                host,
+                `insmod ${remote}/test/e2e/fixtures/hvpoke-mod/hvpoke_mod.ko addr=0x${gicdBase.toString(16)} && rmmod hvpoke_mod`,
+            );
             const poke = /hvpoke: addr 0x8000000 read 0x([0-9a-f]{8}), wrote 0xdeadbeef, read back 0x([0-9a-f]{8})/.exec(await newDmesg());
             assert.ok(poke, "no hvpoke line in the kernel log");
             assert.equal(poke[2], poke[1], "GICD_CTLR changed");
@@ -358,7 +402,10 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
             assert.match(user.stderr, /mmap: Operation not permitted/);
             // A kernel access gets past Linux; stage 2 stops it: the read gives
             // 0, the write is dropped, and the hypervisor console reports both.
-            await run(host, `insmod ${remote}/test/e2e/fixtures/hvpoke-mod/hvpoke_mod.ko addr=0x${hvBase.toString(16)} && rmmod hvpoke_mod`);
+            await run(
+                host,
+                `insmod ${remote}/test/e2e/fixtures/hvpoke-mod/hvpoke_mod.ko addr=0x${hvBase.toString(16)} && rmmod hvpoke_mod`,
+            );
             const log = await newDmesg();
             assert.match(log, /hvpoke: addr 0x7f000000 read 0x00000000, wrote 0xdeadbeef, read back 0x00000000/);
             assert.doesNotMatch(log, /Internal error|Oops|BUG:/);
@@ -405,68 +452,72 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
         const log = await newDmesg();
         assert.doesNotMatch(log, /Internal error|Oops|BUG:|WARNING:/);
     });
-    describe("pre-flight on differently booted machines", { skip: withVariants ? false : "PJ_HV_VARIANTS=0 (leaves out three more QEMU boots)" }, () => {
-        // The lab image, booted three other ways: no EL2 at all, a VHE kernel
-        // (Linux itself at EL2), and KVM initialised in EL2. Each gets the
-        // module and CLI built on the lab host and must refuse to enable.
-        const variants = [
-            {
-                name: "no-el2",
-                machine: "virtualization=off",
-                cpu: "cortex-a57",
-                append: "kvm-arm.mode=none",
-                errno: /JAILHOUSE_ENABLE: No such device/,
-                reason: /reason: this CPU has no EL2 \(ID_AA64PFR0_EL1.EL2 is 0\): not started at EL2/,
-            },
-            {
-                name: "vhe",
-                machine: "virtualization=on",
-                cpu: "max,pauth-impdef=on",
-                append: "kvm-arm.mode=none",
-                errno: /JAILHOUSE_ENABLE: Device or resource busy/,
-                reason: /reason: Linux itself runs at EL2 \(VHE\)/,
-            },
-            {
-                name: "kvm",
-                machine: "virtualization=on",
-                cpu: "cortex-a57",
-                append: "kvm-arm.mode=nvhe",
-                errno: /JAILHOUSE_ENABLE: Device or resource busy/,
-                reason: /reason: KVM owns EL2 \(\/dev\/kvm exists\)/,
-            },
-        ];
-        const machines = new Map<string, VariantMachine>();
-        const boot = async (v: (typeof variants)[number]) => machines.set(v.name, await bootVariant(host, v, work, 600_000));
+    describe(
+        "pre-flight on differently booted machines",
+        { skip: withVariants ? false : "PJ_HV_VARIANTS=0 (leaves out three more QEMU boots)" },
+        () => {
+            // The lab image, booted three other ways: no EL2 at all, a VHE kernel
+            // (Linux itself at EL2), and KVM initialised in EL2. Each gets the
+            // module and CLI built on the lab host and must refuse to enable.
+            const variants = [
+                {
+                    name: "no-el2",
+                    machine: "virtualization=off",
+                    cpu: "cortex-a57",
+                    append: "kvm-arm.mode=none",
+                    errno: /JAILHOUSE_ENABLE: No such device/,
+                    reason: /reason: this CPU has no EL2 \(ID_AA64PFR0_EL1.EL2 is 0\): not started at EL2/,
+                },
+                {
+                    name: "vhe",
+                    machine: "virtualization=on",
+                    cpu: "max,pauth-impdef=on",
+                    append: "kvm-arm.mode=none",
+                    errno: /JAILHOUSE_ENABLE: Device or resource busy/,
+                    reason: /reason: Linux itself runs at EL2 \(VHE\)/,
+                },
+                {
+                    name: "kvm",
+                    machine: "virtualization=on",
+                    cpu: "cortex-a57",
+                    append: "kvm-arm.mode=nvhe",
+                    errno: /JAILHOUSE_ENABLE: Device or resource busy/,
+                    reason: /reason: KVM owns EL2 \(\/dev\/kvm exists\)/,
+                },
+            ];
+            const machines = new Map<string, VariantMachine>();
+            const boot = async (v: (typeof variants)[number]) => machines.set(v.name, await bootVariant(host, v, work, 600_000));
 
-        before(async () => {
-            assert.ok(builtArtifacts, "the module was not built");
-            await Promise.all(variants.map(boot));
-        });
-
-        after(() => {
-            for (const vm of machines.values()) vm.stop();
-        });
-
-        for (const v of variants) {
-            test(`refused on a machine booted with ${v.name}`, async () => {
-                const vm = machines.get(v.name)!;
-                try {
-                    const put = await sh(vm, `rm -rf ${remote} && mkdir -p ${remote} && tar -x -C ${remote}`, builtArtifacts);
-                    assert.equal(put.code, 0, put.stderr);
-                    await run(vm, `insmod ${remote}/kmod/jailhouse.ko`);
-                    const r = await sh(vm, `${cli} enable ${remote}/system.cell`);
-                    assert.notEqual(r.code, 0, `enable succeeded on ${v.name}`);
-                    assert.match(r.stderr, v.errno);
-                    assert.match(r.stderr, v.reason);
-                    assert.equal((await run(vm, `cat ${sysfs}/enabled`)).trim(), "0");
-                    const log = await run(vm, "dmesg");
-                    assert.match(log, new RegExp(`jailhouse: ${v.reason.source.replace(/^reason: /, "")}`));
-                    assert.doesNotMatch(log, /Internal error|Oops|BUG:/);
-                } catch (error) {
-                    const message = error instanceof Error ? error.message : String(error);
-                    throw new Error(`${message}\n--- ${vm.name} console tail ---\n${consoleTail(vm)}`, { cause: error });
-                }
+            before(async () => {
+                assert.ok(builtArtifacts, "the module was not built");
+                await Promise.all(variants.map(boot));
             });
-        }
-    });
+
+            after(() => {
+                for (const vm of machines.values()) vm.stop();
+            });
+
+            for (const v of variants) {
+                test(`refused on a machine booted with ${v.name}`, async () => {
+                    const vm = machines.get(v.name)!;
+                    try {
+                        const put = await sh(vm, `rm -rf ${remote} && mkdir -p ${remote} && tar -x -C ${remote}`, builtArtifacts);
+                        assert.equal(put.code, 0, put.stderr);
+                        await run(vm, `insmod ${remote}/kmod/jailhouse.ko`);
+                        const r = await sh(vm, `${cli} enable ${remote}/system.cell`);
+                        assert.notEqual(r.code, 0, `enable succeeded on ${v.name}`);
+                        assert.match(r.stderr, v.errno);
+                        assert.match(r.stderr, v.reason);
+                        assert.equal((await run(vm, `cat ${sysfs}/enabled`)).trim(), "0");
+                        const log = await run(vm, "dmesg");
+                        assert.match(log, new RegExp(`jailhouse: ${v.reason.source.replace(/^reason: /, "")}`));
+                        assert.doesNotMatch(log, /Internal error|Oops|BUG:/);
+                    } catch (error) {
+                        const message = error instanceof Error ? error.message : String(error);
+                        throw new Error(`${message}\n--- ${vm.name} console tail ---\n${consoleTail(vm)}`, { cause: error });
+                    }
+                });
+            }
+        },
+    );
 });

@@ -65,7 +65,8 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
             }
         });
 
-    const cells = async () => JSON.parse(await run(host, `${cli} cell list --json`)) as { id: number; name: string; state: string; cpus_failed: string }[];
+    const cells = async () =>
+        JSON.parse(await run(host, `${cli} cell list --json`)) as { id: number; name: string; state: string; cpus_failed: string }[];
     const cell = async (name: string) => {
         const c = (await cells()).find((x) => x.name === name);
         assert.ok(c, `no cell ${name}`);
@@ -85,7 +86,11 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
     const rootAct = async (params: string) => {
         const before = (await run(host, "dmesg")).split("\n").length - 1;
         await run(host, `insmod ${mod} ${params} && rmmod isogic_mod`);
-        return (await run(host, "dmesg")).split("\n").slice(before).filter((l) => l.includes("isogic:")).join("\n");
+        return (await run(host, "dmesg"))
+            .split("\n")
+            .slice(before)
+            .filter((l) => l.includes("isogic:"))
+            .join("\n");
     };
     /** Loads the probe with an act into gic-probe and starts it (load stops the cell first). */
     const startProbe = (args: string) =>
@@ -104,8 +109,7 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         await waitFor("uart-hello to print on", async () => (await hello()) > before, 15_000);
         assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0,3");
     };
-    const recreateProbe = () =>
-        run(host, `${cli} cell destroy gic-probe 2>/dev/null; ${cli} cell create ${remote}/gic-probe.cell`);
+    const recreateProbe = () => run(host, `${cli} cell destroy gic-probe 2>/dev/null; ${cli} cell create ${remote}/gic-probe.cell`);
 
     before(async () => {
         host = pickHost();
@@ -116,7 +120,10 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         }
         const built = await suiteFolder(host, remote, work, ["system.cell", "uart-hello.cell", "gic-probe.cell"]);
         console.error(`# ${host.name}: module, test module and CLI ${built.reused ? "found" : "built"} on the host in ${built.seconds} s`);
-        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
+        await run(
+            host,
+            `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`,
+        );
         dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
     });
 
@@ -133,8 +140,14 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
             [`act=mask-irq irq=${ownSpi} foreign=1`, /own SPI masked and unpended\nprobe: NOT BLOCKED: foreign SPI enabled and masked/],
             [`act=spi-self irq=${ownSpi}`, new RegExp(`own SPI ${ownIntid} taken on this CPU`)],
             [`act=route-own-irq irq=${ownSpi} cpu=1`, /NOT BLOCKED: own SPI routed to a foreign CPU/],
-            ["act=misaligned-gicd kind=odd", /16-bit read of GICD_IGROUPR1\nprobe: value 0x[0-9a-f]+\nprobe: NOT BLOCKED: odd GICD access returned/],
-            ["act=misaligned-gicd kind=unaligned", /MMU on; 32-bit read at GICD \+ 0x82\nprobe: value 0x[0-9a-f]+\nprobe: NOT BLOCKED: odd GICD access returned/],
+            [
+                "act=misaligned-gicd kind=odd",
+                /16-bit read of GICD_IGROUPR1\nprobe: value 0x[0-9a-f]+\nprobe: NOT BLOCKED: odd GICD access returned/,
+            ],
+            [
+                "act=misaligned-gicd kind=unaligned",
+                /MMU on; 32-bit read at GICD \+ 0x82\nprobe: value 0x[0-9a-f]+\nprobe: NOT BLOCKED: odd GICD access returned/,
+            ],
             ["act=cpu-state", /probe: state VBAR_EL1 0x[0-9a-f]+ TTBR0_EL1[^]*probe: state PMCR_EL0 0x[0-9a-f]+ [^\n]* V0 0x[0-9a-f]+\n/],
             ["act=plant-sgi sgi=2", /SGI 2 sent to this CPU, highest pending 2\n/],
         ];
@@ -165,11 +178,23 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
     isoTest("F8: a cell masks and unpends its own SPI; its writes to Linux's SPI have no effect", async () => {
         await startProbe(`act=mask-irq irq=${ownSpi} foreign=${linuxIntid - 32}`);
         const out = await probeRun("mask-irq");
-        assert.match(out, new RegExp(`own SPI ${ownIntid}: enabled 1, disabled 1, pending 1, unpended 1\\r?\\nprobe: own SPI masked and unpended`));
+        assert.match(
+            out,
+            new RegExp(`own SPI ${ownIntid}: enabled 1, disabled 1, pending 1, unpended 1\\r?\\nprobe: own SPI masked and unpended`),
+        );
         assert.match(out, /probe: blocked: foreign SPI enabled and masked/);
-        figures.push(`F8 cell: ${out.replace(/\r/g, "").split("\n").filter((l) => l).join(" | ")}`);
+        figures.push(
+            `F8 cell: ${out
+                .replace(/\r/g, "")
+                .split("\n")
+                .filter((l) => l)
+                .join(" | ")}`,
+        );
         // Linux's UART interrupt is still enabled.
-        assert.match(await rootAct(`mask=${linuxIntid}`), new RegExp(`INTID ${linuxIntid} enabled 1, after ICENABLER 0, after ISENABLER 1`));
+        assert.match(
+            await rootAct(`mask=${linuxIntid}`),
+            new RegExp(`INTID ${linuxIntid} enabled 1, after ICENABLER 0, after ISENABLER 1`),
+        );
         await othersRun();
     });
 
@@ -179,13 +204,23 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         const out = await probeRun("spi-self");
         assert.match(out, new RegExp(`SPI ${ownIntid} routed to 0x1\\r?\\n[^]*own SPI ${ownIntid} taken on this CPU`));
         assert.doesNotMatch(await newDmesg(), /Unexpected interrupt|irq \d+: nobody cared/);
-        figures.push(`F7 spi-self: ${out.replace(/\r/g, "").split("\n").filter((l) => l).join(" | ")}`);
+        figures.push(
+            `F7 spi-self: ${out
+                .replace(/\r/g, "")
+                .split("\n")
+                .filter((l) => l)
+                .join(" | ")}`,
+        );
         await othersRun();
     });
 
     isoTest("F7: the cell cannot route its own SPI to a CPU outside it", async () => {
         await startProbe(`act=route-own-irq irq=${ownSpi} cpu=0`);
-        await waitFor("the routing refusal", async () => new RegExp(`routing IRQ ${ownIntid} to 0x0, outside the cell, refused`).test(await hvConsole()), 30_000);
+        await waitFor(
+            "the routing refusal",
+            async () => new RegExp(`routing IRQ ${ownIntid} to 0x0, outside the cell, refused`).test(await hvConsole()),
+            30_000,
+        );
         await waitFor("the probe cell to be failed", async () => (await cell("gic-probe")).state === "failed", 10_000);
         assert.doesNotMatch(await cellConsole("gic-probe"), /NOT BLOCKED/);
         figures.push(`F7 route-own-irq: ${/[^\n]*routing IRQ \d+ to 0x0[^\n]*/.exec(await hvConsole())?.[0]}`);
@@ -200,7 +235,9 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
             await recreateProbe();
             await startProbe(`act=misaligned-gicd kind=${kind}`);
             await waitFor("the probe cell to be failed", async () => (await cell("gic-probe")).state === "failed", 30_000);
-            const refusal = new RegExp(`Cell "gic-probe" CPU 1: GICD access of ${access} refused: not a size and alignment the register has: cell stopped, state failed`);
+            const refusal = new RegExp(
+                `Cell "gic-probe" CPU 1: GICD access of ${access} refused: not a size and alignment the register has: cell stopped, state failed`,
+            );
             assert.match(await hvConsole(), refusal);
             figures.push(`F5 ${kind}: ${refusal.exec(await hvConsole())?.[0]}`);
             assert.doesNotMatch(await cellConsole("gic-probe"), /probe: value|NOT BLOCKED/);
@@ -224,7 +261,13 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         const fromLinux = await probeRun("cpu-state mark=1");
         assert.match(fromLinux, /probe: state marked/);
         zero(fromLinux.split("probe: state marked")[0]);
-        figures.push(`F9 from Linux: ${fromLinux.replace(/\r/g, "").split("\n").filter((l) => l).join(" | ")}`);
+        figures.push(
+            `F9 from Linux: ${fromLinux
+                .replace(/\r/g, "")
+                .split("\n")
+                .filter((l) => l)
+                .join(" | ")}`,
+        );
         await startProbe("act=cpu-state");
         zero(await probeRun("cpu-state"));
         await othersRun();
@@ -243,7 +286,10 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         await run(host, "timeout 30 taskset -c 1 sh -c 'for i in 1 2 3; do cat /proc/self/stat > /dev/null; done'", 60_000);
         const stops = await cpuStops();
         figures.push(`F10: ${(await run(host, "grep -E 'CPU0|IPI2:' /proc/interrupts")).replace(/\s+/g, " ")}`);
-        assert.ok(stops.every((n) => n === 0 || Number.isNaN(n)), `CPU stop interrupts: ${stops}`);
+        assert.ok(
+            stops.every((n) => n === 0 || Number.isNaN(n)),
+            `CPU stop interrupts: ${stops}`,
+        );
         assert.doesNotMatch(await newDmesg(), /stall|BUG|Oops|WARNING/i);
         // Destroy handed the cell's SPI back to a root CPU.
         assert.match(await rootAct(`router=${ownIntid}`), new RegExp(`INTID ${ownIntid} IROUTER 0x[03]\\b`));

@@ -117,7 +117,13 @@ describe("isolation attacks on the bare machine: each really happens", () => {
     });
 
     test("soak: both CPUs repeat the filtered acts round after round", async () => {
-        const out = await runBare("probe", "act=soak cpu=1 comm=0x48100000", /soak rounds \d+ and [1-9]\d*\n[^]*soak rounds \d+ and/, 120_000, 2);
+        const out = await runBare(
+            "probe",
+            "act=soak cpu=1 comm=0x48100000",
+            /soak rounds \d+ and [1-9]\d*\n[^]*soak rounds \d+ and/,
+            120_000,
+            2,
+        );
         assert.match(out, /probe: soak: CPU_ON of 0x1 returned 0\n/);
     });
 
@@ -134,11 +140,21 @@ describe("isolation attacks on the bare machine: each really happens", () => {
             );
             const wrapCheck = spawnCheck(["compile", wrap, "-o", path.join(work, "wrap.cell")]);
             assert.equal(wrapCheck.status, 1);
-            assert.match(wrapCheck.stderr, /memory\[0\]\.phys: phys 0xfffffffffffff000 \+ size 0x80001000 ends at 0x10000000080000000, past the 64-bit address space/);
+            assert.match(
+                wrapCheck.stderr,
+                /memory\[0\]\.phys: phys 0xfffffffffffff000 \+ size 0x80001000 ends at 0x10000000080000000, past the 64-bit address space/,
+            );
             // A thief over uart-hello's RAM is caught when checked with it.
             const thief = path.join(work, "thief.yaml");
             fs.writeFileSync(thief, thiefYaml(false));
-            const overlap = spawnCheck(["check", path.join(repo, "examples/lab/system.yaml"), path.join(repo, "examples/lab/uart-hello.yaml"), thief, "--cpus", "4"]);
+            const overlap = spawnCheck([
+                "check",
+                path.join(repo, "examples/lab/system.yaml"),
+                path.join(repo, "examples/lab/uart-hello.yaml"),
+                thief,
+                "--cpus",
+                "4",
+            ]);
             assert.equal(overlap.status, 1);
             assert.match(overlap.stderr, /overlaps cell "uart-hello"/);
         } finally {
@@ -232,7 +248,8 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
     /** (Re)starts the two-CPU rt-timer (CPUs 1 and 3) with the probe; load stops it first. */
     const startProbe = (args: string) =>
         run(host, `${cli} cell load rt-timer ${remote}/probe.bin -a 0 -s "con=hvc ${args}" -a 0x1000 && ${cli} cell start rt-timer`);
-    const helloLines = async () => Math.max(-1, ...[...(await cellConsole("uart-hello")).matchAll(/hello (\d+) from a cell/g)].map((m) => Number(m[1])));
+    const helloLines = async () =>
+        Math.max(-1, ...[...(await cellConsole("uart-hello")).matchAll(/hello (\d+) from a cell/g)].map((m) => Number(m[1])));
     /** The root, uart-hello and the hypervisor after an attack. */
     const othersCarryOn = async (onlineCpus: string) => {
         const before = await helloLines();
@@ -263,18 +280,28 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         const systemYaml = path.join(work, "system.yaml");
         fs.writeFileSync(
             systemYaml,
-            fs.readFileSync(path.join(repo, "examples/lab/system.yaml"), "utf8").replace(/^platform:\n/m, "platform:\n  pci: { mmconfigBase: 0x4010000000, mmconfigEndBus: 0 }\n"),
+            fs
+                .readFileSync(path.join(repo, "examples/lab/system.yaml"), "utf8")
+                .replace(/^platform:\n/m, "platform:\n  pci: { mmconfigBase: 0x4010000000, mmconfigEndBus: 0 }\n"),
         );
         compile(systemYaml, path.join(work, "system.cell"));
         const echoYaml = path.join(work, "uart-echo.yaml");
-        fs.writeFileSync(echoYaml, `${fs.readFileSync(path.join(repo, "examples/lab/uart-echo.yaml"), "utf8")}pciDevices:\n  - { type: device, bdf: "00:04.0" }\n`);
+        fs.writeFileSync(
+            echoYaml,
+            `${fs.readFileSync(path.join(repo, "examples/lab/uart-echo.yaml"), "utf8")}pciDevices:\n  - { type: device, bdf: "00:04.0" }\n`,
+        );
         compile(echoYaml, path.join(work, "uart-echo.cell"));
         compile(path.join(repo, "examples/lab/uart-hello.yaml"), path.join(work, "uart-hello.cell"));
         compile(path.join(repo, "examples/review/rt-timer-2cpu.yaml"), path.join(work, "rt-timer.cell"));
         // F3: the review's region, written into a valid cell's bytes, the
         // way a root that skips every offline check would hand it over.
         const wrapYaml = path.join(work, "wrap.yaml");
-        fs.writeFileSync(wrapYaml, thiefYaml(false).replace("name: thief", "name: wrap").replace(`phys: 0x${uartHelloRam.toString(16)}`, "phys: 0x70600000"));
+        fs.writeFileSync(
+            wrapYaml,
+            thiefYaml(false)
+                .replace("name: thief", "name: wrap")
+                .replace(`phys: 0x${uartHelloRam.toString(16)}`, "phys: 0x70600000"),
+        );
         const valid = compile(wrapYaml, path.join(work, "wrap-valid.cell"));
         fs.writeFileSync(
             path.join(work, "wrap.cell"),
@@ -287,8 +314,19 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             compile(yaml, path.join(work, `thief-${shared ? "shared" : "taken"}.cell`));
         }
 
-        await suiteFolder(host, remote, work, ["system.cell", "uart-hello.cell", "uart-echo.cell", "rt-timer.cell", "wrap.cell", "thief-taken.cell", "thief-shared.cell"]);
-        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
+        await suiteFolder(host, remote, work, [
+            "system.cell",
+            "uart-hello.cell",
+            "uart-echo.cell",
+            "rt-timer.cell",
+            "wrap.cell",
+            "thief-taken.cell",
+            "thief-shared.cell",
+        ]);
+        await run(
+            host,
+            `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`,
+        );
         dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
         await run(host, `${cli} enable ${remote}/system.cell`);
         poolAfterEnable = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
@@ -377,7 +415,10 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
     };
 
     isoTest("F3: a region that wraps past 2^64 is refused, the hypervisor's memory stays unreachable", async () => {
-        assert.match(await refusedCreate("wrap"), /Cell create: region 0 \(0xfffffffffffff000 -> 0x3ffff000, size 0x80001000\) wraps around the end of the address space/);
+        assert.match(
+            await refusedCreate("wrap"),
+            /Cell create: region 0 \(0xfffffffffffff000 -> 0x3ffff000, size 0x80001000\) wraps around the end of the address space/,
+        );
         assert.ok(!(await cells()).some((c) => c.name === "wrap"));
         // Had it been created, its region would have mapped the hypervisor;
         // the root's kernel still cannot read or write that memory.
@@ -393,7 +434,10 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
 
     isoTest("F4: a cell over another cell's RAM is refused, taken or rootshared; the root cannot reach that RAM", async () => {
         for (const kind of ["taken", "shared"]) {
-            assert.match(await refusedCreate(`thief-${kind}`), /Cell create: region 0 \(0x70100000-0x701fffff\) overlaps memory of cell "uart-hello"/);
+            assert.match(
+                await refusedCreate(`thief-${kind}`),
+                /Cell create: region 0 \(0x70100000-0x701fffff\) overlaps memory of cell "uart-hello"/,
+            );
             await rootCannotRead(uartHelloRam);
         }
         await othersCarryOn("0");
@@ -402,7 +446,10 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
     isoTest("F6: a cell cannot put its redistributor to sleep, and still stops when told", async () => {
         await startProbe("act=gicr-sleep");
         await waitFor("the probe's verdict", async () => probeRun("gicr-sleep").test(await cellConsole("rt-timer")), 30_000);
-        assert.match(probeRun("gicr-sleep").exec(await cellConsole("rt-timer"))?.[1] ?? "", /WAKER 0x0\r?\nprobe: blocked: redistributor put to sleep/);
+        assert.match(
+            probeRun("gicr-sleep").exec(await cellConsole("rt-timer"))?.[1] ?? "",
+            /WAKER 0x0\r?\nprobe: blocked: redistributor put to sleep/,
+        );
         const started = Date.now();
         await run(host, `timeout 60 ${cli} cell shutdown rt-timer`);
         figures.push(`F6 shutdown after gicr-sleep: ${Date.now() - started} ms`);
@@ -428,7 +475,10 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         const mark = await hvMark();
         await startProbe("act=filtered-flood count=1000");
         await waitFor("the probe's verdict", async () => probeRun("filtered-flood").test(await cellConsole("rt-timer")), 60_000);
-        assert.match(probeRun("filtered-flood").exec(await cellConsole("rt-timer"))?.[1] ?? "", /1000 times\r?\nprobe: blocked: foreign SPI enabled/);
+        assert.match(
+            probeRun("filtered-flood").exec(await cellConsole("rt-timer"))?.[1] ?? "",
+            /1000 times\r?\nprobe: blocked: foreign SPI enabled/,
+        );
         const since = await hvConsoleSince(mark);
         assert.equal(since.match(/touches IRQs it does not own/g)?.length, 1, since);
         assert.match(since, /\(further such writes are not logged\)/);
@@ -461,7 +511,13 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         await waitFor("the second run", async () => runOf(2).test(await cellConsole("rt-timer")), 30_000);
         const out = runOf(2).exec(await cellConsole("rt-timer"))?.[1] ?? "";
         assert.match(out, /probe: comm page signature JHCOMM, word 0x0\r?\n/);
-        figures.push(`F14 comm page: ${out.replace(/\r/g, "").split("\n").filter((l) => l).join(" | ")}`);
+        figures.push(
+            `F14 comm page: ${out
+                .replace(/\r/g, "")
+                .split("\n")
+                .filter((l) => l)
+                .join(" | ")}`,
+        );
         await othersCarryOn("0");
     });
 
@@ -472,7 +528,8 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
     };
     /** Root shell writes: the command register (16 bits) and BAR 0 (32 bits), little endian. */
     const writeUartConfig = (command: number, bar0: number) => {
-        const bytes = (v: number, n: number) => Array.from({ length: n }, (_, i) => `\\x${((v >> (8 * i)) & 0xff).toString(16).padStart(2, "0")}`).join("");
+        const bytes = (v: number, n: number) =>
+            Array.from({ length: n }, (_, i) => `\\x${((v >> (8 * i)) & 0xff).toString(16).padStart(2, "0")}`).join("");
         return run(
             host,
             `printf '${bytes(bar0, 4)}' | dd of=${pciUartConfig} bs=4 seek=4 conv=notrunc status=none && ` +
@@ -488,7 +545,9 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         await writeUartConfig(owned.command & ~1, owned.bar0 + 0x100);
         const moved = await uartConfig();
         assert.deepEqual(moved, { command: owned.command & ~1, bar0: owned.bar0 + 0x100 });
-        figures.push(`F13 root's own device: command 0x${owned.command.toString(16)} -> 0x${moved.command.toString(16)}, BAR0 0x${owned.bar0.toString(16)} -> 0x${moved.bar0.toString(16)}`);
+        figures.push(
+            `F13 root's own device: command 0x${owned.command.toString(16)} -> 0x${moved.command.toString(16)}, BAR0 0x${owned.bar0.toString(16)} -> 0x${moved.bar0.toString(16)}`,
+        );
         await writeUartConfig(owned.command, owned.bar0);
         assert.deepEqual(await uartConfig(), owned);
 
@@ -523,7 +582,10 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
 
     isoTest("soak: a hostile two-CPU cell while the root creates and destroys another cell, cycle after cycle", async () => {
         const cycles = Number(process.env.PJ_SOAK_CYCLES ?? 100);
-        assert.ok(Number.isInteger(cycles) && cycles > 0, `PJ_SOAK_CYCLES=${process.env.PJ_SOAK_CYCLES}: give a whole number of cycles, e.g. 100`);
+        assert.ok(
+            Number.isInteger(cycles) && cycles > 0,
+            `PJ_SOAK_CYCLES=${process.env.PJ_SOAK_CYCLES}: give a whole number of cycles, e.g. 100`,
+        );
         const rounds = async () => {
             const all = [...(await cellConsole("rt-timer")).matchAll(/soak rounds (\d+) and (\d+)/g)];
             const last = all.at(-1);
@@ -537,14 +599,23 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         const cycle =
             `${cli} cell destroy uart-hello && ${cli} cell create ${remote}/uart-hello.cell && ` +
             `${cli} cell load uart-hello ${remote}/uart-hello.bin -a 0 -s "con=hvc period-ms=500" -a 0x1000 && ${cli} cell start uart-hello`;
-        const loop = await sh(host, `for i in $(seq ${cycles}); do ${cycle} || { echo "cycle $i failed"; exit 1; }; done; echo cycles done`, undefined, 900_000);
+        const loop = await sh(
+            host,
+            `for i in $(seq ${cycles}); do ${cycle} || { echo "cycle $i failed"; exit 1; }; done; echo cycles done`,
+            undefined,
+            900_000,
+        );
         assert.match(loop.stdout, /cycles done/, `${loop.stdout}${loop.stderr}`);
         figures.push(`soak: ${cycles} create/load/start/destroy cycles of uart-hello in ${Math.round((Date.now() - started) / 1000)} s`);
         // The hostile cell ran on through all of it, on both CPUs.
-        await waitFor("the soak to report again", async () => {
-            const now = await rounds();
-            return now[0] > before[0] && now[1] > before[1];
-        }, 60_000);
+        await waitFor(
+            "the soak to report again",
+            async () => {
+                const now = await rounds();
+                return now[0] > before[0] && now[1] > before[1];
+            },
+            60_000,
+        );
         figures.push(`soak rounds: ${before.join(" and ")} before the cycles, ${(await rounds()).join(" and ")} after`);
         assert.equal((await cell("rt-timer")).state, "running");
         assert.doesNotMatch(await hvConsole(), /FATAL|did not stop/);
@@ -556,7 +627,9 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         await run(host, `${cli} cell destroy rt-timer && ${cli} cell destroy uart-hello`);
         assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
         const pool = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
-        figures.push(`soak page pool: ${poolAfterEnable} after enable, ${poolBefore} before the cycles, ${pool} after destroying both cells`);
+        figures.push(
+            `soak page pool: ${poolAfterEnable} after enable, ${poolBefore} before the cycles, ${pool} after destroying both cells`,
+        );
         assert.ok(pool - poolAfterEnable <= 4, `${pool} pages used, ${poolAfterEnable} after enable`);
         await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
         await run(host, `${cli} cell create ${remote}/rt-timer.cell`);

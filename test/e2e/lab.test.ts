@@ -13,10 +13,7 @@ test("each lab host starts all CPUs at EL2 and leaves EL2 free of KVM", async ()
     for (const host of hosts) {
         // The boot messages from the journal: other suites may have run first
         // and filled the kernel's ring buffer since boot.
-        const dmesg = await sshRun(
-            host,
-            '{ journalctl -k -b -q --no-pager -o cat 2>/dev/null | head -n 3000; dmesg; }',
-        );
+        const dmesg = await sshRun(host, "{ journalctl -k -b -q --no-pager -o cat 2>/dev/null | head -n 3000; dmesg; }");
         assert.match(dmesg, /CPU: All CPU\(s\) started at EL2/, `${host.name}: CPUs not started at EL2`);
         assert.match(dmesg, /kvm \[\d+\]: KVM disabled from command line/, `${host.name}: KVM not disabled`);
         assert.doesNotMatch(dmesg, /Hyp mode initialized/);

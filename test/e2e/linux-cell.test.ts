@@ -58,13 +58,19 @@ const resetHost =
 function compileConfig(name: string, dir: string): string {
     const out = path.join(dir, `${name}.cell`);
     const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-    execFileSync(process.execPath, [compiler, "compile", path.join(repo, "examples", "lab", `${name}.yaml`), "-o", out], { cwd: repo, stdio: "pipe" });
+    execFileSync(process.execPath, [compiler, "compile", path.join(repo, "examples", "lab", `${name}.yaml`), "-o", out], {
+        cwd: repo,
+        stdio: "pipe",
+    });
     return out;
 }
 
 /** The cell's UART socket: what arrived so far, and typing. */
 async function connectUart(host: LabHost) {
-    assert.ok(host.cellUartSocket && fs.existsSync(host.cellUartSocket), `${host.name} has no cell UART socket (a lab booted by older code)`);
+    assert.ok(
+        host.cellUartSocket && fs.existsSync(host.cellUartSocket),
+        `${host.name} has no cell UART socket (a lab booted by older code)`,
+    );
     const socket = net.createConnection(host.cellUartSocket);
     await once(socket, "connect");
     let raw = "";
@@ -99,9 +105,12 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
                 const message = error instanceof Error ? error.message : String(error);
                 const hv = host ? (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout : "";
                 const cellUart = uart ? uart.received().slice(-2000) : "";
-                throw new Error(`${message}\n--- hypervisor console ---\n${hv}\n--- cell UART tail ---\n${cellUart}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`, {
-                    cause: error,
-                });
+                throw new Error(
+                    `${message}\n--- hypervisor console ---\n${hv}\n--- cell UART tail ---\n${cellUart}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`,
+                    {
+                        cause: error,
+                    },
+                );
             }
         });
     const cells = async (): Promise<CellInfo[]> => JSON.parse(await run(host, `${cli} cell list --json`)) as CellInfo[];
@@ -118,7 +127,10 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
     const boot = async (): Promise<number> => {
         const mark = uart.received().length;
         const started = Date.now();
-        await run(host, `${cli} cell linux ${remote}/linux.cell /boot/vmlinuz-$(uname -r) -i ${remote}/initramfs.cpio.gz -d ${remote}/linux.dtb`);
+        await run(
+            host,
+            `${cli} cell linux ${remote}/linux.cell /boot/vmlinuz-$(uname -r) -i ${remote}/initramfs.cpio.gz -d ${remote}/linux.dtb`,
+        );
         await waitFor("the cell's shell prompt", () => prompt.test(uart.received().slice(mark)), bootTimeoutMs);
         return Date.now() - started;
     };
@@ -129,8 +141,22 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
     const type = async (command: string, timeoutMs = 30_000): Promise<string> => {
         const mark = uart.received().length;
         uart.send(`${command}\r`);
-        await waitFor(`'${command}' to finish`, () => prompt.test(uart.received().slice(mark).replace(/^[^\n]*\n/, "")), timeoutMs);
-        return uart.received().slice(mark).replace(/^[^\n]*\n/, "").replace(prompt, "");
+        await waitFor(
+            `'${command}' to finish`,
+            () =>
+                prompt.test(
+                    uart
+                        .received()
+                        .slice(mark)
+                        .replace(/^[^\n]*\n/, ""),
+                ),
+            timeoutMs,
+        );
+        return uart
+            .received()
+            .slice(mark)
+            .replace(/^[^\n]*\n/, "")
+            .replace(prompt, "");
     };
     const rtTimerTicks = async () => {
         const id = (await cells()).find((c) => c.name === "rt-timer")?.id;
@@ -150,13 +176,27 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
         await sh(host, resetHost);
         for (const name of ["system", "rt-timer", "linux"]) compileConfig(name, work);
         const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-        execFileSync(process.execPath, [compiler, "dtb", path.join(repo, "examples/lab/system.yaml"), path.join(repo, "examples/lab/linux.yaml"), "-o", path.join(work, "linux.dtb")], {
-            stdio: "pipe",
-        });
+        execFileSync(
+            process.execPath,
+            [
+                compiler,
+                "dtb",
+                path.join(repo, "examples/lab/system.yaml"),
+                path.join(repo, "examples/lab/linux.yaml"),
+                "-o",
+                path.join(work, "linux.dtb"),
+            ],
+            {
+                stdio: "pipe",
+            },
+        );
         fs.copyFileSync(buildInitramfs(), path.join(work, "initramfs.cpio.gz"));
 
         await suiteFolder(host, remote, work, ["system.cell", "rt-timer.cell", "linux.cell", "linux.dtb", "initramfs.cpio.gz"]);
-        await run(host, `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`);
+        await run(
+            host,
+            `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`,
+        );
 
         // The bare machine: nothing stops these reads yet (neither address
         // is RAM of the root's kernel, mem=768M, so /dev/mem allows them).
@@ -167,7 +207,10 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
         }
         await run(host, `${cli} enable ${remote}/system.cell`);
         poolBaseline = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
-        await run(host, `${cli} cell create ${remote}/rt-timer.cell && ${cli} cell load rt-timer ${remote}/timer.bin -a 0 -s "con=hvc hz=1" -a 0x1000 && ${cli} cell start rt-timer`);
+        await run(
+            host,
+            `${cli} cell create ${remote}/rt-timer.cell && ${cli} cell load rt-timer ${remote}/timer.bin -a 0 -s "con=hvc hz=1" -a 0x1000 && ${cli} cell start rt-timer`,
+        );
         await run(host, `echo ${pciUart} > /sys/bus/pci/drivers/serial/unbind`);
         uart = await connectUart(host);
     });
@@ -209,8 +252,16 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
 
     linuxTest("devmem from the cell on root RAM and hypervisor memory fails, the root stays healthy", async () => {
         const attacks = [
-            { what: "root RAM write", command: `devmem 0x${rootRam.toString(16)} 32 0x12345678`, report: /stage-2 write fault at IPA 0x40000000/ },
-            { what: "hypervisor memory read", command: `devmem 0x${hypervisorMemory.toString(16)} 32`, report: /stage-2 read fault at IPA 0x7f000000/ },
+            {
+                what: "root RAM write",
+                command: `devmem 0x${rootRam.toString(16)} 32 0x12345678`,
+                report: /stage-2 write fault at IPA 0x40000000/,
+            },
+            {
+                what: "hypervisor memory read",
+                command: `devmem 0x${hypervisorMemory.toString(16)} 32`,
+                report: /stage-2 read fault at IPA 0x7f000000/,
+            },
         ];
         for (const attack of attacks) {
             await boot();
@@ -219,12 +270,22 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
             assert.equal((await type(`devmem 0x${commRegion.toString(16)} 32`)).trim(), "0x4F43484A");
             uart.send(`${attack.command}\r`);
             await waitFor(`the cell to be stopped after the ${attack.what}`, async () => (await state("linux")) === "failed", 60_000);
-            const report = (await hvConsole()).split("\n").filter((l) => attack.report.test(l)).pop();
-            assert.ok(report && /Cell "linux" CPU \d: .*access outside the cell: cell stopped, state failed/.test(report), `${attack.what}: ${report}`);
+            const report = (await hvConsole())
+                .split("\n")
+                .filter((l) => attack.report.test(l))
+                .pop();
+            assert.ok(
+                report && /Cell "linux" CPU \d: .*access outside the cell: cell stopped, state failed/.test(report),
+                `${attack.what}: ${report}`,
+            );
             figures.push(`${attack.what} from the cell: ${report}`);
             await rootHealthy();
         }
-        figures.push(`bare machine, same reads: ${Object.entries(bare).map(([a, r]) => `${a} ${r}`).join(", ")}`);
+        figures.push(
+            `bare machine, same reads: ${Object.entries(bare)
+                .map(([a, r]) => `${a} ${r}`)
+                .join(", ")}`,
+        );
     });
 
     linuxTest(`${cycles} cycles of create, boot to the prompt, destroy: CPUs back online, page pool at baseline`, async () => {
@@ -246,6 +307,8 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
         assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
         figures.push(`mem_pool_used: ${poolBaseline} after enable, ${baseline} after the first cycle and after the last`);
         const sorted = [...times].sort((a, b) => a - b);
-        figures.push(`${cycles} boots to the prompt: median ${(sorted[Math.floor(cycles / 2)] / 1000).toFixed(1)} s, max ${(sorted[cycles - 1] / 1000).toFixed(1)} s`);
+        figures.push(
+            `${cycles} boots to the prompt: median ${(sorted[Math.floor(cycles / 2)] / 1000).toFixed(1)} s, max ${(sorted[cycles - 1] / 1000).toFixed(1)} s`,
+        );
     });
 });

@@ -18,7 +18,13 @@ import { buildNativeCli, nativeCliDir } from "../support/native-cli";
 describe("live-state readers on a lab host", { timeout: 30 * 60_000 }, () => {
     let host: LabHost;
     let cli: string;
-    const connection = () => ({ host: host.address, port: host.port, user: host.user, privateKeyPath: host.keyPath, hostKey: { fingerprint: host.hostKeyFingerprint } });
+    const connection = () => ({
+        host: host.address,
+        port: host.port,
+        user: host.user,
+        privateKeyPath: host.keyPath,
+        hostKey: { fingerprint: host.hostKeyFingerprint },
+    });
     const read = (options: ReadOptions) => withHost(connection(), (s) => readLiveState(s, options));
 
     before(async () => {
@@ -53,7 +59,12 @@ describe("live-state readers on a lab host", { timeout: 30 * 60_000 }, () => {
     test("a file's hash comes from the cache while the file is unchanged, and is taken again once it changes", async () => {
         const file = `${nativeCliDir}/blob`;
         const cache = `${nativeCliDir}/hash-cache`;
-        const hashOf = async () => (JSON.parse(await run(host, `${cli} state --json --cache ${cache} --hash ${file}`)) as { hashes: Record<string, string | null> }).hashes[file];
+        const hashOf = async () =>
+            (
+                JSON.parse(await run(host, `${cli} state --json --cache ${cache} --hash ${file}`)) as {
+                    hashes: Record<string, string | null>;
+                }
+            ).hashes[file];
         await run(host, `rm -f ${cache}; head -c 300000 /dev/urandom > ${file}`);
         const real = (await run(host, `sha256sum ${file}`)).slice(0, 64);
         assert.equal(await hashOf(), real);
@@ -68,6 +79,14 @@ describe("live-state readers on a lab host", { timeout: 30 * 60_000 }, () => {
         await run(host, `head -c 300000 /dev/urandom > ${file}`);
         const changed = (await run(host, `sha256sum ${file}`)).slice(0, 64);
         assert.equal(await hashOf(), changed);
-        assert.equal(await (async () => (JSON.parse(await run(host, `${cli} state --json --cache ${cache} --hash ${nativeCliDir}/none`)) as { hashes: Record<string, null> }).hashes[`${nativeCliDir}/none`])(), null);
+        assert.equal(
+            await (async () =>
+                (
+                    JSON.parse(await run(host, `${cli} state --json --cache ${cache} --hash ${nativeCliDir}/none`)) as {
+                        hashes: Record<string, null>;
+                    }
+                ).hashes[`${nativeCliDir}/none`])(),
+            null,
+        );
     });
 });

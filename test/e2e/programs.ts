@@ -21,7 +21,10 @@ export function labConnection(hostName: string) {
 
 export function hypervisorProgram(hostName: string) {
     return async () => {
-        const hv = new Hypervisor("hv", { connection: labConnection(hostName), systemConfig: path.join(repoRoot, "examples", "lab", "system.yaml") });
+        const hv = new Hypervisor("hv", {
+            connection: labConnection(hostName),
+            systemConfig: path.join(repoRoot, "examples", "lab", "system.yaml"),
+        });
         return { enabled: hv.enabled, memPoolUsed: hv.memPoolUsed, kernelRelease: hv.kernelRelease };
     };
 }

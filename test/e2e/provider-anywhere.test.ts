@@ -59,13 +59,15 @@ function installProgram(dir: string, tarball: string, settings: Settings): void 
     fs.mkdirSync(path.join(modules, "pulumi-jailhouse"), { recursive: true });
     execFileSync("tar", ["-xzf", tarball, "-C", path.join(modules, "pulumi-jailhouse"), "--strip-components=1"]);
     for (const entry of fs.readdirSync(path.join(repoRoot, "node_modules")))
-        if (entry !== "pulumi-jailhouse" && !entry.startsWith(".")) fs.symlinkSync(path.join(repoRoot, "node_modules", entry), path.join(modules, entry));
+        if (entry !== "pulumi-jailhouse" && !entry.startsWith("."))
+            fs.symlinkSync(path.join(repoRoot, "node_modules", entry), path.join(modules, entry));
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: pj-moves\nruntime: nodejs\nmain: index.js\n");
     fs.writeFileSync(path.join(dir, "index.js"), program);
     writeSettings(dir, settings);
 }
 
-const writeSettings = (dir: string, settings: Settings) => fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify(settings, null, 2));
+const writeSettings = (dir: string, settings: Settings) =>
+    fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify(settings, null, 2));
 
 async function openStackIn(dir: string, backendDir: string): Promise<automation.Stack> {
     return automation.LocalWorkspace.createOrSelectStack(
@@ -88,7 +90,10 @@ describe(`a stack moved to another checkout, then a rotated key, on ${host.name}
     before(async () => {
         scratch = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "pj-moves-"));
         execFileSync("npm", ["pack", "--pack-destination", scratch], { cwd: repoRoot, stdio: "ignore" });
-        const tarball = path.join(scratch, fs.readdirSync(scratch).find((f) => f.endsWith(".tgz"))!);
+        const tarball = path.join(
+            scratch,
+            fs.readdirSync(scratch).find((f) => f.endsWith(".tgz"))!,
+        );
         checkoutA = path.join(scratch, "a", "program");
         checkoutB = path.join(scratch, "elsewhere", "b", "program");
         backendB = path.join(scratch, "elsewhere", "b", "state");
@@ -167,7 +172,10 @@ describe(`a stack moved to another checkout, then a rotated key, on ${host.name}
         assert.equal(updated.summary.result, "succeeded", output);
         assert.deepEqual(liveCells(), ["rt-timer"], "the update changed the host");
 
-        onHost(`grep -F pj-rotated /root/.ssh/authorized_keys > /root/.ssh/authorized_keys.new && mv /root/.ssh/authorized_keys.new /root/.ssh/authorized_keys`, rotated);
+        onHost(
+            `grep -F pj-rotated /root/.ssh/authorized_keys > /root/.ssh/authorized_keys.new && mv /root/.ssh/authorized_keys.new /root/.ssh/authorized_keys`,
+            rotated,
+        );
         assert.throws(() => onHost("true"), "the old key still logs in");
 
         output = "";

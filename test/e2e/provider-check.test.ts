@@ -58,7 +58,11 @@ test("preview rejects a connection without a host-key pin, naming the fix", asyn
 });
 
 const collidingCells = async () => {
-    const hv = new Hypervisor("hv", { connection: nowhere, systemConfig: path.join(repoRoot, "examples", "lab", "system.yaml"), stack: "installed" });
+    const hv = new Hypervisor("hv", {
+        connection: nowhere,
+        systemConfig: path.join(repoRoot, "examples", "lab", "system.yaml"),
+        stack: "installed",
+    });
     new Cell("hello", { hypervisor: hv, config: path.join(repoRoot, "examples", "lab", "uart-hello.yaml") });
     new Cell("echo", { hypervisor: hv, config: path.join(repoRoot, "examples", "lab", "uart-echo.yaml") });
 };

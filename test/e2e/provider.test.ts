@@ -70,7 +70,11 @@ describe(`Hypervisor resource on ${host.name}`, () => {
     test("an up killed mid-apply is followed by an up that converges", async () => {
         await t.stack.destroy();
         assert.equal(hostEnabled(), "absent");
-        const killed = await killedUp(t.location, { module: require.resolve("./programs"), exportName: "hypervisorProgram", args: [host.name] }, /jailhouse:Hypervisor hv creating/);
+        const killed = await killedUp(
+            t.location,
+            { module: require.resolve("./programs"), exportName: "hypervisorProgram", args: [host.name] },
+            /jailhouse:Hypervisor hv creating/,
+        );
         assert.match(killed, /creating/);
         const recovered = await recoverInterruptedRun(t.stack, { dir: t.location.backendDir, project: t.location.project });
         assert.deepEqual(await pendingOperations(t.stack), []);

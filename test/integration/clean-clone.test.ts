@@ -80,7 +80,10 @@ describe("a clean clone builds from tracked files alone", () => {
         fs.cpSync(tree, broken, { recursive: true });
         const sum = path.join(broken, "test", "setup", "language-host", "go.sum");
         const text = fs.readFileSync(sum, "utf8");
-        const corrupt = text.replace(/^(github\.com\/pulumi\/pulumi\/sdk\/v3 v\S+ h1:)(.)/m, (_m, head: string, first: string) => head + (first === "A" ? "B" : "A"));
+        const corrupt = text.replace(
+            /^(github\.com\/pulumi\/pulumi\/sdk\/v3 v\S+ h1:)(.)/m,
+            (_m, head: string, first: string) => head + (first === "A" ? "B" : "A"),
+        );
         assert.notEqual(corrupt, text, "the test found no pulumi/sdk line in go.sum to corrupt");
         fs.writeFileSync(sum, corrupt);
         const cache = path.join(scratch, "broken-cache");
@@ -88,7 +91,10 @@ describe("a clean clone builds from tracked files alone", () => {
         assert.notEqual(r.status, 0);
         assert.match(r.stderr, /setup: step 'pulumi-language-nodejs' failed: exit status \d+/);
         assert.match(r.stderr, /checksum mismatch|SECURITY ERROR|verifying/);
-        assert.ok(!fs.existsSync(path.join(cache, `pulumi-${pulumiVersion}`, "bin", ".pulumi-language-nodejs.hash")), "a failed build left its stamp");
+        assert.ok(
+            !fs.existsSync(path.join(cache, `pulumi-${pulumiVersion}`, "bin", ".pulumi-language-nodejs.hash")),
+            "a failed build left its stamp",
+        );
     });
 
     test("a step fails at its first failing command, not only at its last, and is not stamped done", () => {
@@ -101,7 +107,11 @@ describe("a clean clone builds from tracked files alone", () => {
             "pj_step half-done made half_done",
             "echo 'the set-up went on'",
         ].join("\n");
-        const r = spawnSync("bash", ["-c", script], { cwd: tree, encoding: "utf8", env: { ...process.env, PULUMI_JAILHOUSE_CACHE: cache } });
+        const r = spawnSync("bash", ["-c", script], {
+            cwd: tree,
+            encoding: "utf8",
+            env: { ...process.env, PULUMI_JAILHOUSE_CACHE: cache },
+        });
         assert.equal(r.status, 1);
         assert.match(r.stderr, /first command/);
         assert.doesNotMatch(r.stderr + r.stdout, /after the failure|the set-up went on|half-done done/);
@@ -111,8 +121,13 @@ describe("a clean clone builds from tracked files alone", () => {
 
     test("a step whose build succeeds but whose result does not check out fails", () => {
         const cache = path.join(scratch, "check-cache");
-        const script = "set -euo pipefail; . test/setup/common.sh; never() { false; }; quiet_success() { true; }; pj_step phantom never quiet_success";
-        const r = spawnSync("bash", ["-c", script], { cwd: tree, encoding: "utf8", env: { ...process.env, PULUMI_JAILHOUSE_CACHE: cache } });
+        const script =
+            "set -euo pipefail; . test/setup/common.sh; never() { false; }; quiet_success() { true; }; pj_step phantom never quiet_success";
+        const r = spawnSync("bash", ["-c", script], {
+            cwd: tree,
+            encoding: "utf8",
+            env: { ...process.env, PULUMI_JAILHOUSE_CACHE: cache },
+        });
         assert.equal(r.status, 1);
         assert.match(r.stderr, /setup: step 'phantom' failed: it ran, but its result does not pass its check \(never\)/);
     });
@@ -129,7 +144,11 @@ describe("a clean clone builds from tracked files alone", () => {
     test("the sources the provider uploads to hosts are all tracked", () => {
         const tracked = treeManifest(tree, ["hypervisor", "kmod"]);
         const here = treeManifest(repoRoot, ["hypervisor", "kmod"]);
-        assert.deepEqual(here.files, tracked.files, "the provider would upload files from this checkout that a clone lacks, or the other way round");
+        assert.deepEqual(
+            here.files,
+            tracked.files,
+            "the provider would upload files from this checkout that a clone lacks, or the other way round",
+        );
         assert.ok(tracked.files.includes(path.join("kmod", "Kbuild")));
     });
 

@@ -59,7 +59,10 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-    return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} (waited ${ms} ms)`)), ms).unref())]);
+    return Promise.race([
+        promise,
+        new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} (waited ${ms} ms)`)), ms).unref()),
+    ]);
 }
 
 /** Pids of local processes whose argv is exactly `argv`. */
@@ -111,7 +114,10 @@ describe("login", () => {
     });
 
     test("known_hosts pinning: plain text, a hashed file, a missing entry and a revoked key", limit, async () => {
-        assert.equal(await sh(a.connection({ hostKey: { knownHosts: `# lab\n${b.knownHostsLine()}\n${a.knownHostsLine()}\n` } }), "echo plain"), "plain\n");
+        assert.equal(
+            await sh(a.connection({ hostKey: { knownHosts: `# lab\n${b.knownHostsLine()}\n${a.knownHostsLine()}\n` } }), "echo plain"),
+            "plain\n",
+        );
 
         // A file hashed by OpenSSH's own ssh-keygen -H, as HashKnownHosts writes it.
         const file = path.join(scratch, "known_hosts");
@@ -120,17 +126,31 @@ describe("login", () => {
         assert.match(fs.readFileSync(file, "utf8"), /^\|1\|/, "ssh-keygen -H hashed the host name");
         assert.equal(await sh(a.connection({ hostKey: { knownHostsPath: file } }), "echo hashed"), "hashed\n");
 
-        const otherKey = await rejection(sh(a.connection({ hostKey: { knownHosts: `[127.0.0.1]:${a.port} ${b.hostPublicKey()}` } }), "true"));
-        assert.match(otherKey.message, new RegExp(`host key refused: the host presented ${a.hostFingerprint().replace(/[+/]/g, "\\$&")}, expected one of the 1 key\\(s\\) hostKey\\.knownHosts lists for this host`));
+        const otherKey = await rejection(
+            sh(a.connection({ hostKey: { knownHosts: `[127.0.0.1]:${a.port} ${b.hostPublicKey()}` } }), "true"),
+        );
+        assert.match(
+            otherKey.message,
+            new RegExp(
+                `host key refused: the host presented ${a.hostFingerprint().replace(/[+/]/g, "\\$&")}, expected one of the 1 key\\(s\\) hostKey\\.knownHosts lists for this host`,
+            ),
+        );
 
-        const otherPort = await rejection(sh(a.connection({ hostKey: { knownHosts: `[127.0.0.1]:${b.port} ${a.hostPublicKey()}` } }), "true"));
+        const otherPort = await rejection(
+            sh(a.connection({ hostKey: { knownHosts: `[127.0.0.1]:${b.port} ${a.hostPublicKey()}` } }), "true"),
+        );
         assert.match(otherPort.message, new RegExp(`hostKey\\.knownHosts has no entry for \\[127\\.0\\.0\\.1\\]:${a.port}`));
 
-        const revoked = await rejection(sh(a.connection({ hostKey: { knownHosts: `${a.knownHostsLine()}\n@revoked * ${a.hostPublicKey()}` } }), "true"));
+        const revoked = await rejection(
+            sh(a.connection({ hostKey: { knownHosts: `${a.knownHostsLine()}\n@revoked * ${a.hostPublicKey()}` } }), "true"),
+        );
         assert.match(revoked.message, /hostKey\.knownHosts marks this key @revoked/);
 
         const missing = await rejection(sh(a.connection({ hostKey: { knownHostsPath: path.join(scratch, "no-such-file") } }), "true"));
-        assert.match(missing.message, /^hostKey\.knownHostsPath = ".*no-such-file": cannot read it \(ENOENT\); give an existing known_hosts file$/);
+        assert.match(
+            missing.message,
+            /^hostKey\.knownHostsPath = ".*no-such-file": cannot read it \(ENOENT\); give an existing known_hosts file$/,
+        );
     });
 
     test("trust on first use only when asked; then the first key is the pin", limit, async () => {
@@ -154,7 +174,12 @@ describe("login", () => {
             await c.restart({ newHostKey: true });
             assert.notEqual(c.hostFingerprint(), firstKey);
             const changed = await rejection(sh(tofu, "true"));
-            assert.match(changed.message, new RegExp(`host key refused: the host presented ${c.hostFingerprint().replace(/[+/]/g, "\\$&")}, expected ${firstKey.replace(/[+/]/g, "\\$&")}, the key this host presented first \\(trustOnFirstUse\\)`));
+            assert.match(
+                changed.message,
+                new RegExp(
+                    `host key refused: the host presented ${c.hostFingerprint().replace(/[+/]/g, "\\$&")}, expected ${firstKey.replace(/[+/]/g, "\\$&")}, the key this host presented first \\(trustOnFirstUse\\)`,
+                ),
+            );
         } finally {
             await proxy.close();
         }
@@ -163,7 +188,9 @@ describe("login", () => {
     test("an authentication failure names user and host, and is not retried", limit, async () => {
         const proxy = await countingProxy(a.port);
         try {
-            const error = await rejection(sh(a.connection({ port: proxy.port, privateKeyPath: a.strangerKeyPath, retries: 3, retryBackoffMs: 1_000 }), "true"));
+            const error = await rejection(
+                sh(a.connection({ port: proxy.port, privateKeyPath: a.strangerKeyPath, retries: 3, retryBackoffMs: 1_000 }), "true"),
+            );
             assert.equal(
                 error.message,
                 `root@127.0.0.1:${proxy.port}: authentication failed: the host refused the key in ${a.strangerKeyPath} for user root; ` +
@@ -179,12 +206,20 @@ describe("login", () => {
         const proxy = await countingProxy(a.port);
         try {
             const error = await rejection(sh(a.connection({ port: proxy.port, privateKeyPath: path.join(scratch, "no-key") }), "true"));
-            assert.match(error.message, /^connection\.privateKeyPath = ".*no-key": cannot read it \(ENOENT\); give the path of a private key file$/);
+            assert.match(
+                error.message,
+                /^connection\.privateKeyPath = ".*no-key": cannot read it \(ENOENT\); give the path of a private key file$/,
+            );
             const socket = process.env.SSH_AUTH_SOCK;
             delete process.env.SSH_AUTH_SOCK;
             try {
-                const noAgent = await rejection(sh({ ...a.connection({ port: proxy.port }), privateKeyPath: undefined, agent: true }, "true"));
-                assert.equal(noAgent.message, "connection.agent = true but SSH_AUTH_SOCK is not set; start ssh-agent or give the agent socket's path");
+                const noAgent = await rejection(
+                    sh({ ...a.connection({ port: proxy.port }), privateKeyPath: undefined, agent: true }, "true"),
+                );
+                assert.equal(
+                    noAgent.message,
+                    "connection.agent = true but SSH_AUTH_SOCK is not set; start ssh-agent or give the agent socket's path",
+                );
             } finally {
                 if (socket !== undefined) process.env.SSH_AUTH_SOCK = socket;
             }
@@ -202,9 +237,16 @@ describe("timeouts and retries", () => {
             const timeout = 300;
             const backoff = 100;
             const started = performance.now();
-            const error = await rejection(sh(a.connection({ port: silent.port, connectTimeoutMs: timeout, retries: 2, retryBackoffMs: backoff }), "true"));
+            const error = await rejection(
+                sh(a.connection({ port: silent.port, connectTimeoutMs: timeout, retries: 2, retryBackoffMs: backoff }), "true"),
+            );
             const elapsed = performance.now() - started;
-            assert.match(error.message, new RegExp(`^root@127\\.0\\.0\\.1:${silent.port}: no SSH login within 300 ms \\(connectTimeoutMs\\); check that the host is up, .* \\(gave up after 3 attempts in [0-9.]+ s; retries: 2, retryBackoffMs: 100\\)$`));
+            assert.match(
+                error.message,
+                new RegExp(
+                    `^root@127\\.0\\.0\\.1:${silent.port}: no SSH login within 300 ms \\(connectTimeoutMs\\); check that the host is up, .* \\(gave up after 3 attempts in [0-9.]+ s; retries: 2, retryBackoffMs: 100\\)$`,
+                ),
+            );
             assert.equal(silent.arrivals.length, 3, "one attempt and two retries");
             // Each retry starts no earlier than the timeout plus the doubling backoff.
             // The slack is for the server's event loop noticing an arrival late on
@@ -226,7 +268,12 @@ describe("timeouts and retries", () => {
         const port = await listenOutsideLab(closed);
         await new Promise((resolve) => closed.close(resolve));
         const error = await rejection(sh(a.connection({ port, retries: 1, retryBackoffMs: 50 }), "true"));
-        assert.match(error.message, new RegExp(`^root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}: nothing listens on port ${port}; is sshd running, and is the port right\\? \\(gave up after 2 attempts`));
+        assert.match(
+            error.message,
+            new RegExp(
+                `^root@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}: nothing listens on port ${port}; is sshd running, and is the port right\\? \\(gave up after 2 attempts`,
+            ),
+        );
     });
 
     test("a command that exceeds its timeout is killed with everything it started", limit, async () => {
@@ -239,10 +286,16 @@ describe("timeouts and retries", () => {
             const error = await rejection(s.exec(`${background.join(" ")} & ${foreground.join(" ")}; echo never`, { timeoutMs: 500 }));
             const elapsed = performance.now() - started;
             assert.ok(error instanceof SshError && !error.retryable);
-            assert.equal(error.message, `127.0.0.1:${a.port}: command timed out after 500 ms and was killed (timeoutMs / commandTimeoutMs): ${background.join(" ")} & ${foreground.join(" ")}; echo never`);
+            assert.equal(
+                error.message,
+                `127.0.0.1:${a.port}: command timed out after 500 ms and was killed (timeoutMs / commandTimeoutMs): ${background.join(" ")} & ${foreground.join(" ")}; echo never`,
+            );
             assert.ok(elapsed >= 500, `rejected after ${Math.round(elapsed)} ms, before the timeout`);
             // SIGKILL is sent before the error is reported; dying takes the kernel a moment.
-            for (const [argv, which] of [[background, "background"], [foreground, "foreground"]] as const) {
+            for (const [argv, which] of [
+                [background, "background"],
+                [foreground, "foreground"],
+            ] as const) {
                 const deadline = performance.now() + 3_000;
                 while (processesWithArgv(argv).length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
                 assert.deepEqual(processesWithArgv(argv), [], `the ${which} sleep survived the timeout`);
@@ -257,7 +310,12 @@ describe("timeouts and retries", () => {
             // $PPID is the sshd process serving this connection: killing it drops the connection mid-command.
             const error = await rejection(s.exec(`echo run >> ${log}; kill -9 $PPID`));
             assert.ok(error instanceof SshError && !error.retryable);
-            assert.match(error.message, new RegExp(`^127\\.0\\.0\\.1:${c.port}: the connection was lost while running: echo run >> .*; it may or may not have finished, and is not run again$`));
+            assert.match(
+                error.message,
+                new RegExp(
+                    `^127\\.0\\.0\\.1:${c.port}: the connection was lost while running: echo run >> .*; it may or may not have finished, and is not run again$`,
+                ),
+            );
             assert.equal(await s.run("after", "echo fine"), "fine\n", "the next command gets a new connection");
         });
         assert.equal(fs.readFileSync(log, "utf8"), "run\n");
@@ -309,7 +367,10 @@ describe("per-host lock", () => {
                 note("3 end");
             }),
         ]);
-        assert.deepEqual(events.map(([what]) => what), ["1 start", "1 end", "2 start", "2 end", "3 start", "3 end"]);
+        assert.deepEqual(
+            events.map(([what]) => what),
+            ["1 start", "1 end", "2 start", "2 end", "3 start", "3 end"],
+        );
         for (let i = 1; i < events.length; i++) assert.ok(events[i][1] >= events[i - 1][1], "timestamps follow the order");
     });
 
@@ -336,7 +397,9 @@ describe("per-host lock", () => {
         const out = await within(
             withHost(a.connection(), async (outer) => {
                 await outer.run("outer", "true");
-                return withHost(a.connection({ hostKey: { knownHosts: a.knownHostsLine() } }), (inner) => inner.run("inner", "echo nested"));
+                return withHost(a.connection({ hostKey: { knownHosts: a.knownHostsLine() } }), (inner) =>
+                    inner.run("inner", "echo nested"),
+                );
             }),
             10_000,
             "nested withHost on the same host deadlocked",
@@ -373,7 +436,10 @@ describe("uploads", () => {
             assert.ok(fs.readFileSync(target).equals(fs.readFileSync(local)), "binary content arrives intact");
             assert.deepEqual(fs.readdirSync(path.dirname(target)), ["it's a file.txt"], "no temporary file is left");
 
-            await assert.rejects(s.upload(Buffer.from("x"), "relative/path"), /upload target "relative\/path" must be an absolute, normalised path/);
+            await assert.rejects(
+                s.upload(Buffer.from("x"), "relative/path"),
+                /upload target "relative\/path" must be an absolute, normalised path/,
+            );
         });
     });
 
@@ -428,7 +494,12 @@ describe("jump host", () => {
     test("a jump host's wrong key is refused and named", limit, async () => {
         const { connectTimeoutMs: _t, retries: _r, ...jump } = a.connection({ hostKey: { fingerprint: b.hostFingerprint() } });
         const error = await rejection(sh(b.connection({ jump }), "true"));
-        assert.match(error.message, new RegExp(`^root@127\\.0\\.0\\.1:${a.port}: host key refused: the host presented ${a.hostFingerprint().replace(/[+/]/g, "\\$&")}`));
+        assert.match(
+            error.message,
+            new RegExp(
+                `^root@127\\.0\\.0\\.1:${a.port}: host key refused: the host presented ${a.hostFingerprint().replace(/[+/]/g, "\\$&")}`,
+            ),
+        );
     });
 });
 
@@ -448,14 +519,23 @@ describe("live state", () => {
                 .readFileSync("/proc/iomem", "utf8")
                 .split("\n")
                 .filter((line) => / : System RAM$/.test(line) && !line.startsWith(" "))
-                .map((line) => line.split(" ")[0].split("-").map((hex) => BigInt(`0x${hex}`)));
-            assert.deepEqual(state.systemRam, ram.map(([start, end]) => [start, end + 1n]));
+                .map((line) =>
+                    line
+                        .split(" ")[0]
+                        .split("-")
+                        .map((hex) => BigInt(`0x${hex}`)),
+                );
+            assert.deepEqual(
+                state.systemRam,
+                ram.map(([start, end]) => [start, end + 1n]),
+            );
             assert.ok(state.systemRam.length > 0);
             // No jailhouse here: no module, no driver folder, no cells, nothing installed.
             assert.equal(state.moduleLoaded, false);
             assert.equal(state.jailhouse, undefined);
             assert.deepEqual(state.cells, []);
-            const sha256 = (file: string) => (fs.existsSync(file) ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex") : undefined);
+            const sha256 = (file: string) =>
+                fs.existsSync(file) ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex") : undefined;
             assert.equal(state.firmwareSha256, sha256("/lib/firmware/jailhouse.bin"));
             assert.equal(state.systemConfigSha256, sha256("/etc/jailhouse/system.cell"));
             const stamp = "/var/lib/pulumi-jailhouse/build-stamp";
@@ -510,7 +590,15 @@ describe("password login (ssh2's own server)", () => {
         return new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
-    const connection = (pw: string) => ({ host: "127.0.0.1", port, user: "tester", password: pw, hostKey: { fingerprint }, retries: 2, retryBackoffMs: 50 });
+    const connection = (pw: string) => ({
+        host: "127.0.0.1",
+        port,
+        user: "tester",
+        password: pw,
+        hostKey: { fingerprint },
+        retries: 2,
+        retryBackoffMs: 50,
+    });
 
     test("the password logs in", limit, async () => {
         assert.equal(await sh(connection(password), "hello"), "ran hello\n");
@@ -520,7 +608,10 @@ describe("password login (ssh2's own server)", () => {
         logins.length = 0;
         const wrong = "wrong-secret-password";
         const error = await rejection(sh(connection(wrong), "true"));
-        assert.match(error.message, new RegExp(`^tester@127\\.0\\.0\\.1:${port}: authentication failed: the host refused the password for user tester;`));
+        assert.match(
+            error.message,
+            new RegExp(`^tester@127\\.0\\.0\\.1:${port}: authentication failed: the host refused the password for user tester;`),
+        );
         assert.ok(!error.message.includes(wrong), "the password appears in the error");
         assert.deepEqual(logins, ["password"], "one password attempt, no retry");
     });

@@ -84,7 +84,10 @@ test("a host that never answers SSH fails with its console's tail", () => {
     try {
         const r = runLab(cache, ["up", "1"], env);
         assert.equal(r.code, 1);
-        assert.match(r.firstLine, /h1 did not answer SSH on 127\.0\.0\.1:10190 within 15 s; see .*console\.log or raise PJ_LAB_BOOT_TIMEOUT/);
+        assert.match(
+            r.firstLine,
+            /h1 did not answer SSH on 127\.0\.0\.1:10190 within 15 s; see .*console\.log or raise PJ_LAB_BOOT_TIMEOUT/,
+        );
         assert.match(r.stderr, /last console lines/);
     } finally {
         assert.equal(runLab(cache, ["down"], env).code, 0);

@@ -60,7 +60,9 @@ describe("live-state reads per host (SIMULATED host)", () => {
     describe("deployments of a Hypervisor and two Cells", () => {
         let t: TestStack;
         const cellState = async (cell: string) => {
-            const deployment = (await t.stack.exportStack()).deployment as { resources?: Array<{ urn: string; outputs?: Record<string, unknown> }> };
+            const deployment = (await t.stack.exportStack()).deployment as {
+                resources?: Array<{ urn: string; outputs?: Record<string, unknown> }>;
+            };
             return deployment.resources?.find((r) => r.urn.endsWith(`::${cell}`))?.outputs?.liveState;
         };
         before(async () => {

@@ -88,7 +88,10 @@ describe("the packed package in a project of its own, as the README says", () =>
             "package/examples/lab/system.yaml",
         ])
             assert.ok(listing.includes(wanted), `${wanted} is missing from the tarball:\n${listing.join("\n")}`);
-        assert.deepEqual(listing.filter((f) => /^package\/(dist\/)?(test|examples\/.*\.[jt]s$)/.test(f) || f.endsWith(".test.js")), []);
+        assert.deepEqual(
+            listing.filter((f) => /^package\/(dist\/)?(test|examples\/.*\.[jt]s$)/.test(f) || f.endsWith(".test.js")),
+            [],
+        );
         assert.ok(!listing.some((f) => f.endsWith(".o") || f.endsWith(".ko") || f.endsWith(".mod.c")), "build outputs were packed");
     });
 
@@ -98,7 +101,7 @@ describe("the packed package in a project of its own, as the README says", () =>
         const { expectedOutput } = readmeWalkthrough();
         assert.ok(expectedOutput.length > 0, "the README shows no expected output");
         // Either cell may be the one checked second, and so the one that reports.
-        const mirrored = (line: string) => line.replace(/h1-uart-(hello|echo)(.*)"uart-(echo|hello)"/, "h1-uart-$3$2\"uart-$1\"");
+        const mirrored = (line: string) => line.replace(/h1-uart-(hello|echo)(.*)"uart-(echo|hello)"/, 'h1-uart-$3$2"uart-$1"');
         for (const line of expectedOutput.map((l) => l.trim()))
             assert.ok(result.output.includes(line) || result.output.includes(mirrored(line)), `output lacks "${line}":\n${result.output}`);
         assert.doesNotMatch(result.output, /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|Cannot find module/);
@@ -122,9 +125,17 @@ describe("the packed package in a project of its own, as the README says", () =>
             process.execPath,
             [
                 path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"),
-                "--noEmit", "--strict", "--skipLibCheck",
-                "--module", "nodenext", "--moduleResolution", "nodenext",
-                "--typeRoots", path.join(repoRoot, "node_modules", "@types"), "--types", "node",
+                "--noEmit",
+                "--strict",
+                "--skipLibCheck",
+                "--module",
+                "nodenext",
+                "--moduleResolution",
+                "nodenext",
+                "--typeRoots",
+                path.join(repoRoot, "node_modules", "@types"),
+                "--types",
+                "node",
                 "typed.ts",
             ],
             { cwd: project, encoding: "utf8" },

@@ -16,7 +16,11 @@ export function attachConsole(socketPath: string, name: string): Promise<number>
         };
         socket.once("error", (error: NodeJS.ErrnoException) => {
             restore();
-            reject(new LabError(`cell-console ${name}: cannot open ${socketPath} (${error.code ?? error.message}); is the host running? npm run lab -- status`));
+            reject(
+                new LabError(
+                    `cell-console ${name}: cannot open ${socketPath} (${error.code ?? error.message}); is the host running? npm run lab -- status`,
+                ),
+            );
         });
         socket.once("connect", () => {
             process.stderr.write(`cell-console ${name}: attached to the cell UART; Ctrl-] detaches\r\n`);

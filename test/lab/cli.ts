@@ -34,7 +34,9 @@ async function main(argv: string[]): Promise<number> {
                 console.log(`inventory: ${report.inventory}`);
                 if (report.hosts.length === 0) console.log("no lab hosts");
                 for (const h of report.hosts) {
-                    console.log(`${h.name}\t${h.running ? "running" : "stopped"}\tssh -p ${h.port} ${h.user}@${h.address}\tconsole ${h.consoleLog}`);
+                    console.log(
+                        `${h.name}\t${h.running ? "running" : "stopped"}\tssh -p ${h.port} ${h.user}@${h.address}\tconsole ${h.consoleLog}`,
+                    );
                 }
             }
             return 0;

@@ -55,10 +55,7 @@ function writeInventory(inventory: Inventory): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(inventory, null, 2) + "\n");
     fs.renameSync(`${file}.tmp`, file);
-    fs.writeFileSync(
-        knownHostsPath(),
-        inventory.hosts.map((h) => `[${h.address}]:${h.port} ${h.hostPublicKey}`).join("\n") + "\n",
-    );
+    fs.writeFileSync(knownHostsPath(), inventory.hosts.map((h) => `[${h.address}]:${h.port} ${h.hostPublicKey}`).join("\n") + "\n");
 }
 
 export function parseHostCount(text: string | undefined): number {
@@ -87,15 +84,11 @@ export const buildInitramfs = () => runBuildScript("build-initramfs.sh");
 /** The cached image, checked for presence and integrity, without building. */
 export function existingImage(): { dir: string; kernelAbi: string } {
     const images = path.join(labDir(), "images");
-    const candidates = fs.existsSync(images)
-        ? fs.readdirSync(images).filter((d) => fs.existsSync(path.join(images, d, "complete")))
-        : [];
+    const candidates = fs.existsSync(images) ? fs.readdirSync(images).filter((d) => fs.existsSync(path.join(images, d, "complete"))) : [];
     if (candidates.length === 0) {
         throw new LabError(`lab up: no lab image in ${images}; build it first (about 8 min): npm run lab -- build`);
     }
-    const dir = candidates
-        .map((d) => path.join(images, d))
-        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+    const dir = candidates.map((d) => path.join(images, d)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
     for (const file of ["vmlinuz", "initrd.img", "base.qcow2", "kernel-abi"]) {
         if (!fs.existsSync(path.join(dir, file))) {
             throw new LabError(`lab up: the lab image in ${dir} lacks ${file}; remove ${dir} and run: npm run lab -- build`);
@@ -104,7 +97,9 @@ export function existingImage(): { dir: string; kernelAbi: string } {
     try {
         execFileSync("qemu-img", ["check", "-q", "-f", "qcow2", path.join(dir, "base.qcow2")], { stdio: "pipe" });
     } catch (error) {
-        const detail = String((error as { stderr?: Buffer }).stderr ?? "").trim().split("\n")[0];
+        const detail = String((error as { stderr?: Buffer }).stderr ?? "")
+            .trim()
+            .split("\n")[0];
         throw new LabError(`lab up: the lab image ${dir}/base.qcow2 is corrupt (${detail}); remove ${dir} and run: npm run lab -- build`);
     }
     return { dir, kernelAbi: fs.readFileSync(path.join(dir, "kernel-abi"), "utf8").trim() };
@@ -160,8 +155,7 @@ function makeSeed(dir: string, name: string): { fingerprint: string; publicKey: 
     fs.copyFileSync(`${clientKeyPath()}.pub`, path.join(seedRoot, "root", ".ssh", "authorized_keys"));
     fs.writeFileSync(path.join(seedRoot, "etc", "hostname"), `${name}\n`);
     execFileSync("tar", ["-cf", path.join(dir, "seed.tar"), "--owner=0", "--group=0", "-C", seedRoot, "etc", "root"]);
-    const fingerprint = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${hostKey}.pub`], { encoding: "utf8" })
-        .split(" ")[1];
+    const fingerprint = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${hostKey}.pub`], { encoding: "utf8" }).split(" ")[1];
     const publicKey = fs.readFileSync(`${hostKey}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
     return { fingerprint, publicKey };
 }
@@ -171,43 +165,74 @@ const machineRevision = 2;
 
 function qemuArgs(image: string, dir: string, port: number): string[] {
     return [
-        "-M", "virt,virtualization=on,gic-version=3,its=off",
-        "-cpu", "cortex-a57", "-smp", "4", "-m", "1G",
-        "-accel", "tcg,thread=multi",
-        "-kernel", path.join(image, "vmlinuz"),
-        "-initrd", path.join(image, "initrd.img"),
+        "-M",
+        "virt,virtualization=on,gic-version=3,its=off",
+        "-cpu",
+        "cortex-a57",
+        "-smp",
+        "4",
+        "-m",
+        "1G",
+        "-accel",
+        "tcg,thread=multi",
+        "-kernel",
+        path.join(image, "vmlinuz"),
+        "-initrd",
+        path.join(image, "initrd.img"),
         // kvm-arm.mode=none leaves EL2 to the hyp stub; mem=768M keeps
         // 0x70000000-0x7fffffff out of Linux for the hypervisor and cells.
-        "-append", "root=/dev/vda rw console=ttyAMA0 kvm-arm.mode=none mem=768M",
-        "-drive", `if=none,id=root,file=${path.join(dir, "disk.qcow2")},format=qcow2`,
-        "-device", "virtio-blk-pci,drive=root,disable-legacy=on",
-        "-drive", `if=none,id=seed,file=${path.join(dir, "seed.tar")},format=raw,readonly=on`,
-        "-device", "virtio-blk-pci,drive=seed,disable-legacy=on",
-        "-netdev", `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${port}-:22`,
-        "-device", "virtio-net-pci,netdev=net0,disable-legacy=on",
-        "-chardev", `socket,id=serial0,path=${path.join(dir, "serial.sock")},server=on,wait=off,logfile=${path.join(dir, "console.log")}`,
-        "-serial", "chardev:serial0",
+        "-append",
+        "root=/dev/vda rw console=ttyAMA0 kvm-arm.mode=none mem=768M",
+        "-drive",
+        `if=none,id=root,file=${path.join(dir, "disk.qcow2")},format=qcow2`,
+        "-device",
+        "virtio-blk-pci,drive=root,disable-legacy=on",
+        "-drive",
+        `if=none,id=seed,file=${path.join(dir, "seed.tar")},format=raw,readonly=on`,
+        "-device",
+        "virtio-blk-pci,drive=seed,disable-legacy=on",
+        "-netdev",
+        `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${port}-:22`,
+        "-device",
+        "virtio-net-pci,netdev=net0,disable-legacy=on",
+        "-chardev",
+        `socket,id=serial0,path=${path.join(dir, "serial.sock")},server=on,wait=off,logfile=${path.join(dir, "console.log")}`,
+        "-serial",
+        "chardev:serial0",
         // A second UART for cells: QEMU 7.2's virt has one PL011 (Linux's
         // console), so a PCI 16550 stands in. Slot 4's INTA is SPI 3 and
         // shared with no other device; the virtio devices above drop their
         // legacy I/O BARs so the 16550's is the only one in the I/O window.
-        "-chardev", `socket,id=celluart,path=${path.join(dir, "cell-uart.sock")},server=on,wait=off,logfile=${path.join(dir, "cell-uart.log")}`,
-        "-device", "pci-serial,chardev=celluart,addr=0x4",
-        "-monitor", `unix:${path.join(dir, "monitor.sock")},server=on,wait=off`,
-        "-display", "none", "-daemonize",
-        "-pidfile", path.join(dir, "qemu.pid"),
+        "-chardev",
+        `socket,id=celluart,path=${path.join(dir, "cell-uart.sock")},server=on,wait=off,logfile=${path.join(dir, "cell-uart.log")}`,
+        "-device",
+        "pci-serial,chardev=celluart,addr=0x4",
+        "-monitor",
+        `unix:${path.join(dir, "monitor.sock")},server=on,wait=off`,
+        "-display",
+        "none",
+        "-daemonize",
+        "-pidfile",
+        path.join(dir, "qemu.pid"),
     ];
 }
 
 export function sshArgs(host: LabHost, extra: string[] = []): string[] {
     return [
-        "-i", host.keyPath,
-        "-p", String(host.port),
-        "-o", "BatchMode=yes",
-        "-o", "StrictHostKeyChecking=yes",
-        "-o", `UserKnownHostsFile=${host.knownHostsPath}`,
-        "-o", "ConnectTimeout=20",
-        "-o", "LogLevel=ERROR",
+        "-i",
+        host.keyPath,
+        "-p",
+        String(host.port),
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=yes",
+        "-o",
+        `UserKnownHostsFile=${host.knownHostsPath}`,
+        "-o",
+        "ConnectTimeout=20",
+        "-o",
+        "LogLevel=ERROR",
         ...extra,
         `${host.user}@${host.address}`,
     ];
@@ -270,7 +295,17 @@ export async function up(count: number, log: (line: string) => void = console.er
         if (known && isRunning(known.pidFile)) stopHost(known);
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir, { recursive: true });
-        execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", path.join(image.dir, "base.qcow2"), path.join(dir, "disk.qcow2")]);
+        execFileSync("qemu-img", [
+            "create",
+            "-q",
+            "-f",
+            "qcow2",
+            "-F",
+            "qcow2",
+            "-b",
+            path.join(image.dir, "base.qcow2"),
+            path.join(dir, "disk.qcow2"),
+        ]);
         const identity = makeSeed(dir, name);
         const host: LabHost = {
             name,
@@ -333,7 +368,10 @@ export function status(): { inventory: string; hosts: HostStatus[] } {
 export function findHost(name: string): LabHost {
     const host = readInventory().hosts.find((h) => h.name === name);
     if (!host) {
-        const names = readInventory().hosts.map((h) => h.name).join(", ") || "none";
+        const names =
+            readInventory()
+                .hosts.map((h) => h.name)
+                .join(", ") || "none";
         throw new LabError(`lab: no host named '${name}' in the lab (hosts: ${names})`);
     }
     return host;

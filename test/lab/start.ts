@@ -23,7 +23,9 @@ async function main(): Promise<void> {
             envVars: pulumiEnv(backend),
         },
     );
-    const interrupted = await recoverInterruptedRun(stack, { dir: backend, project: "pulumi-jailhouse" }, (line) => process.stdout.write(line));
+    const interrupted = await recoverInterruptedRun(stack, { dir: backend, project: "pulumi-jailhouse" }, (line) =>
+        process.stdout.write(line),
+    );
     if (interrupted.length) console.log(`recovered from an interrupted run: ${interrupted.join(", ")}`);
     // refresh: the hosts may have changed since the last run (rebooted lab,
     // cells destroyed by hand), and up must start from what is really there.
@@ -53,7 +55,9 @@ true
 
 async function printCells(): Promise<void> {
     for (const host of readInventory().hosts) {
-        const report = await sshRun(host, cellsScript, 60_000).catch((error: unknown) => `  (could not read: ${error instanceof Error ? error.message : error})\n`);
+        const report = await sshRun(host, cellsScript, 60_000).catch(
+            (error: unknown) => `  (could not read: ${error instanceof Error ? error.message : error})\n`,
+        );
         console.log(`\n${host.name}:\n${report.trimEnd()}`);
     }
 }

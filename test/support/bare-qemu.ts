@@ -25,11 +25,28 @@ export function runBare(demo: string, cmdline: string, until: RegExp, timeoutMs 
     fs.writeFileSync(cmdlineFile, `${cmdline}\0`);
     const qemu = spawn(
         "qemu-system-aarch64",
-        ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-smp", String(cpus), "-m", "256M",
-            "-display", "none", "-serial", "stdio", "-monitor", "none",
-            "-kernel", path.join(inmatesDir, "bare", `${demo}.elf`),
-            "-device", `loader,file=${cmdlineFile},addr=0x48000000`,
-            "-icount", "shift=0,sleep=off"],
+        [
+            "-M",
+            "virt,gic-version=3",
+            "-cpu",
+            "cortex-a57",
+            "-smp",
+            String(cpus),
+            "-m",
+            "256M",
+            "-display",
+            "none",
+            "-serial",
+            "stdio",
+            "-monitor",
+            "none",
+            "-kernel",
+            path.join(inmatesDir, "bare", `${demo}.elf`),
+            "-device",
+            `loader,file=${cmdlineFile},addr=0x48000000`,
+            "-icount",
+            "shift=0,sleep=off",
+        ],
         { stdio: ["ignore", "pipe", "pipe"] },
     );
     return new Promise((resolve, reject) => {

@@ -70,7 +70,9 @@ export async function buildOnHost(host: LabHost): Promise<HostBuild> {
         const steps = [
             "set -e",
             `cd ${dir}`,
-            cross ? "true" : `make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin ${demos.map((d) => `hypervisor/inmates/demos/${d}.bin`).join(" ")} .`,
+            cross
+                ? "true"
+                : `make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin ${demos.map((d) => `hypervisor/inmates/demos/${d}.bin`).join(" ")} .`,
             ...fixtureModules.map((m, i) => `(${kbuild} M=$PWD/${m} modules > fixture${i}.log 2>&1; echo $? > fixture${i}.rc) &`),
             `${kbuild} -j2 M=$PWD/kmod modules > kmod.log 2>&1 || { cat kmod.log; exit 1; }`,
             "make -s -C kmod/tools",

@@ -57,22 +57,66 @@ export async function bootVariant(like: LabHost, v: VariantBoot, workDir: string
     if (!fs.existsSync(seed)) throw new Error(`no lab seed disk at ${seed}; boot the lab first: npm run lab -- up 1`);
     const dir = path.join(workDir, `vm-${v.name}`);
     fs.mkdirSync(dir, { recursive: true });
-    execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", path.join(image, "base.qcow2"), path.join(dir, "disk.qcow2")]);
+    execFileSync("qemu-img", [
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        "-F",
+        "qcow2",
+        "-b",
+        path.join(image, "base.qcow2"),
+        path.join(dir, "disk.qcow2"),
+    ]);
     const port = await freePort();
     const knownHosts = path.join(dir, "known_hosts");
     fs.writeFileSync(knownHosts, `[127.0.0.1]:${port} ${like.hostPublicKey}\n`);
     const pidFile = path.join(dir, "qemu.pid");
-    const vm: LabHost = { ...like, name: `${like.name}-${v.name}`, port, knownHostsPath: knownHosts, consoleLog: path.join(dir, "console.log"), pidFile };
+    const vm: LabHost = {
+        ...like,
+        name: `${like.name}-${v.name}`,
+        port,
+        knownHostsPath: knownHosts,
+        consoleLog: path.join(dir, "console.log"),
+        pidFile,
+    };
     execFileSync("qemu-system-aarch64", [
-        "-M", `virt,${v.machine},gic-version=3,its=off`, "-cpu", v.cpu, "-smp", "4", "-m", "1G",
-        "-accel", v.accel ?? "tcg,thread=multi",
+        "-M",
+        `virt,${v.machine},gic-version=3,its=off`,
+        "-cpu",
+        v.cpu,
+        "-smp",
+        "4",
+        "-m",
+        "1G",
+        "-accel",
+        v.accel ?? "tcg,thread=multi",
         ...(v.extraQemuArgs ?? []),
-        "-kernel", path.join(image, "vmlinuz"), "-initrd", path.join(image, "initrd.img"),
-        "-append", `root=/dev/vda rw console=ttyAMA0 mem=768M ${v.append}`,
-        "-drive", `if=none,id=root,file=${path.join(dir, "disk.qcow2")},format=qcow2`, "-device", "virtio-blk-pci,drive=root",
-        "-drive", `if=none,id=seed,file=${seed},format=raw,readonly=on`, "-device", "virtio-blk-pci,drive=seed",
-        "-netdev", `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${port}-:22`, "-device", "virtio-net-pci,netdev=net0",
-        "-serial", `file:${vm.consoleLog}`, "-display", "none", "-daemonize", "-pidfile", pidFile,
+        "-kernel",
+        path.join(image, "vmlinuz"),
+        "-initrd",
+        path.join(image, "initrd.img"),
+        "-append",
+        `root=/dev/vda rw console=ttyAMA0 mem=768M ${v.append}`,
+        "-drive",
+        `if=none,id=root,file=${path.join(dir, "disk.qcow2")},format=qcow2`,
+        "-device",
+        "virtio-blk-pci,drive=root",
+        "-drive",
+        `if=none,id=seed,file=${seed},format=raw,readonly=on`,
+        "-device",
+        "virtio-blk-pci,drive=seed",
+        "-netdev",
+        `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${port}-:22`,
+        "-device",
+        "virtio-net-pci,netdev=net0",
+        "-serial",
+        `file:${vm.consoleLog}`,
+        "-display",
+        "none",
+        "-daemonize",
+        "-pidfile",
+        pidFile,
     ]);
     const stop = () => {
         try {

@@ -12,7 +12,10 @@ export const nativeCliDir = "/root/pj-state";
 export const nativeCliPath = `${nativeCliDir}/kmod/tools/jailhouse`;
 
 export async function buildNativeCli(host: LabHost): Promise<string> {
-    const files = execFileSync("git", ["ls-files", "kmod/tools", "hypervisor/include/jailhouse/ioctl.h"], { cwd: repoRoot, encoding: "utf8" })
+    const files = execFileSync("git", ["ls-files", "kmod/tools", "hypervisor/include/jailhouse/ioctl.h"], {
+        cwd: repoRoot,
+        encoding: "utf8",
+    })
         .split("\n")
         .filter(Boolean);
     const tar = execFileSync("tar", ["-c", "-C", repoRoot, ...files], { maxBuffer: 16 * 1024 * 1024 });

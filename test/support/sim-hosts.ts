@@ -30,7 +30,9 @@ export const liveStateMarker = "echo livestate=1";
 if (!liveStateScript.includes(liveStateMarker)) {
     // Fail at load, not with a silently wrong benchmark: the simulated host
     // would answer every read with nothing.
-    throw new Error(`sim-hosts: the live-state script no longer contains '${liveStateMarker}'; update liveStateMarker in test/support/sim-hosts.ts`);
+    throw new Error(
+        `sim-hosts: the live-state script no longer contains '${liveStateMarker}'; update liveStateMarker in test/support/sim-hosts.ts`,
+    );
 }
 
 /** A simulated host as a fleet program's connection wants it (examples/lab/fleet.yaml's explicit host form). */
@@ -85,7 +87,11 @@ export function readRecording(file: string): Recording {
 
 /** One line on what a recorded state holds, for the results. */
 export function describeState(state: LiveHostState): string {
-    const hv = !state.moduleLoaded ? "driver not loaded, hypervisor not enabled" : state.jailhouse?.enabled ? "hypervisor enabled" : "driver loaded, hypervisor not enabled";
+    const hv = !state.moduleLoaded
+        ? "driver not loaded, hypervisor not enabled"
+        : state.jailhouse?.enabled
+          ? "hypervisor enabled"
+          : "driver loaded, hypervisor not enabled";
     const cells = state.cells.filter((c) => c.id !== 0).map((c) => `${c.name} ${c.state}`);
     return `${state.hostname}, kernel ${state.kernelRelease}, CPUs ${state.onlineCpus.join(",")}: ${hv}; cells: ${cells.length ? cells.join(", ") : "none"}`;
 }
@@ -98,18 +104,27 @@ export function describeState(state: LiveHostState): string {
  */
 export function recordLiveState(hostName: string, inventoryHosts: LabHost[] = readInventory().hosts): Recording {
     const lab = inventoryHosts.find((h) => h.name === hostName);
-    if (!lab) throw new Error(`record: host ${hostName} is not in the lab inventory (${inventoryHosts.map((h) => h.name).join(", ") || "none"}); boot it with npm run lab -- up 2`);
+    if (!lab)
+        throw new Error(
+            `record: host ${hostName} is not in the lab inventory (${inventoryHosts.map((h) => h.name).join(", ") || "none"}); boot it with npm run lab -- up 2`,
+        );
     let output: string;
     try {
         output = execFileSync(
             "ssh",
             [
-                "-i", lab.keyPath,
-                "-p", String(lab.port),
-                "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=yes",
-                "-o", `UserKnownHostsFile=${lab.knownHostsPath}`,
-                "-o", "ConnectTimeout=20",
+                "-i",
+                lab.keyPath,
+                "-p",
+                String(lab.port),
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                `UserKnownHostsFile=${lab.knownHostsPath}`,
+                "-o",
+                "ConnectTimeout=20",
                 `${lab.user}@${lab.address}`,
                 "sh -s",
             ],
@@ -117,7 +132,10 @@ export function recordLiveState(hostName: string, inventoryHosts: LabHost[] = re
         );
     } catch (error) {
         const e = error as { stderr?: string; message: string };
-        throw new Error(`record: reading the live state of ${hostName} (${lab.address}:${lab.port}) failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" ")}`, { cause: error });
+        throw new Error(
+            `record: reading the live state of ${hostName} (${lab.address}:${lab.port}) failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" ")}`,
+            { cause: error },
+        );
     }
     const state = parseLiveState(output);
     const file = recordingPath(hostName);
@@ -206,7 +224,7 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
         [
             "#!/bin/sh",
             "# SIMULATED host (test/support/sim-hosts.ts): recorded live state, every other command a no-op.",
-            'port=${SSH_CONNECTION##* }',
+            "port=${SSH_CONNECTION##* }",
             `printf . >> ${countsDir}/"$port"`,
             'case "$SSH_ORIGINAL_COMMAND" in',
             `  *'${liveStateMarker}'*) printf . >> ${countsDir}/reads-"$port"; exec cat ${statePath} ;;`,
@@ -218,7 +236,9 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
     );
 
     const hostPublicKey = fs.readFileSync(`${hostKeyPath}.pub`, "utf8").trim().split(/\s+/).slice(0, 2).join(" ");
-    const fingerprint = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${hostKeyPath}.pub`], { encoding: "utf8" }).split(/\s+/)[1];
+    const fingerprint = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${hostKeyPath}.pub`], { encoding: "utf8" }).split(
+        /\s+/,
+    )[1];
 
     let logText = "";
     const children: ChildProcess[] = [];
@@ -263,7 +283,10 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
                 // The readiness probes below hang up before the key exchange, which sshd logs (also just after ready); that is not the benchmark's.
                 const text = d.toString();
                 if (!ready) startLog += text;
-                else logText = (logText + text.replace(/^kex_exchange_identification: Connection closed by remote host\r?\n/gm, "")).slice(-20_000);
+                else
+                    logText = (logText + text.replace(/^kex_exchange_identification: Connection closed by remote host\r?\n/gm, "")).slice(
+                        -20_000,
+                    );
             });
             const deadline = Date.now() + 10_000;
             while (!ready && Date.now() < deadline && proc.exitCode === null) {
@@ -391,7 +414,10 @@ export function benchRecording(preferred: string[] = ["h2", "h1"]): { recording:
               .map((f) => path.join(recordingDir(), f))
               .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
         : [];
-    if (stored.length === 0) throw new Error(`no live state to serve: no lab host answered (${failures.join("; ")}) and no recording is stored in ${recordingDir()}; boot the lab (npm run lab -- up 2) or set PJ_BENCH_RECORDING`);
+    if (stored.length === 0)
+        throw new Error(
+            `no live state to serve: no lab host answered (${failures.join("; ")}) and no recording is stored in ${recordingDir()}; boot the lab (npm run lab -- up 2) or set PJ_BENCH_RECORDING`,
+        );
     const recording = readRecording(stored[0]);
     return { recording, note: `stored recording (no lab host answered: ${failures.join("; ")}): ${recording.header[0]}` };
 }

@@ -39,12 +39,15 @@ export function convergedState(cellStates: { rtTimer: string; uartHello: string 
     ].join("\n");
 }
 
-
 /** One host of the default program: its Hypervisor and the cells rt-timer and uart-hello; `timerArgs` changes one cell. */
 export function simHostProgram(connection: HostConnectionInput, options: { prefix?: string; timerArgs?: string } = {}): void {
     const lab = path.join(repoRoot, "examples", "lab");
     const prefix = options.prefix ?? "sim";
     const hypervisor = new Hypervisor(`${prefix}-hypervisor`, { connection, systemConfig: path.join(lab, "system.yaml") });
-    new Cell(`${prefix}-rt-timer`, { hypervisor, config: path.join(lab, "rt-timer.yaml"), images: [{ demo: "timer", args: options.timerArgs ?? "hz=10" }] });
+    new Cell(`${prefix}-rt-timer`, {
+        hypervisor,
+        config: path.join(lab, "rt-timer.yaml"),
+        images: [{ demo: "timer", args: options.timerArgs ?? "hz=10" }],
+    });
     new Cell(`${prefix}-uart-hello`, { hypervisor, config: path.join(lab, "uart-hello.yaml"), images: [{ demo: "uart-hello" }] });
 }

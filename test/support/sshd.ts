@@ -136,7 +136,9 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
     const deadline = Date.now() + deadlineMs;
     for (;;) {
         if (child.exitCode !== null || child.signalCode !== null) {
-            throw new Error(`sshd on 127.0.0.1:${port} exited (${child.exitCode ?? child.signalCode}) before answering:\n${log().slice(-2000)}`);
+            throw new Error(
+                `sshd on 127.0.0.1:${port} exited (${child.exitCode ?? child.signalCode}) before answering:\n${log().slice(-2000)}`,
+            );
         }
         const banner = await new Promise<string>((resolve) => {
             const socket = net.connect(port, "127.0.0.1");
@@ -154,7 +156,8 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
             socket.on("close", done);
         });
         if (banner.startsWith("SSH-2.0-")) return;
-        if (Date.now() > deadline) throw new Error(`sshd on 127.0.0.1:${port} gave no SSH banner within ${deadlineMs} ms:\n${log().slice(-2000)}`);
+        if (Date.now() > deadline)
+            throw new Error(`sshd on 127.0.0.1:${port} gave no SSH banner within ${deadlineMs} ms:\n${log().slice(-2000)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
     }
 }
@@ -246,7 +249,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
         clientKeyPath,
         strangerKeyPath,
         hostPublicKey: () => fs.readFileSync(`${hostKeyPath}.pub`, "utf8").trim().split(/\s+/).slice(0, 2).join(" "),
-        hostFingerprint: () => execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${hostKeyPath}.pub`], { encoding: "utf8" }).split(/\s+/)[1],
+        hostFingerprint: () =>
+            execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${hostKeyPath}.pub`], { encoding: "utf8" }).split(/\s+/)[1],
         knownHostsLine: () => `[127.0.0.1]:${port} ${sshd.hostPublicKey()}`,
         connection: (extra = {}) => ({
             host: "127.0.0.1",

@@ -82,7 +82,11 @@ export function killedUp(location: StackLocation, program: ProgramRef, killWhen:
             // The CLI and everything it started (the provider process), as
             // a crash of the machine running pulumi would stop them.
             const cli = `pulumi up .*--stack ${location.name}( |$)`;
-            const pids = execFileSync("sh", ["-c", `tree() { for p in "$@"; do echo $p; tree $(pgrep -P $p); done; }; tree $(pgrep -f '${cli}')`], { encoding: "utf8" });
+            const pids = execFileSync(
+                "sh",
+                ["-c", `tree() { for p in "$@"; do echo $p; tree $(pgrep -P $p); done; }; tree $(pgrep -f '${cli}')`],
+                { encoding: "utf8" },
+            );
             killedPids = pids.split(/\s+/).filter(Boolean).map(Number);
             for (const pid of killedPids) {
                 try {
@@ -105,7 +109,8 @@ export function killedUp(location: StackLocation, program: ProgramRef, killWhen:
             // then is its lock one of a dead run.
             const deadline = Date.now() + 30_000;
             while (killedPids.some(running)) {
-                if (Date.now() > deadline) return reject(new Error(`killed processes ${killedPids.filter(running).join(", ")} still run after 30 s`));
+                if (Date.now() > deadline)
+                    return reject(new Error(`killed processes ${killedPids.filter(running).join(", ")} still run after 30 s`));
                 await new Promise((r) => setTimeout(r, 100));
             }
             resolve(output);

@@ -22,7 +22,11 @@ test("review: only the changed cell is replaced, and the reason is in partition 
         "h2-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB, phys 0x70000000 -> 0x70300000",
         "h2-uart-hello: no change",
     ]);
-    assert.ok(review(path.join(repo, "examples/lab/fleet.yaml"), path.join(repo, "examples/lab/fleet.yaml")).every((l) => l.endsWith(": no change")));
+    assert.ok(
+        review(path.join(repo, "examples/lab/fleet.yaml"), path.join(repo, "examples/lab/fleet.yaml")).every((l) =>
+            l.endsWith(": no change"),
+        ),
+    );
 });
 
 test("existing cells: a .cell built like Jailhouse's (gcc, objcopy -O binary) is the same partition as its YAML twin", () => {

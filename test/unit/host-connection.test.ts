@@ -42,25 +42,48 @@ describe("parseHostConnection", () => {
             [{ ...valid, host: "" }, /^connection\.host = "": give the host name or IP address, e.g\. host: "10\.0\.0\.5"$/],
             [{ ...valid, retries: -1 }, /^connection\.retries = -1: give a number of extra attempts from 0 to 10$/],
             [{ ...valid, connectTimeoutMs: 1.5 }, /^connection\.connectTimeoutMs = 1\.5: give whole milliseconds, e\.g\. 30000$/],
-            [{ ...valid, hostKey: { fingerprint: "MD5:12:34" } }, /^connection\.hostKey\.fingerprint = "MD5:12:34": must look like SHA256:<43 base64 characters>, as ssh-keygen -lf prints it$/],
+            [
+                { ...valid, hostKey: { fingerprint: "MD5:12:34" } },
+                /^connection\.hostKey\.fingerprint = "MD5:12:34": must look like SHA256:<43 base64 characters>, as ssh-keygen -lf prints it$/,
+            ],
             [{ ...valid, agent: 3 }, /^connection\.agent = 3: true to use \$SSH_AUTH_SOCK, or the path of an agent socket$/],
-            [{ ...valid, jump: { host: "bastion", hostKey: { trustOnFirstUse: true } } }, /^connection\.jump: give one way to log in: privateKey .*, privateKeyPath, password or agent$/],
-            ["root@10.0.0.5", /^connection = \(a string\): give the connection as an object: \{ host, user, hostKey, privateKey \| privateKeyPath \| password \| agent \}$/],
+            [
+                { ...valid, jump: { host: "bastion", hostKey: { trustOnFirstUse: true } } },
+                /^connection\.jump: give one way to log in: privateKey .*, privateKeyPath, password or agent$/,
+            ],
+            [
+                "root@10.0.0.5",
+                /^connection = \(a string\): give the connection as an object: \{ host, user, hostKey, privateKey \| privateKeyPath \| password \| agent \}$/,
+            ],
         ];
         for (const [input, expected] of cases) assert.match(errorFor(input), expected);
     });
 
     test("a host key pin is required; trust on first use only when asked for", () => {
         const missing = errorFor({ host: "h", privateKey: secretKey });
-        assert.match(missing, /^connection\.hostKey is missing: pin the host key: hostKey: \{ fingerprint: "SHA256:\.\.\." \} \(ssh-keygen -lf .*\), .*\{ knownHostsPath: .*\{ trustOnFirstUse: true \}/);
+        assert.match(
+            missing,
+            /^connection\.hostKey is missing: pin the host key: hostKey: \{ fingerprint: "SHA256:\.\.\." \} \(ssh-keygen -lf .*\), .*\{ knownHostsPath: .*\{ trustOnFirstUse: true \}/,
+        );
         assert.match(errorFor({ host: "h", privateKey: secretKey, hostKey: {} }), /^connection\.hostKey: pin the host key/);
-        assert.match(errorFor({ host: "h", privateKey: secretKey, hostKey: { trustOnFirstUse: false } }), /^connection\.hostKey: pin the host key/);
-        assert.deepEqual(parseHostConnection({ host: "h", privateKey: secretKey, hostKey: { trustOnFirstUse: true } }).hostKey, { trustOnFirstUse: true });
-        assert.deepEqual(parseHostConnection({ host: "h", privateKey: secretKey, hostKey: { knownHostsPath: "/root/.ssh/known_hosts" } }).hostKey, { knownHostsPath: "/root/.ssh/known_hosts" });
+        assert.match(
+            errorFor({ host: "h", privateKey: secretKey, hostKey: { trustOnFirstUse: false } }),
+            /^connection\.hostKey: pin the host key/,
+        );
+        assert.deepEqual(parseHostConnection({ host: "h", privateKey: secretKey, hostKey: { trustOnFirstUse: true } }).hostKey, {
+            trustOnFirstUse: true,
+        });
+        assert.deepEqual(
+            parseHostConnection({ host: "h", privateKey: secretKey, hostKey: { knownHostsPath: "/root/.ssh/known_hosts" } }).hostKey,
+            { knownHostsPath: "/root/.ssh/known_hosts" },
+        );
     });
 
     test("no way to log in is named with the ways there are", () => {
-        assert.match(errorFor({ host: "h", hostKey: { fingerprint } }), /^connection: give one way to log in: privateKey \(the key's text, as a secret\), privateKeyPath, password or agent$/);
+        assert.match(
+            errorFor({ host: "h", hostKey: { fingerprint } }),
+            /^connection: give one way to log in: privateKey \(the key's text, as a secret\), privateKeyPath, password or agent$/,
+        );
     });
 
     test("several problems give one line each", () => {
@@ -82,7 +105,12 @@ describe("parseHostConnection", () => {
             // Errors on the object that holds the secrets.
             { ...valid, password: secretPassword, hostKey: {} },
             { ...valid, password: secretPassword, extra: 1 },
-            { host: "h", password: secretPassword, hostKey: { fingerprint }, jump: { host: "b", password: secretPassword, privateKey: secretKey, port: "x", hostKey: {}, typo: 1 } },
+            {
+                host: "h",
+                password: secretPassword,
+                hostKey: { fingerprint },
+                jump: { host: "b", password: secretPassword, privateKey: secretKey, port: "x", hostKey: {}, typo: 1 },
+            },
             { host: "h", password: secretPassword, hostKey: { fingerprint }, jump: secretKey },
         ];
         for (const input of cases) {
@@ -91,9 +119,23 @@ describe("parseHostConnection", () => {
                 assert.ok(!message.includes(secret), `the error shows a secret:\n${message}`);
             }
         }
-        assert.match(errorFor({ ...valid, privatekey: secretKey }), /^connection\.privatekey: unknown field; remove it or correct its spelling$/);
-        assert.match(errorFor({ ...valid, password: 12345678901 }), /^connection\.password = \(a number\): give the password as a string \(a Pulumi secret\)$/);
-        assert.match(errorFor({ host: "h", password: secretPassword, hostKey: { fingerprint }, jump: { host: "b", password: secretPassword, port: "x", hostKey: { fingerprint }, typo: 1 } }), /connection\.jump\.port = "x": .*\nconnection\.jump\.typo: unknown field/);
+        assert.match(
+            errorFor({ ...valid, privatekey: secretKey }),
+            /^connection\.privatekey: unknown field; remove it or correct its spelling$/,
+        );
+        assert.match(
+            errorFor({ ...valid, password: 12345678901 }),
+            /^connection\.password = \(a number\): give the password as a string \(a Pulumi secret\)$/,
+        );
+        assert.match(
+            errorFor({
+                host: "h",
+                password: secretPassword,
+                hostKey: { fingerprint },
+                jump: { host: "b", password: secretPassword, port: "x", hostKey: { fingerprint }, typo: 1 },
+            }),
+            /connection\.jump\.port = "x": .*\nconnection\.jump\.typo: unknown field/,
+        );
     });
 });
 

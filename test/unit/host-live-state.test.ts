@@ -34,7 +34,10 @@ describe("parseLiveState", () => {
         assert.deepEqual(state.onlineCpus, [0, 1, 2, 3]);
         assert.equal(state.cmdline, "root=/dev/vda console=ttyAMA0 kvm-arm.mode=none mem=768M");
         assert.deepEqual(state.systemRam, [[0x40000000n, 0x70000000n]], "RAM is [start, end) with end one past /proc/iomem's last byte");
-        assert.equal(state.bootLog, "[    0.171717] CPU: All CPU(s) started at EL2\n[    0.912345] kvm [1]: KVM disabled from command line");
+        assert.equal(
+            state.bootLog,
+            "[    0.171717] CPU: All CPU(s) started at EL2\n[    0.912345] kvm [1]: KVM disabled from command line",
+        );
         assert.equal(state.moduleLoaded, false);
         assert.equal(state.jailhouse, undefined);
         assert.deepEqual(state.cells, []);
@@ -102,7 +105,14 @@ describe("parseLiveState", () => {
                 { module: "1" },
             ),
         );
-        assert.deepEqual(state.jailhouse, { enabled: true, memPoolSize: 16384, memPoolUsed: 1279, remapPoolSize: 1024, remapPoolUsed: 17, lastError: undefined });
+        assert.deepEqual(state.jailhouse, {
+            enabled: true,
+            memPoolSize: 16384,
+            memPoolUsed: 1279,
+            remapPoolSize: 1024,
+            remapPoolUsed: 17,
+            lastError: undefined,
+        });
         assert.deepEqual(state.cells, [
             { id: 0, name: "lab-root", state: "running", cpusAssigned: "0-1", cpusFailed: "" },
             { id: 2, name: "rt-timer", state: "running/locked", cpusAssigned: "2-3", cpusFailed: "3" },
@@ -111,7 +121,10 @@ describe("parseLiveState", () => {
     });
 
     test("optional sections missing: no RAM or boot lines give empty values, not errors", () => {
-        const text = output([]).split("\n").filter((line) => !line.startsWith("ram=") && !line.startsWith("boot=")).join("\n");
+        const text = output([])
+            .split("\n")
+            .filter((line) => !line.startsWith("ram=") && !line.startsWith("boot="))
+            .join("\n");
         const state = parseLiveState(text);
         assert.deepEqual(state.systemRam, []);
         assert.equal(state.bootLog, undefined, "no boot lines and no bootlog= line: the read skipped the boot log");
@@ -131,24 +144,37 @@ describe("parseLiveState", () => {
 
     test("a truncated output (no end line) is refused, naming what is missing", () => {
         const truncated = output([]).split("\n").slice(0, 4).join("\n");
-        assert.throws(() => parseLiveState(truncated), (error: Error) => {
-            assert.ok(error instanceof LiveStateError, "a LiveStateError");
-            assert.match(error.message, /live state is incomplete \(no cmdline, module, end\); the script stopped early/);
-            return true;
-        });
+        assert.throws(
+            () => parseLiveState(truncated),
+            (error: Error) => {
+                assert.ok(error instanceof LiveStateError, "a LiveStateError");
+                assert.match(error.message, /live state is incomplete \(no cmdline, module, end\); the script stopped early/);
+                return true;
+            },
+        );
     });
 
     test("garbage is refused, quoting how it began, instead of parsing as an empty host", () => {
         for (const garbage of ["", "bash: line 1: syntax error near unexpected token `fi'\n", "key=value\nother=thing\n"]) {
-            assert.throws(() => parseLiveState(garbage), /this is not the output of the live-state script \(no livestate= line\); it began: /, JSON.stringify(garbage));
+            assert.throws(
+                () => parseLiveState(garbage),
+                /this is not the output of the live-state script \(no livestate= line\); it began: /,
+                JSON.stringify(garbage),
+            );
         }
         assert.throws(() => parseLiveState("Permission denied\n"), /it began: Permission denied/);
     });
 
     test("malformed values are errors that name the line or key", () => {
-        assert.throws(() => parseLiveState(output([]).replace("ram=40000000-6fffffff", "ram=00000000")), /RAM line 'ram=00000000' is not <start>-<end> in hex/);
+        assert.throws(
+            () => parseLiveState(output([]).replace("ram=40000000-6fffffff", "ram=00000000")),
+            /RAM line 'ram=00000000' is not <start>-<end> in hex/,
+        );
         assert.throws(() => parseLiveState(output([], { online: "0-x" })), /'0-x' is not a CPU list like 0-2,4/);
-        assert.throws(() => parseLiveState(output(["jailhouse.enabled=1", "jailhouse.mem_pool_size=lots"], { module: "1" })), /jailhouse\.mem_pool_size='lots' is not a whole number/);
+        assert.throws(
+            () => parseLiveState(output(["jailhouse.enabled=1", "jailhouse.mem_pool_size=lots"], { module: "1" })),
+            /jailhouse\.mem_pool_size='lots' is not a whole number/,
+        );
         assert.throws(() => parseLiveState(output(["cell.root.name=x"], { module: "1" })), /cell id 'root' is not a number/);
     });
 });

@@ -46,7 +46,11 @@ function cSources(): string[] {
 }
 
 test("clang-format flags a badly formatted C snippet", () => {
-    const result = run("clang-format", ["--dry-run", "--Werror", "--assume-filename=hypervisor/core/snippet.c"], "int f(void){return 1;}\n");
+    const result = run(
+        "clang-format",
+        ["--dry-run", "--Werror", "--assume-filename=hypervisor/core/snippet.c"],
+        "int f(void){return 1;}\n",
+    );
     assert.notEqual(result.code, 0, result.output);
 });
 

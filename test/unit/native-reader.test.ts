@@ -45,7 +45,14 @@ const native = {
     ram: ["40000000-6fffffff"],
     boot: ["CPU: All CPU(s) started at EL2"],
     module: true,
-    jailhouse: { enabled: "1", mem_pool_size: "16384", mem_pool_used: "1279", remap_pool_size: "1024", remap_pool_used: "", last_error: "" },
+    jailhouse: {
+        enabled: "1",
+        mem_pool_size: "16384",
+        mem_pool_used: "1279",
+        remap_pool_size: "1024",
+        remap_pool_used: "",
+        last_error: "",
+    },
     cells: [
         { id: "10", name: "rt-timer", state: "running/locked", cpus: "1", failed: "" },
         { id: "0", name: "lab-root", state: "running", cpus: "0,3", failed: "" },
@@ -58,8 +65,15 @@ describe("native reader", () => {
     test("gives the same live state as the shell reader for the same host", () => {
         const fromShell = parseShellOutput(shell);
         assert.deepEqual(parseNativeOutput(JSON.stringify(native)), fromShell);
-        assert.deepEqual(parseLiveState(`${JSON.stringify(native)}\n`), fromShell, "parseLiveState tells the two apart by their first character");
-        assert.deepEqual(fromShell.cells.map((c) => c.id), [0, 10]);
+        assert.deepEqual(
+            parseLiveState(`${JSON.stringify(native)}\n`),
+            fromShell,
+            "parseLiveState tells the two apart by their first character",
+        );
+        assert.deepEqual(
+            fromShell.cells.map((c) => c.id),
+            [0, 10],
+        );
     });
 
     test("without --boot-log the boot log is not read, and says so", () => {
@@ -72,10 +86,16 @@ describe("native reader", () => {
         assert.throws(() => parseNativeOutput(JSON.stringify({ ...native, format: 2 })), /format: .*update the CLI on the host/);
         assert.throws(() => parseNativeOutput(JSON.stringify({ ...native, ram: ["0-x"] })), /ram\.0: a RAM range is <start>-<end> in hex/);
         assert.throws(
-            () => parseNativeOutput(JSON.stringify({ ...native, cells: [{ id: "root", name: "x", state: "running", cpus: "0", failed: "" }] })),
+            () =>
+                parseNativeOutput(
+                    JSON.stringify({ ...native, cells: [{ id: "root", name: "x", state: "running", cpus: "0", failed: "" }] }),
+                ),
             /cell id 'root' is not a number/,
         );
-        assert.throws(() => parseNativeOutput(JSON.stringify({ ...native, jailhouse: { ...native.jailhouse, mem_pool_used: "lots" } })), /mem_pool_used='lots' is not a whole number/);
+        assert.throws(
+            () => parseNativeOutput(JSON.stringify({ ...native, jailhouse: { ...native.jailhouse, mem_pool_used: "lots" } })),
+            /mem_pool_used='lots' is not a whole number/,
+        );
     });
 
     test("the default read tries the native reader and falls back to the shell reader in the same command", () => {

@@ -52,7 +52,8 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-readme-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 // The commands run from a folder that looks like the repository root, so their
 // relative paths resolve and the files they write land outside the checkout.
-for (const entry of ["dist", "examples", "node_modules", "package.json", "test"]) fs.symlinkSync(path.join(repoRoot, entry), path.join(work, entry));
+for (const entry of ["dist", "examples", "node_modules", "package.json", "test"])
+    fs.symlinkSync(path.join(repoRoot, entry), path.join(work, entry));
 
 const documents = ["README.md", "examples/review/README.md"];
 const commands = documents.flatMap(shownCommands);
@@ -69,7 +70,8 @@ for (const command of commands) {
         for (const line of command.expected) assert.ok(r.stdout.includes(line), `expected output "${line}", got:\n${r.stdout}`);
         if (command.document === "examples/review/README.md") {
             const document = fs.readFileSync(path.join(repoRoot, command.document), "utf8");
-            for (const line of r.stdout.trim().split("\n")) assert.ok(document.includes(line), `the document does not show the output line "${line}"`);
+            for (const line of r.stdout.trim().split("\n"))
+                assert.ok(document.includes(line), `the document does not show the output line "${line}"`);
         }
     });
 }

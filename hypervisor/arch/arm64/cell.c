@@ -83,8 +83,7 @@ static void flush_dcache(const struct jailhouse_memory *mem)
 	if (!root || (mem->flags | root->flags) & JAILHOUSE_MEM_IO ||
 	    (root->phys_start | root->size) & 0xfff)
 		return;
-	for (addr = ALIGN_DOWN(mem->phys_start, line); addr < end;
-	     addr += line)
+	for (addr = ALIGN_DOWN(mem->phys_start, line); addr < end; addr += line)
 		asm volatile("dc civac, %0" : : "r"(addr) : "memory");
 	asm volatile("dsb sy" ::: "memory");
 }
@@ -102,8 +101,8 @@ static int give_back_to_root(const struct jailhouse_memory *mem)
 	u64 attrs = root_attrs(mem->phys_start, mem->size);
 
 	flush_dcache(mem);
-	return attrs ? pt_map(&pt, mem->phys_start, mem->phys_start,
-			      mem->size, attrs)
+	return attrs ? pt_map(&pt, mem->phys_start, mem->phys_start, mem->size,
+			      attrs)
 		     : 0;
 }
 
@@ -143,8 +142,8 @@ int arch_cell_create(struct cell *cell)
 		}
 		if (!region_fits(mem)) {
 			printk("Cell create: region %u (0x%llx -> 0x%llx, size "
-			       "0x%llx) is outside the address space\n", n,
-			       mem->phys_start, mem->virt_start, mem->size);
+			       "0x%llx) is outside the address space\n",
+			       n, mem->phys_start, mem->virt_start, mem->size);
 			return -EINVAL;
 		}
 		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
@@ -153,7 +152,8 @@ int arch_cell_create(struct cell *cell)
 				   hv->size) ||
 		    !root_attrs(mem->phys_start, mem->size)) {
 			printk("Cell create: region %u (0x%llx) is not the "
-			       "root cell's to give\n", n, mem->phys_start);
+			       "root cell's to give\n",
+			       n, mem->phys_start);
 			return -EINVAL;
 		}
 		/* The GIC is only ever reached through the filter. */
@@ -253,7 +253,8 @@ void arch_cell_destroy(struct cell *cell)
 	for (n = 0; n < cell->arch.regions_taken; n++, mem++)
 		if (taken_from_root(mem) && give_back_to_root(mem))
 			printk("ERROR: region 0x%llx not returned to the root "
-			       "(page pool exhausted)\n", mem->phys_start);
+			       "(page pool exhausted)\n",
+			       mem->phys_start);
 	cell->arch.regions_taken = 0;
 	for (n = 0; n < HV_MAX_CPUS; n++) {
 		u64 frame = per_cpu(n)->arch.gic.gicr;

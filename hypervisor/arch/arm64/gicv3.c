@@ -40,10 +40,22 @@ static spinlock_t dist_lock;
 static u64 read_lr(unsigned int n)
 {
 	switch (n) {
-		LR_READ(0); LR_READ(1); LR_READ(2); LR_READ(3);
-		LR_READ(4); LR_READ(5); LR_READ(6); LR_READ(7);
-		LR_READ(8); LR_READ(9); LR_READ(10); LR_READ(11);
-		LR_READ(12); LR_READ(13); LR_READ(14); LR_READ(15);
+		LR_READ(0);
+		LR_READ(1);
+		LR_READ(2);
+		LR_READ(3);
+		LR_READ(4);
+		LR_READ(5);
+		LR_READ(6);
+		LR_READ(7);
+		LR_READ(8);
+		LR_READ(9);
+		LR_READ(10);
+		LR_READ(11);
+		LR_READ(12);
+		LR_READ(13);
+		LR_READ(14);
+		LR_READ(15);
 	}
 	return 0;
 }
@@ -51,10 +63,22 @@ static u64 read_lr(unsigned int n)
 static void write_lr(unsigned int n, u64 v)
 {
 	switch (n) {
-		LR_WRITE(0); LR_WRITE(1); LR_WRITE(2); LR_WRITE(3);
-		LR_WRITE(4); LR_WRITE(5); LR_WRITE(6); LR_WRITE(7);
-		LR_WRITE(8); LR_WRITE(9); LR_WRITE(10); LR_WRITE(11);
-		LR_WRITE(12); LR_WRITE(13); LR_WRITE(14); LR_WRITE(15);
+		LR_WRITE(0);
+		LR_WRITE(1);
+		LR_WRITE(2);
+		LR_WRITE(3);
+		LR_WRITE(4);
+		LR_WRITE(5);
+		LR_WRITE(6);
+		LR_WRITE(7);
+		LR_WRITE(8);
+		LR_WRITE(9);
+		LR_WRITE(10);
+		LR_WRITE(11);
+		LR_WRITE(12);
+		LR_WRITE(13);
+		LR_WRITE(14);
+		LR_WRITE(15);
 	}
 }
 
@@ -79,9 +103,8 @@ void gic_probe_frame_size(u64 first_rd_frame)
 {
 	if (!(mmio_read(first_rd_frame + GICR_TYPER, 8) & GICR_TYPER_VLPIS))
 		return;
-	gicr_end = gicr_base +
-		   (gicr_end - gicr_base) / GICR_FRAME_SIZE_V3 *
-			   GICR_FRAME_SIZE_V4;
+	gicr_end = gicr_base + (gicr_end - gicr_base) / GICR_FRAME_SIZE_V3 *
+				       GICR_FRAME_SIZE_V4;
 	frame_size = GICR_FRAME_SIZE_V4;
 }
 
@@ -170,8 +193,8 @@ int gic_cell_create(struct cell *cell)
 	for (w = 0; w < GIC_MAX_IRQS / 32; w++)
 		if (irqs[w] & ~root_cell.arch.gic.irqs[w]) {
 			printk("Cell create: SPIs 0x%x of word %u are not the "
-			       "root cell's\n", irqs[w] & ~root_cell.arch.gic.irqs[w],
-			       w);
+			       "root cell's\n",
+			       irqs[w] & ~root_cell.arch.gic.irqs[w], w);
 			return -EBUSY;
 		}
 	spin_lock(&dist_lock);
@@ -180,8 +203,7 @@ int gic_cell_create(struct cell *cell)
 			continue;
 		/* Whatever Linux left enabled stays off until the cell
 		 * enables it, and what it left pending is not the cell's. */
-		mmio_write32(gicd_base + GICD_ICENABLER + w * 4,
-			     irqs[w]);
+		mmio_write32(gicd_base + GICD_ICENABLER + w * 4, irqs[w]);
 		mmio_write32(gicd_base + GICD_ICPENDR + w * 4, irqs[w]);
 		root_cell.arch.gic.irqs[w] &= ~irqs[w];
 		cell->arch.gic.irqs[w] = irqs[w];
@@ -314,8 +336,8 @@ static bool lr_inject(unsigned int irq)
 	}
 	if (free < 0)
 		return false;
-	lr = irq | (u64)GIC_VIRQ_PRIORITY << ICH_LR_PRIO_SHIFT |
-	     ICH_LR_GROUP1 | ICH_LR_PENDING;
+	lr = irq | (u64)GIC_VIRQ_PRIORITY << ICH_LR_PRIO_SHIFT | ICH_LR_GROUP1 |
+	     ICH_LR_PENDING;
 	if (irq >= 16)
 		lr |= ICH_LR_HW | (u64)irq << ICH_LR_PINTID_SHIFT;
 	write_lr(free, lr);
@@ -500,8 +522,7 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active,
 			continue;
 		if ((lr & ICH_LR_PENDING) && (irq >= 32 || keep_private))
 			set_pending_physically(pc, irq);
-		if ((lr & ICH_LR_HW) &&
-		    ((lr & ICH_LR_PENDING) || !keep_active))
+		if ((lr & ICH_LR_HW) && ((lr & ICH_LR_PENDING) || !keep_active))
 			write_sysreg(irq, icc_dir_el1);
 	}
 	for (w = 0; w < GIC_MAX_IRQS / 32; w++) {
@@ -639,22 +660,23 @@ static u64 owned_bits(struct cell *cell, u64 reg_offset, unsigned int size,
  * would take that abort at EL2, possibly holding dist_lock; such an access
  * never reaches it, and a cell that makes one is stopped.
  */
-static bool access_defined(struct per_cpu *pc, const char *frame,
-			   u64 offset, unsigned int size, bool bytes,
-			   bool dwords)
+static bool access_defined(struct per_cpu *pc, const char *frame, u64 offset,
+			   unsigned int size, bool bytes, bool dwords)
 {
 	if (!(offset & (size - 1)) &&
 	    (size == 4 || (size == 1 && bytes) || (size == 8 && dwords)))
 		return true;
 	if (pc->cell != &root_cell)
-		cell_refused(pc, "%s access of %u bytes at offset 0x%llx "
+		cell_refused(pc,
+			     "%s access of %u bytes at offset 0x%llx "
 			     "refused: not a size and alignment the register "
-			     "has", frame, size, offset);
+			     "has",
+			     frame, size, offset);
 	return false;
 }
 
-bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
-		 bool write, u64 *value)
+bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
+		 u64 *value)
 {
 	/*
 	 * Each bank starts again at IRQ 0: the set and clear registers are
@@ -681,7 +703,8 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 
 	if (!access_defined(pc, "GICD", offset, size,
 			    offset >= GICD_IPRIORITYR && offset < GICD_ICFGR,
-			    offset >= GICD_IROUTER && offset < GICD_IROUTER_END))
+			    offset >= GICD_IROUTER &&
+				    offset < GICD_IROUTER_END))
 		return false;
 	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END) {
 		unsigned int irq = (offset - GICD_IROUTER) / 8;
@@ -693,21 +716,26 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		 */
 		if (!cell_owns_irq(pc->cell, irq) && size == 8 && write &&
 		    pc->cell != &root_cell && route_allowed(pc, *value)) {
-			cell_ignored_write(pc, "routing of IRQ %u, which the "
-					   "cell does not own, ignored", irq);
+			cell_ignored_write(pc,
+					   "routing of IRQ %u, which the "
+					   "cell does not own, ignored",
+					   irq);
 			return true;
 		}
 		if (!cell_owns_irq(pc->cell, irq) || size != 8) {
 			if (pc->cell != &root_cell)
-				cell_refused(pc, "access to the routing of "
-					     "IRQ %u refused", irq);
+				cell_refused(pc,
+					     "access to the routing of "
+					     "IRQ %u refused",
+					     irq);
 			return false;
 		}
 		if (write && !route_allowed(pc, *value)) {
 			if (pc->cell != &root_cell)
-				cell_refused(pc, "routing IRQ %u to 0x%llx, "
-					     "outside the cell, refused", irq,
-					     *value);
+				cell_refused(pc,
+					     "routing IRQ %u to 0x%llx, "
+					     "outside the cell, refused",
+					     irq, *value);
 			else
 				printk("Root cell CPU %u: routing IRQ %u to "
 				       "0x%llx, outside the cell, refused\n",
@@ -727,10 +755,11 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		mask = owned_bits(pc->cell, offset - per_irq[n].start, size,
 				  per_irq[n].bits);
 		if (write && (*value & ~mask) && pc->cell != &root_cell)
-			cell_ignored_write(pc, "GICD write 0x%llx to offset "
+			cell_ignored_write(pc,
+					   "GICD write 0x%llx to offset "
 					   "0x%llx touches IRQs it does not "
-					   "own: ignored for those", *value,
-					   offset);
+					   "own: ignored for those",
+					   *value, offset);
 		if (!write) {
 			*value = mmio_read(addr, size) & mask;
 		} else if (!per_irq[n].rmw) {
@@ -740,8 +769,7 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
 		} else {
 			spin_lock(&dist_lock);
 			old = mmio_read(addr, size);
-			mmio_write(addr, size,
-				   (old & ~mask) | (*value & mask));
+			mmio_write(addr, size, (old & ~mask) | (*value & mask));
 			spin_unlock(&dist_lock);
 		}
 		return true;
@@ -779,13 +807,13 @@ static struct per_cpu *gicr_owner(u64 frame)
 
 /*
  * A non-root cell's redistributor accesses. Any frame's identification
- * (TYPER, IIDR, the ID registers) may be read, so the usual search for one's own frame works.
- * In the frames of its own CPUs the cell has the SGI/PPI registers, minus
- * the management SGI and the maintenance interrupt, which stay ours.
- * Everything else reads as zero and ignores writes.
+ * (TYPER, IIDR, the ID registers) may be read, so the usual search for one's
+ * own frame works. In the frames of its own CPUs the cell has the SGI/PPI
+ * registers, minus the management SGI and the maintenance interrupt, which stay
+ * ours. Everything else reads as zero and ignores writes.
  */
-bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
-		 bool write, u64 *value)
+bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
+		 u64 *value)
 {
 	u64 frame = gicr_base + ALIGN_DOWN(addr - gicr_base, frame_size);
 	u64 offset = addr - frame, reg, mask, old;
@@ -795,11 +823,13 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 
 	if (!access_defined(pc, "GICR", offset, size,
 			    offset >= GICR_SGI_BASE + GICR_IPRIORITYR &&
-				    offset < GICR_SGI_BASE + GICR_IPRIORITYR + 32,
+				    offset < GICR_SGI_BASE + GICR_IPRIORITYR +
+						     32,
 			    offset == GICR_TYPER))
 		return false;
-	if (!write && (offset == GICR_IIDR ||
-		       (offset >= GICR_TYPER && offset + size <= GICR_TYPER + 8))) {
+	if (!write &&
+	    (offset == GICR_IIDR ||
+	     (offset >= GICR_TYPER && offset + size <= GICR_TYPER + 8))) {
 		*value = mmio_read(addr, size);
 		return true;
 	}
@@ -810,7 +840,8 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	}
 	if (!own) {
 		if (write)
-			cell_ignored_write(pc, "write to a foreign "
+			cell_ignored_write(pc,
+					   "write to a foreign "
 					   "redistributor (0x%llx) ignored",
 					   addr);
 		else
@@ -844,7 +875,8 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 			*value = mmio_read32(addr) & ~protect;
 		} else if (rmw) {
 			old = mmio_read32(addr);
-			mmio_write32(addr, (old & protect) | (*value & ~protect));
+			mmio_write32(addr,
+				     (old & protect) | (*value & ~protect));
 		} else if (*value & ~protect) {
 			mmio_write32(addr, *value & ~protect);
 		}
@@ -853,9 +885,9 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
 	if ((reg >= GICR_IPRIORITYR && reg + size <= GICR_IPRIORITYR + 32) ||
 	    (reg >= GICR_ICFGR0 && reg + size <= GICR_ICFGR0 + 8)) {
 		unsigned int bits = reg >= GICR_ICFGR0 ? 2 : 8, i;
-		unsigned int first = (reg - (bits == 2 ? GICR_ICFGR0
-						       : GICR_IPRIORITYR)) *
-				     8 / bits;
+		unsigned int first =
+			(reg - (bits == 2 ? GICR_ICFGR0 : GICR_IPRIORITYR)) *
+			8 / bits;
 
 		if (!write) {
 			*value = mmio_read(addr, size);

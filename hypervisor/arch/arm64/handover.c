@@ -27,11 +27,21 @@
 static void breakpoint_clear(unsigned int n)
 {
 	switch (n) {
-		DBG_CLEAR(b, 0); DBG_CLEAR(b, 1); DBG_CLEAR(b, 2);
-		DBG_CLEAR(b, 3); DBG_CLEAR(b, 4); DBG_CLEAR(b, 5);
-		DBG_CLEAR(b, 6); DBG_CLEAR(b, 7); DBG_CLEAR(b, 8);
-		DBG_CLEAR(b, 9); DBG_CLEAR(b, 10); DBG_CLEAR(b, 11);
-		DBG_CLEAR(b, 12); DBG_CLEAR(b, 13); DBG_CLEAR(b, 14);
+		DBG_CLEAR(b, 0);
+		DBG_CLEAR(b, 1);
+		DBG_CLEAR(b, 2);
+		DBG_CLEAR(b, 3);
+		DBG_CLEAR(b, 4);
+		DBG_CLEAR(b, 5);
+		DBG_CLEAR(b, 6);
+		DBG_CLEAR(b, 7);
+		DBG_CLEAR(b, 8);
+		DBG_CLEAR(b, 9);
+		DBG_CLEAR(b, 10);
+		DBG_CLEAR(b, 11);
+		DBG_CLEAR(b, 12);
+		DBG_CLEAR(b, 13);
+		DBG_CLEAR(b, 14);
 		DBG_CLEAR(b, 15);
 	}
 }
@@ -39,11 +49,21 @@ static void breakpoint_clear(unsigned int n)
 static void watchpoint_clear(unsigned int n)
 {
 	switch (n) {
-		DBG_CLEAR(w, 0); DBG_CLEAR(w, 1); DBG_CLEAR(w, 2);
-		DBG_CLEAR(w, 3); DBG_CLEAR(w, 4); DBG_CLEAR(w, 5);
-		DBG_CLEAR(w, 6); DBG_CLEAR(w, 7); DBG_CLEAR(w, 8);
-		DBG_CLEAR(w, 9); DBG_CLEAR(w, 10); DBG_CLEAR(w, 11);
-		DBG_CLEAR(w, 12); DBG_CLEAR(w, 13); DBG_CLEAR(w, 14);
+		DBG_CLEAR(w, 0);
+		DBG_CLEAR(w, 1);
+		DBG_CLEAR(w, 2);
+		DBG_CLEAR(w, 3);
+		DBG_CLEAR(w, 4);
+		DBG_CLEAR(w, 5);
+		DBG_CLEAR(w, 6);
+		DBG_CLEAR(w, 7);
+		DBG_CLEAR(w, 8);
+		DBG_CLEAR(w, 9);
+		DBG_CLEAR(w, 10);
+		DBG_CLEAR(w, 11);
+		DBG_CLEAR(w, 12);
+		DBG_CLEAR(w, 13);
+		DBG_CLEAR(w, 14);
 		DBG_CLEAR(w, 15);
 	}
 }
@@ -66,7 +86,8 @@ static void fpsimd_clear(void)
 		     "movi v24.2d, #0\n movi v25.2d, #0\n movi v26.2d, #0\n"
 		     "movi v27.2d, #0\n movi v28.2d, #0\n movi v29.2d, #0\n"
 		     "movi v30.2d, #0\n movi v31.2d, #0\n"
-		     "msr fpcr, xzr\n msr fpsr, xzr\n" ::: "memory");
+		     "msr fpcr, xzr\n msr fpsr, xzr\n" ::
+			     : "memory");
 }
 
 void el1_state_reset(void)

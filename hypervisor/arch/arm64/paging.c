@@ -49,8 +49,7 @@ int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs)
 				break;
 			}
 			if (level >= 1 && !((va | pa) & (block - 1)) &&
-			    size >= block &&
-			    (*entry & 3) != PTE_TYPE_TABLE) {
+			    size >= block && (*entry & 3) != PTE_TYPE_TABLE) {
 				*entry = pa | attrs | PTE_TYPE_BLOCK;
 				va += block;
 				pa += block;

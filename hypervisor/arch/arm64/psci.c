@@ -35,8 +35,8 @@ static void smc_to_firmware(struct frame *f)
 	asm volatile("smc #0"
 		     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
 		     : "r"(x4), "r"(x5), "r"(x6), "r"(x7)
-		     : "memory", "x8", "x9", "x10", "x11", "x12", "x13",
-		       "x14", "x15", "x16", "x17");
+		     : "memory", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+		       "x15", "x16", "x17");
 	f->x[0] = x0;
 	f->x[1] = x1;
 	f->x[2] = x2;
@@ -126,8 +126,10 @@ static long cpu_on(struct per_cpu *caller, u64 mpidr, u64 entry, u64 ctx)
 
 	if (!target) {
 		if (caller->cell != &root_cell) {
-			cell_refused(caller, "PSCI CPU_ON of MPIDR 0x%llx "
-				     "outside the cell refused", mpidr);
+			cell_refused(caller,
+				     "PSCI CPU_ON of MPIDR 0x%llx "
+				     "outside the cell refused",
+				     mpidr);
 			return PSCI_DENIED;
 		}
 		return PSCI_INVALID_PARAMETERS;

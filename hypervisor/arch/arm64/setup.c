@@ -93,8 +93,8 @@ static int map_root_ram_el2(void)
 			}
 			if (end > hv->phys_start + hv->size) {
 				start = hv->phys_start + hv->size;
-				err = pt_map(&el2_pt, start, start,
-					     end - start, S1_NORMAL | S1_XN);
+				err = pt_map(&el2_pt, start, start, end - start,
+					     S1_NORMAL | S1_XN);
 				if (err)
 					return err;
 			}
@@ -151,8 +151,8 @@ int arch_init_early(void)
 		    !region_fits(mem)) {
 			printk("ERROR: root cell region %u (0x%llx, size "
 			       "0x%llx) is not inside the %u-bit physical "
-			       "address space\n", n, mem->phys_start,
-			       mem->size, ipa_bits);
+			       "address space\n",
+			       n, mem->phys_start, mem->size, ipa_bits);
 			return -ERANGE;
 		}
 	}
@@ -195,7 +195,8 @@ int arch_init_early(void)
 
 		err = pt_map(&el2_pt, ecam, ecam,
 			     ((u64)system_config->platform_info
-				      .pci_mmconfig_end_bus + 1) << 20,
+				      .pci_mmconfig_end_bus +
+			      1) << 20,
 			     S1_DEVICE);
 		if (err)
 			return err;
@@ -239,8 +240,8 @@ static int map_root_region(struct page_table *s2, u64 ipa, u64 pa, u64 size,
 
 	if (ranges_overlap(pa, size, hv->phys_start, hv->size)) {
 		if (pa < hv->phys_start) {
-			err = map_root_region(s2, ipa, pa,
-					      hv->phys_start - pa, attrs);
+			err = map_root_region(s2, ipa, pa, hv->phys_start - pa,
+					      attrs);
 			if (err)
 				return err;
 		}
@@ -273,7 +274,8 @@ int arch_cell_init(struct cell *cell)
 			continue;
 		if ((mem->phys_start | mem->virt_start | mem->size) & 0xfff) {
 			printk("Region %u: sub-page regions unsupported, "
-			       "skipped\n", n);
+			       "skipped\n",
+			       n);
 			continue;
 		}
 		if (mem->virt_start + mem->size > (1ULL << ipa_bits)) {

@@ -4,10 +4,11 @@
  * (PSCI; for non-root cells also over HVC #0), ICC_SGI1R_EL1 writes,
  * ACTLR_EL1 accesses and stage-2 data aborts. An abort in the distributor
  * (or, for a non-root cell, a redistributor) is emulated; one of the root in
- * the configuration page of a PCI device a cell owns is filtered (pci.c). Any other stage-2 fault of a non-root
- * cell, and any trap we do not handle, stops that cell and marks it failed. Any other stage-2 fault of the
- * root (an access outside its memory, e.g. into the hypervisor) never
- * reaches the memory; it is logged on the hypervisor console and then:
+ * the configuration page of a PCI device a cell owns is filtered (pci.c). Any
+ * other stage-2 fault of a non-root cell, and any trap we do not handle, stops
+ * that cell and marks it failed. Any other stage-2 fault of the root (an access
+ * outside its memory, e.g. into the hypervisor) never reaches the memory; it is
+ * logged on the hypervisor console and then:
  *  - from EL1 with a valid syndrome (single load/store): refused as
  *    read-as-zero / write-ignored, the kernel continues;
  *  - otherwise (user space, or no syndrome): a synchronous external abort
@@ -134,7 +135,8 @@ static void handle_abort(struct frame *f, u64 esr, unsigned int ec)
 	if (data && !from_el0 && emulate_mmio(f, esr, ipa))
 		return;
 	if (this_cpu()->cell != &root_cell) {
-		cell_refused(this_cpu(), "stage-2 %s fault at IPA 0x%llx "
+		cell_refused(this_cpu(),
+			     "stage-2 %s fault at IPA 0x%llx "
 			     "(PC 0x%llx), access outside the cell",
 			     data ? (write ? "write" : "read") : "fetch", ipa,
 			     read_sysreg(elr_el2));
@@ -187,7 +189,8 @@ static void emulate_actlr(struct per_cpu *pc, struct frame *f, u64 esr)
 				   rt == 31 ? 0 : f->x[rt]);
 	else if (!__atomic_exchange_n(&root_logged, true, __ATOMIC_RELAXED))
 		printk("Root cell CPU %u: ACTLR_EL1 write ignored (further "
-		       "ones are not logged)\n", pc->cpu_id);
+		       "ones are not logged)\n",
+		       pc->cpu_id);
 }
 
 /*
@@ -237,8 +240,7 @@ void arch_handle_trap(struct frame *f, u64 type)
 		break;
 	case TRAP_SERROR:
 		printk("CPU %u: SError from EL1, ESR 0x%llx, PC 0x%llx\n",
-		       pc->cpu_id, read_sysreg(esr_el2),
-		       read_sysreg(elr_el2));
+		       pc->cpu_id, read_sysreg(esr_el2), read_sysreg(elr_el2));
 		break;
 	default:
 		arch_handle_sync(pc, f);
@@ -247,8 +249,8 @@ void arch_handle_trap(struct frame *f, u64 type)
 	}
 	/*
 	 * The root holds this CPU (cell shutdown/start/destroy), or the cell
-	 * failed or powered itself off: stop here. We come back from the park when the cell is
-	 * started again, or as a root CPU after destroy.
+	 * failed or powered itself off: stop here. We come back from the park
+	 * when the cell is started again, or as a root CPU after destroy.
 	 */
 	if (READ_ONCE(pc->held) ||
 	    (pc->cell != &root_cell &&
@@ -285,12 +287,15 @@ static void arch_handle_sync(struct per_cpu *pc, struct frame *f)
 		if (handle_sysreg(pc, f, esr))
 			break;
 		if (pc->cell != &root_cell) {
-			cell_refused(pc, "unhandled system register access, "
-				     "ESR 0x%llx", esr);
+			cell_refused(pc,
+				     "unhandled system register access, "
+				     "ESR 0x%llx",
+				     esr);
 			break;
 		}
 		printk("CPU %u: unhandled system register access, ESR 0x%llx: "
-		       "undefined instruction injected\n", pc->cpu_id, esr);
+		       "undefined instruction injected\n",
+		       pc->cpu_id, esr);
 		inject_undef();
 		break;
 	case ESR_EC_DABT_LOW:
@@ -300,7 +305,8 @@ static void arch_handle_sync(struct per_cpu *pc, struct frame *f)
 		break;
 	default:
 		if (pc->cell != &root_cell) {
-			cell_refused(pc, "unhandled trap, ESR 0x%llx, PC 0x%llx",
+			cell_refused(pc,
+				     "unhandled trap, ESR 0x%llx, PC 0x%llx",
 				     esr, read_sysreg(elr_el2));
 			break;
 		}

@@ -291,8 +291,7 @@ JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_cell_desc) ==
 			JAILHOUSE_CELL_DESC_SIZE);
 JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_memory) ==
 			JAILHOUSE_MEMORY_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_cache) ==
-			JAILHOUSE_CACHE_SIZE);
+JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_cache) == JAILHOUSE_CACHE_SIZE);
 JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_irqchip) ==
 			JAILHOUSE_IRQCHIP_SIZE);
 JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_pio) == JAILHOUSE_PIO_SIZE);
@@ -300,8 +299,7 @@ JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_pci_device) ==
 			JAILHOUSE_PCI_DEVICE_SIZE);
 JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_pci_capability) ==
 			JAILHOUSE_PCI_CAPABILITY_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_iommu) ==
-			JAILHOUSE_IOMMU_SIZE);
+JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_iommu) == JAILHOUSE_IOMMU_SIZE);
 JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_system) ==
 			JAILHOUSE_SYSTEM_SIZE);
 

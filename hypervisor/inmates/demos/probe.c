@@ -196,8 +196,8 @@ static void console_race(u64 gicd)
 	while (race_state[1] != 2)
 		;
 	print("\nprobe: console race: %lu characters from each of 2 CPUs, "
-	      "interleaved %lu and %lu times\n", race_count,
-	      race_interleaved[0], race_interleaved[1]);
+	      "interleaved %lu and %lu times\n",
+	      race_count, race_interleaved[0], race_interleaved[1]);
 	/* What an overrun rewrote first: the cell's SPI ownership. */
 	mmio_write32(reg, 1u << (intid % 32));
 	verdict(!(mmio_read32(reg) & (1u << (intid % 32))),
@@ -226,7 +226,9 @@ static s64 raw_cpu_on(u64 mpidr, void (*entry)(void))
 	register u64 x2 asm("x2") = (u64)entry;
 	register u64 x3 asm("x3") = 0;
 
-	asm volatile("hvc #0" : "+r"(x0) : "r"(x1), "r"(x2), "r"(x3)
+	asm volatile("hvc #0"
+		     : "+r"(x0)
+		     : "r"(x1), "r"(x2), "r"(x3)
 		     : "memory");
 	return (s64)x0;
 }
@@ -235,14 +237,14 @@ static void waker_sibling(void)
 {
 	u64 woken = 0, next = 256;
 
-	print("probe: sibling 0x%lx wakes CPU 0x%lx in a loop\n",
-	      this_mpidr(), waker_target);
+	print("probe: sibling 0x%lx wakes CPU 0x%lx in a loop\n", this_mpidr(),
+	      waker_target);
 	for (;;) {
 		if (raw_cpu_on(waker_target, wake_and_off) == 0)
 			woken++;
 		if (woken == next) {
-			print("probe: woke CPU 0x%lx %lu times\n",
-			      waker_target, woken);
+			print("probe: woke CPU 0x%lx %lu times\n", waker_target,
+			      woken);
 			next *= 2;
 		}
 	}
@@ -256,7 +258,8 @@ static void wake_stopped(void)
 	waker_target = this_mpidr();
 	ret = psci_cpu_on(mpidr, waker_sibling);
 	print("probe: CPU_ON of 0x%lx returned %ld; CPU 0x%lx turns itself "
-	      "off\n", mpidr, ret, waker_target);
+	      "off\n",
+	      mpidr, ret, waker_target);
 	if (ret == 0)
 		wake_and_off();
 }
@@ -398,10 +401,11 @@ static void mask_irq(u64 gicd)
 	spi_set(gicd, GICD_ICPENDR, own);
 	unpended = !spi_bit(gicd, GICD_ISPENDR, own);
 	print("probe: own SPI %u: enabled %u, disabled %u, pending %u, "
-	      "unpended %u\n", own, enabled, disabled, pending, unpended);
+	      "unpended %u\n",
+	      own, enabled, disabled, pending, unpended);
 	print("probe: own SPI %s\n", enabled && disabled && pending && unpended
-					    ? "masked and unpended"
-					    : "NOT MASKED");
+					     ? "masked and unpended"
+					     : "NOT MASKED");
 
 	spi_set(gicd, GICD_ISENABLER, foreign);
 	enabled = spi_bit(gicd, GICD_ISENABLER, foreign);
@@ -508,18 +512,19 @@ extern u64 entry_vbar_el1;
 static void cpu_state(void)
 {
 	print("probe: state VBAR_EL1 0x%lx TTBR0_EL1 0x%lx TTBR1_EL1 0x%lx "
-	      "TCR_EL1 0x%lx MAIR_EL1 0x%lx\n", entry_vbar_el1,
-	      read_sysreg(ttbr0_el1), read_sysreg(ttbr1_el1),
+	      "TCR_EL1 0x%lx MAIR_EL1 0x%lx\n",
+	      entry_vbar_el1, read_sysreg(ttbr0_el1), read_sysreg(ttbr1_el1),
 	      read_sysreg(tcr_el1), read_sysreg(mair_el1));
 	print("probe: state TPIDR_EL1 0x%lx TPIDR_EL0 0x%lx TPIDRRO_EL0 0x%lx "
-	      "SP_EL0 0x%lx CONTEXTIDR_EL1 0x%lx\n", read_sysreg(tpidr_el1),
-	      read_sysreg(tpidr_el0), read_sysreg(tpidrro_el0),
-	      read_sysreg(sp_el0), read_sysreg(contextidr_el1));
+	      "SP_EL0 0x%lx CONTEXTIDR_EL1 0x%lx\n",
+	      read_sysreg(tpidr_el1), read_sysreg(tpidr_el0),
+	      read_sysreg(tpidrro_el0), read_sysreg(sp_el0),
+	      read_sysreg(contextidr_el1));
 	print("probe: state ELR_EL1 0x%lx SPSR_EL1 0x%lx ESR_EL1 0x%lx "
 	      "FAR_EL1 0x%lx PAR_EL1 0x%lx AMAIR_EL1 0x%lx\n",
-	      read_sysreg(elr_el1), read_sysreg(spsr_el1),
-	      read_sysreg(esr_el1), read_sysreg(far_el1),
-	      read_sysreg(par_el1), read_sysreg(amair_el1));
+	      read_sysreg(elr_el1), read_sysreg(spsr_el1), read_sysreg(esr_el1),
+	      read_sysreg(far_el1), read_sysreg(par_el1),
+	      read_sysreg(amair_el1));
 	print("probe: state CNTKCTL_EL1 0x%lx CNTP_CTL_EL0 0x%lx "
 	      "CNTP_CVAL_EL0 0x%lx CNTV_CTL_EL0 0x%lx CNTV_CVAL_EL0 0x%lx\n",
 	      read_sysreg(cntkctl_el1), read_sysreg(cntp_ctl_el0),
@@ -528,9 +533,10 @@ static void cpu_state(void)
 	/* PMCR_EL0's low bits only: the rest names the implementation. */
 	print("probe: state PMCR_EL0 0x%lx PMCNTENSET_EL0 0x%lx "
 	      "PMINTENSET_EL1 0x%lx PMUSERENR_EL0 0x%lx MDSCR_EL1 0x%lx "
-	      "V0 0x%lx\n", read_sysreg(pmcr_el0) & 0xff,
-	      read_sysreg(pmcntenset_el0), read_sysreg(pmintenset_el1),
-	      read_sysreg(pmuserenr_el0), read_sysreg(mdscr_el1), fp_v0());
+	      "V0 0x%lx\n",
+	      read_sysreg(pmcr_el0) & 0xff, read_sysreg(pmcntenset_el0),
+	      read_sysreg(pmintenset_el1), read_sysreg(pmuserenr_el0),
+	      read_sysreg(mdscr_el1), fp_v0());
 	if (!cmdline_u64("mark", 0))
 		return;
 	write_sysreg(tpidr_el1, 0x5afe0001ul);
@@ -557,10 +563,10 @@ static void plant_sgi(void)
 	gic_init();
 	gic_enable_ppi(sgi);
 	/* IRQs stay masked: the SGI waits here until the CPU changes hands. */
-	write_sysreg(S3_0_C12_C11_5, (mpidr >> 8 & 0xff) << 16 |
-					     (mpidr >> 16 & 0xff) << 32 |
-					     (mpidr >> 32 & 0xff) << 48 |
-					     (u64)sgi << 24 | 1u << (mpidr & 0xf));
+	write_sysreg(S3_0_C12_C11_5,
+		     (mpidr >> 8 & 0xff) << 16 | (mpidr >> 16 & 0xff) << 32 |
+			     (mpidr >> 32 & 0xff) << 48 | (u64)sgi << 24 |
+			     1u << (mpidr & 0xf));
 	isb();
 	print("probe: SGI %u sent to this CPU, highest pending %lu\n", sgi,
 	      read_sysreg(S3_0_C12_C12_2) & 0xffffff);
@@ -588,9 +594,8 @@ static void comm_dirty(void)
 	volatile u64 *word = (volatile u64 *)(comm + COMM_DIRTY_WORD);
 	unsigned int i;
 
-	print("probe: comm page signature %c%c%c%c%c%c, word 0x%lx\n",
-	      magic[0], magic[1], magic[2], magic[3], magic[4], magic[5],
-	      *word);
+	print("probe: comm page signature %c%c%c%c%c%c, word 0x%lx\n", magic[0],
+	      magic[1], magic[2], magic[3], magic[4], magic[5], *word);
 	for (i = 0; i < 6; i++)
 		magic[i] = 'X';
 	*word = COMM_DIRTY_MARK;
@@ -676,8 +681,8 @@ static void soak_loop(int who)
 			soak_rounds[who];
 		soak_rounds[who]++;
 		if (who == 0 && soak_rounds[0] % SOAK_REPORT_EVERY == 0)
-			print("probe: soak rounds %lu and %lu\n", soak_rounds[0],
-			      soak_rounds[1]);
+			print("probe: soak rounds %lu and %lu\n",
+			      soak_rounds[0], soak_rounds[1]);
 	}
 }
 
@@ -738,7 +743,8 @@ void inmate_main(void)
 		u32 target = cmdline_u64("cpu", 0);
 
 		mmio_write32(reg, target);
-		verdict(mmio_read32(reg) != target, "SPI routed to a foreign CPU");
+		verdict(mmio_read32(reg) != target,
+			"SPI routed to a foreign CPU");
 	} else if (equal(act, "cpu-on")) {
 		s64 ret = psci_cpu_on(cmdline_u64("cpu", 0), secondary_entry);
 
@@ -751,7 +757,8 @@ void inmate_main(void)
 		/* Quiet until the sibling is off: both would print at once. */
 		while (ret == 0 && !sibling_ran)
 			;
-		while (ret == 0 && psci_affinity_info(mpidr) != PSCI_AFFINITY_OFF)
+		while (ret == 0 &&
+		       psci_affinity_info(mpidr) != PSCI_AFFINITY_OFF)
 			;
 		print("probe: CPU_ON of the cell's MPIDR 0x%lx returned %ld\n",
 		      mpidr, ret);
@@ -761,7 +768,8 @@ void inmate_main(void)
 		s64 version = psci_version();
 
 		print("probe: PSCI %ld.%ld, CPU_ON features %ld, SYSTEM_RESET "
-		      "features %ld\n", version >> 16, version & 0xffff,
+		      "features %ld\n",
+		      version >> 16, version & 0xffff,
 		      psci_features(PSCI_CPU_ON_64),
 		      psci_features(PSCI_SYSTEM_RESET));
 	} else if (equal(act, "comm-region")) {
@@ -771,10 +779,11 @@ void inmate_main(void)
 
 		print("probe: comm region %c%c%c%c%c%c revision %u, cell state %u, "
 		      "GICv%u distributor 0x%lx redistributor 0x%lx\n",
-		      magic[0], magic[1], magic[2], magic[3], magic[4], magic[5],
-		      *(volatile unsigned short *)(comm + 6),
+		      magic[0], magic[1], magic[2], magic[3], magic[4],
+		      magic[5], *(volatile unsigned short *)(comm + 6),
 		      mmio_read32(comm + 8), mmio_read8(comm + 64),
-		      *(volatile u64 *)(comm + 72), *(volatile u64 *)(comm + 88));
+		      *(volatile u64 *)(comm + 72),
+		      *(volatile u64 *)(comm + 88));
 	} else if (equal(act, "root-hypercall")) {
 		s64 ret = root_only_hypercall();
 

@@ -30,9 +30,9 @@ static void answer_line(void)
 	      line, uart_irq, interrupts, bytes);
 	uart_puts("echo: ");
 	for (n = 0; n < line_length; n++)
-		uart16550_putc(uart, line[n] >= 'a' && line[n] <= 'z' ?
-					     line[n] - 'a' + 'A' :
-					     line[n]);
+		uart16550_putc(uart, line[n] >= 'a' && line[n] <= 'z'
+					     ? line[n] - 'a' + 'A'
+					     : line[n]);
 	uart_puts("\r\n");
 	line_length = 0;
 }

@@ -40,7 +40,8 @@ void inmate_main(void)
 	u64 period, next, count, lines;
 
 	console_init();
-	period = read_sysreg(cntfrq_el0) * cmdline_u64("period-ms", 1000) / 1000;
+	period =
+		read_sysreg(cntfrq_el0) * cmdline_u64("period-ms", 1000) / 1000;
 	lines = cmdline_u64("count", 0);
 	gic_init();
 	gic_enable_ppi(VIRTUAL_TIMER_PPI);

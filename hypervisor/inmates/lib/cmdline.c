@@ -6,8 +6,7 @@
  */
 #include "inmate.h"
 
-static char cmdline_buffer[256]
-	__attribute__((section(".cmdline"), used)) = "";
+static char cmdline_buffer[256] __attribute__((section(".cmdline"), used)) = "";
 
 /*
  * Without a hypervisor to load it, a bare build reads the command line that

@@ -33,8 +33,7 @@ static int present(void)
 
 u32 comm_message(void)
 {
-	return present() ? mmio_read32(comm_base + COMM_MSG_TO_CELL)
-			 : MSG_NONE;
+	return present() ? mmio_read32(comm_base + COMM_MSG_TO_CELL) : MSG_NONE;
 }
 
 void comm_reply(u32 reply)

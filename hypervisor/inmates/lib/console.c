@@ -105,13 +105,13 @@ void print(const char *fmt, ...)
 			break;
 		}
 		case 'u':
-			print_unsigned(is_long ? va_arg(args, u64) :
-						 va_arg(args, unsigned int),
+			print_unsigned(is_long ? va_arg(args, u64)
+					       : va_arg(args, unsigned int),
 				       10, width, pad);
 			break;
 		case 'x':
-			print_unsigned(is_long ? va_arg(args, u64) :
-						 va_arg(args, unsigned int),
+			print_unsigned(is_long ? va_arg(args, u64)
+					       : va_arg(args, unsigned int),
 				       16, width, pad);
 			break;
 		default:

@@ -51,7 +51,8 @@ void gic_init(void)
 	distributor = cmdline_u64("gicd-base", 0x08000000);
 	mmio_write32(distributor + GICD_CTLR,
 		     GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
-	redistributor = find_redistributor(cmdline_u64("gicr-base", 0x080a0000));
+	redistributor =
+		find_redistributor(cmdline_u64("gicr-base", 0x080a0000));
 	if (!redistributor) {
 		print("inmate: no GIC redistributor for this CPU\n");
 		halt();
@@ -67,7 +68,8 @@ void gic_init(void)
 	isb();
 	write_sysreg(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1: let all through */
 	write_sysreg(S3_0_C12_C12_3, 0); /* ICC_BPR1_EL1 */
-	write_sysreg(S3_0_C12_C12_4, 0); /* ICC_CTLR_EL1: EOI also deactivates */
+	write_sysreg(S3_0_C12_C12_4,
+		     0); /* ICC_CTLR_EL1: EOI also deactivates */
 	write_sysreg(S3_0_C12_C12_7, 1); /* ICC_IGRPEN1_EL1 */
 	isb();
 }

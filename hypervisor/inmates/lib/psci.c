@@ -19,7 +19,9 @@ static s64 psci_call(u64 function, u64 arg1, u64 arg2, u64 arg3)
 	register u64 x2 asm("x2") = arg2;
 	register u64 x3 asm("x3") = arg3;
 
-	asm volatile("hvc #0" : "+r"(x0) : "r"(x1), "r"(x2), "r"(x3)
+	asm volatile("hvc #0"
+		     : "+r"(x0)
+		     : "r"(x1), "r"(x2), "r"(x3)
 		     : "memory");
 	return (s64)x0;
 }

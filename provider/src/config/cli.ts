@@ -86,7 +86,9 @@ function compileCommand(args: string[], out: Out): number {
     } catch (error) {
         throw new ConfigValidationError([{ path: output, message: `cannot write: ${(error as Error).message}` }]);
     }
-    out(`${output}: ${loaded.kind} config "${loaded.kind === "system" ? loaded.config.rootCell.name : loaded.config.name}", ${bytes.length} bytes\n`);
+    out(
+        `${output}: ${loaded.kind} config "${loaded.kind === "system" ? loaded.config.rootCell.name : loaded.config.name}", ${bytes.length} bytes\n`,
+    );
     return 0;
 }
 
@@ -107,11 +109,17 @@ function checkCommand(args: string[], out: Out): number {
     if (system.kind !== "system") throw new UsageError(`${args[0]} is a cell config; the first file must be the system config`);
     const notCells = cells.filter((c) => c.kind !== "cell");
     if (notCells.length) throw new UsageError(`${notCells[0].source} is a system config; only the first file may be one`);
-    const issues = validateHost(system.config, cells.map((c) => c.config as Extract<LoadedConfig, { kind: "cell" }>["config"]), {
-        cpuCount: cpus === undefined ? undefined : Number(cpus),
-    });
+    const issues = validateHost(
+        system.config,
+        cells.map((c) => c.config as Extract<LoadedConfig, { kind: "cell" }>["config"]),
+        {
+            cpuCount: cpus === undefined ? undefined : Number(cpus),
+        },
+    );
     report(issues, strict);
-    out(`ok: ${system.config.rootCell.name} with ${cells.length} cell${cells.length === 1 ? "" : "s"} (${cells.map((c) => (c.config as { name: string }).name).join(", ") || "none"})\n`);
+    out(
+        `ok: ${system.config.rootCell.name} with ${cells.length} cell${cells.length === 1 ? "" : "s"} (${cells.map((c) => (c.config as { name: string }).name).join(", ") || "none"})\n`,
+    );
     return 0;
 }
 
@@ -120,7 +128,8 @@ function diffCommand(args: string[], out: Out): number {
     noMoreOptions(args);
     if (args.length !== 2) throw new UsageError("diff needs OLD and NEW");
     const [before, after] = args.map(loadConfigFile);
-    if (before.kind !== after.kind) throw new UsageError(`${before.source} is a ${before.kind} config but ${after.source} is a ${after.kind} config`);
+    if (before.kind !== after.kind)
+        throw new UsageError(`${before.source} is a ${before.kind} config but ${after.source} is a ${after.kind} config`);
     const lines =
         before.kind === "system"
             ? diffSystem(before.config, after.config as typeof before.config).map((c) => `system: ${c}`)
@@ -202,7 +211,9 @@ export function main(argv: string[], out: Out = (t) => process.stdout.write(t)):
         // Anything else is a bug of ours, not of the input: no stack trace, but
         // enough to reproduce it.
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        process.stderr.write(`jailhouse-config: internal error: ${message} (${command} of ${inputsOf(rest)}); please report this with the input file\n`);
+        process.stderr.write(
+            `jailhouse-config: internal error: ${message} (${command} of ${inputsOf(rest)}); please report this with the input file\n`,
+        );
         return 3;
     }
 }
@@ -238,7 +249,9 @@ export async function mainAsync(argv: string[], out: Out = (t) => process.stdout
             return 1;
         }
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        process.stderr.write(`jailhouse-config: internal error: ${message} (create ${argv.slice(1).join(" ")}); please report this with the live state (--save-live DIR)\n`);
+        process.stderr.write(
+            `jailhouse-config: internal error: ${message} (create ${argv.slice(1).join(" ")}); please report this with the live state (--save-live DIR)\n`,
+        );
         return 3;
     }
 }

@@ -3,7 +3,15 @@
 // of binary.ts. The decoder checks every count against the bytes actually
 // present before it reads, so a truncated, foreign or random file ends in one
 // ConfigFormatError saying what is wrong and at which offset.
-import { architectures, CELL_SIGNATURE, CONFIG_REVISION, HEADER_PREFIX_SIZE, MAX_IOMMU_UNITS, SIGNATURE_LEN, SYSTEM_SIGNATURE } from "./abi";
+import {
+    architectures,
+    CELL_SIGNATURE,
+    CONFIG_REVISION,
+    HEADER_PREFIX_SIZE,
+    MAX_IOMMU_UNITS,
+    SIGNATURE_LEN,
+    SYSTEM_SIGNATURE,
+} from "./abi";
 import {
     armPlatform,
     type BinaryConfig,
@@ -65,7 +73,10 @@ function checkPrefix(r: Reader, signature: string, kind: string) {
     const architecture = r.u8();
     const revision = r.u16();
     if (revision !== CONFIG_REVISION)
-        throw new ConfigFormatError(`configuration revision ${revision} found; only revision ${CONFIG_REVISION} is supported`, REVISION_OFFSET);
+        throw new ConfigFormatError(
+            `configuration revision ${revision} found; only revision ${CONFIG_REVISION} is supported`,
+            REVISION_OFFSET,
+        );
     checkArchitecture(architecture, ARCHITECTURE_OFFSET);
     return architecture;
 }
@@ -114,7 +125,9 @@ export function encodeCell(cell: CellDesc): Buffer {
 
 export function encodeSystem(system: SystemDesc): Buffer {
     if (system.iommuUnits.length !== MAX_IOMMU_UNITS)
-        throw new ConfigFormatError(`a system configuration has exactly ${MAX_IOMMU_UNITS} IOMMU unit slots, got ${system.iommuUnits.length}`);
+        throw new ConfigFormatError(
+            `a system configuration has exactly ${MAX_IOMMU_UNITS} IOMMU unit slots, got ${system.iommuUnits.length}`,
+        );
     const w = new Writer();
     writePrefix(w, SYSTEM_SIGNATURE, system.architecture);
     systemHead.write(w, system);
@@ -142,7 +155,10 @@ function readRootPrefix(r: Reader): { signed: boolean; architecture: number } {
     checkArchitecture(architecture, start + ARCHITECTURE_OFFSET);
     const revision = prefix[REVISION_OFFSET] | (prefix[REVISION_OFFSET + 1] << 8);
     if (revision !== CONFIG_REVISION)
-        throw new ConfigFormatError(`root cell header has revision ${revision}; only ${CONFIG_REVISION} is supported`, start + REVISION_OFFSET);
+        throw new ConfigFormatError(
+            `root cell header has revision ${revision}; only ${CONFIG_REVISION} is supported`,
+            start + REVISION_OFFSET,
+        );
     return { signed: true, architecture };
 }
 
@@ -161,14 +177,20 @@ function readCellPrefix(r: Reader, standalone: boolean): { signed: boolean; arch
 }
 
 function checkSectionsFit(r: Reader, name: string, cpuSetSize: number, counts: Record<string, number>) {
-    const needed = cellSectionKeys.reduce((sum, key) => sum + BigInt(counts[key]) * BigInt(cellSections[key].entry.size), BigInt(cpuSetSize));
+    const needed = cellSectionKeys.reduce(
+        (sum, key) => sum + BigInt(counts[key]) * BigInt(cellSections[key].entry.size),
+        BigInt(cpuSetSize),
+    );
     const remaining = BigInt(r.bytes.length - r.offset);
     if (needed <= remaining) return;
     const detail = [
         ...(cpuSetSize ? [`${cpuSetSize} CPU set bytes`] : []),
         ...cellSectionKeys.filter((key) => counts[key]).map((key) => `${counts[key]} ${cellSections[key].what}`),
     ].join(", ");
-    throw new ConfigFormatError(`truncated: cell "${name}" declares ${detail} (${needed} bytes) but only ${remaining} bytes follow its header`, r.offset);
+    throw new ConfigFormatError(
+        `truncated: cell "${name}" declares ${detail} (${needed} bytes) but only ${remaining} bytes follow its header`,
+        r.offset,
+    );
 }
 
 function cpusOf(set: Uint8Array): number[] {
@@ -223,7 +245,10 @@ export function decodeSystem(bytes: Uint8Array): SystemDesc {
 /** Decodes a system or cell configuration, whichever the signature says. */
 export function decodeConfig(bytes: Uint8Array): BinaryConfig {
     if (bytes.length < HEADER_PREFIX_SIZE)
-        throw new ConfigFormatError(`truncated: ${bytes.length} bytes is shorter than any configuration header (${HEADER_PREFIX_SIZE} bytes)`, 0);
+        throw new ConfigFormatError(
+            `truncated: ${bytes.length} bytes is shorter than any configuration header (${HEADER_PREFIX_SIZE} bytes)`,
+            0,
+        );
     const kind = sniffConfig(bytes) ?? legacyKind(bytes);
     if (kind === "system") return { kind, system: decodeSystem(bytes) };
     if (kind === "cell") return { kind, cell: decodeCell(bytes) };

@@ -76,7 +76,10 @@ export function compileCell(cell: CellConfig, signed = true, path = "cell"): Cel
     const cpuSetSize = cell.cpuSetSize ?? defaultCpuSetSize(cell.cpus);
     const tooHigh = cell.cpus.find((cpu) => cpu >= cpuSetSize * 8);
     if (tooHigh !== undefined)
-        throw new CompileError(`${path}.cpuSetSize`, `${cpuSetSize} bytes cannot hold CPU ${tooHigh}; use ${defaultCpuSetSize(cell.cpus)} or leave it out`);
+        throw new CompileError(
+            `${path}.cpuSetSize`,
+            `${cpuSetSize} bytes cannot hold CPU ${tooHigh}; use ${defaultCpuSetSize(cell.cpus)} or leave it out`,
+        );
     return {
         signed,
         architecture: architectures[cell.architecture],
@@ -142,7 +145,9 @@ export function compileSystem(system: SystemConfig): SystemDesc {
         pciDomain: system.platform.pci.domain,
         iommuUnits: Array.from({ length: MAX_IOMMU_UNITS }, (_, i) => {
             const unit = system.platform.iommus[i];
-            return unit ? { type: numberOf(iommuTypes, unit.type), base: unit.base, size: unit.size, vendorData: unit.vendorData } : unusedIommu;
+            return unit
+                ? { type: numberOf(iommuTypes, unit.type), base: unit.base, size: unit.size, vendorData: unit.vendorData }
+                : unusedIommu;
         }),
         platform:
             system.architecture === "x86"

@@ -10,7 +10,9 @@ import { formatCpuList, formatHex, formatRanges, formatSize } from "./units";
 const regionName = (region: MemoryRegion) => region.name ?? `at virt ${formatHex(region.virt)}`;
 
 function describeRegion(region: MemoryRegion): string {
-    const where = region.flags.includes("comm-region") ? `virt ${formatHex(region.virt)}` : `${formatHex(region.phys)}${region.virt !== region.phys ? ` -> virt ${formatHex(region.virt)}` : ""}`;
+    const where = region.flags.includes("comm-region")
+        ? `virt ${formatHex(region.virt)}`
+        : `${formatHex(region.phys)}${region.virt !== region.phys ? ` -> virt ${formatHex(region.virt)}` : ""}`;
     return `${where}, ${formatSize(region.size)}, ${region.flags.join("+") || "no access"}`;
 }
 
@@ -43,12 +45,15 @@ function regionChanges(before: readonly MemoryRegion[], after: readonly MemoryRe
         }
         const parts: string[] = [];
         if (old.size !== now.size) parts.push(`${formatSize(old.size)} -> ${formatSize(now.size)}`);
-        if (old.phys !== now.phys && !now.flags.includes("comm-region")) parts.push(`phys ${formatHex(old.phys)} -> ${formatHex(now.phys)}`);
+        if (old.phys !== now.phys && !now.flags.includes("comm-region"))
+            parts.push(`phys ${formatHex(old.phys)} -> ${formatHex(now.phys)}`);
         if (old.virt !== now.virt) parts.push(`virt ${formatHex(old.virt)} -> ${formatHex(now.virt)}`);
         const flagsBefore = [...old.flags].sort().join("+");
         const flagsAfter = [...now.flags].sort().join("+");
         if (flagsBefore !== flagsAfter || old.ioWidth !== now.ioWidth)
-            parts.push(`flags ${flagsBefore || "none"}${old.ioWidth ? ` io${old.ioWidth}` : ""} -> ${flagsAfter || "none"}${now.ioWidth ? ` io${now.ioWidth}` : ""}`);
+            parts.push(
+                `flags ${flagsBefore || "none"}${old.ioWidth ? ` io${old.ioWidth}` : ""} -> ${flagsAfter || "none"}${now.ioWidth ? ` io${now.ioWidth}` : ""}`,
+            );
         if (old.name !== now.name && old.name && now.name) parts.push(`renamed to ${now.name}`);
         if (parts.length) changes.push(`region ${regionName(old)}: ${parts.join(", ")}`);
     }
@@ -81,11 +86,14 @@ function describeConsole(console: Console): string {
 export function diffCell(before: CellConfig, after: CellConfig): string[] {
     const changes: string[] = [];
     if (before.name !== after.name) changes.push(`name ${before.name} -> ${after.name}`);
-    if (formatCpuList(before.cpus) !== formatCpuList(after.cpus)) changes.push(`CPUs ${formatCpuList(before.cpus)} -> ${formatCpuList(after.cpus)}`);
+    if (formatCpuList(before.cpus) !== formatCpuList(after.cpus))
+        changes.push(`CPUs ${formatCpuList(before.cpus)} -> ${formatCpuList(after.cpus)}`);
     changes.push(...regionChanges(before.memory, after.memory));
     if (spiSet(before) !== spiSet(after)) changes.push(`${interruptWord(after)} ${spiSet(before) || "none"} -> ${spiSet(after) || "none"}`);
-    if (before.flags.join("+") !== after.flags.join("+")) changes.push(`flags ${before.flags.join("+") || "none"} -> ${after.flags.join("+") || "none"}`);
-    if (!isDeepStrictEqual(before.console, after.console)) changes.push(`console ${describeConsole(before.console)} -> ${describeConsole(after.console)}`);
+    if (before.flags.join("+") !== after.flags.join("+"))
+        changes.push(`flags ${before.flags.join("+") || "none"} -> ${after.flags.join("+") || "none"}`);
+    if (!isDeepStrictEqual(before.console, after.console))
+        changes.push(`console ${describeConsole(before.console)} -> ${describeConsole(after.console)}`);
     if (before.cpuResetAddress !== after.cpuResetAddress)
         changes.push(`CPU reset address ${formatHex(before.cpuResetAddress)} -> ${formatHex(after.cpuResetAddress)}`);
     const rest = [
@@ -110,7 +118,9 @@ export function diffSystem(before: SystemConfig, after: SystemConfig): string[] 
     const hvBefore = before.hypervisor.memory;
     const hvAfter = after.hypervisor.memory;
     if (!isDeepStrictEqual(hvBefore, hvAfter))
-        changes.push(`hypervisor memory ${formatHex(hvBefore.phys)} ${formatSize(hvBefore.size)} -> ${formatHex(hvAfter.phys)} ${formatSize(hvAfter.size)}`);
+        changes.push(
+            `hypervisor memory ${formatHex(hvBefore.phys)} ${formatSize(hvBefore.size)} -> ${formatHex(hvAfter.phys)} ${formatSize(hvAfter.size)}`,
+        );
     if (!isDeepStrictEqual(before.debugConsole, after.debugConsole))
         changes.push(`debug console ${describeConsole(before.debugConsole)} -> ${describeConsole(after.debugConsole)}`);
     if (before.virtualDebugConsole !== after.virtualDebugConsole)
@@ -122,7 +132,8 @@ export function diffSystem(before: SystemConfig, after: SystemConfig): string[] 
         ["pci", "PCI host"],
         ["iommus", "IOMMU units"],
     ] as const;
-    for (const [key, words] of platformParts) if (!isDeepStrictEqual(before.platform[key], after.platform[key])) changes.push(`${words} changed`);
+    for (const [key, words] of platformParts)
+        if (!isDeepStrictEqual(before.platform[key], after.platform[key])) changes.push(`${words} changed`);
     if (before.systemFlags !== after.systemFlags) changes.push("system flags changed");
     const { signed: signedBefore, ...rootBefore } = before.rootCell;
     const { signed: signedAfter, ...rootAfter } = after.rootCell;
@@ -155,5 +166,9 @@ export function summarizeCell(cell: CellConfig): string[] {
 
 export function summarizeSystem(system: SystemConfig): string[] {
     const hv = system.hypervisor.memory;
-    return [`hypervisor memory ${formatHex(hv.phys)} ${formatSize(hv.size)}`, `debug console ${describeConsole(system.debugConsole)}`, ...summarizeCell(system.rootCell).map((line) => `root cell ${line}`)];
+    return [
+        `hypervisor memory ${formatHex(hv.phys)} ${formatSize(hv.size)}`,
+        `debug console ${describeConsole(system.debugConsole)}`,
+        ...summarizeCell(system.rootCell).map((line) => `root cell ${line}`),
+    ];
 }

@@ -38,7 +38,14 @@ export function pvuVendorData(pvu: PvuFields): string {
 export function vendorFields(type: string | number, hex: string): Record<string, unknown> {
     const bytes = Buffer.from(hex, "hex");
     if (type === "amd" && bytes.readUInt32LE(8) === 0)
-        return { amd: { bdf: formatHex(bytes.readUInt16LE(0)), baseCap: formatHex(bytes[2]), msiCap: formatHex(bytes[3]), features: formatHex(bytes.readUInt32LE(4)) } };
+        return {
+            amd: {
+                bdf: formatHex(bytes.readUInt16LE(0)),
+                baseCap: formatHex(bytes[2]),
+                msiCap: formatHex(bytes[3]),
+                features: formatHex(bytes.readUInt32LE(4)),
+            },
+        };
     if (type === "pvu") return { pvu: { tlbBase: formatHex(bytes.readBigUInt64LE(0)), tlbSize: formatHex(bytes.readUInt32LE(8)) } };
     return hex === zeroHex(IOMMU_VENDOR_BYTES) ? {} : { vendorData: hex };
 }

@@ -28,7 +28,7 @@ function bitmapOf(bits: readonly number[]): IrqchipDesc["pinBitmap"] {
     const bitmap: IrqchipDesc["pinBitmap"] = new Array<number>(IRQCHIP_BITMAP_WORDS).fill(0);
     for (const bit of bits) {
         const word = Math.floor(bit / WORD_BITS);
-        bitmap[word] = (bitmap[word] | (1 << bit % WORD_BITS)) >>> 0;
+        bitmap[word] = (bitmap[word] | (1 << (bit % WORD_BITS))) >>> 0;
     }
     return bitmap;
 }
@@ -43,7 +43,11 @@ function bitsOf(chip: IrqchipDesc): number[] {
 
 function compilePins(chip: Irqchip, path: string): IrqchipDesc {
     const tooHigh = chip.pins!.find((pin) => pin >= IRQCHIP_WINDOW);
-    if (tooHigh !== undefined) throw new IrqchipError(`${path}.pins`, `pin ${tooHigh} does not fit the ${IRQCHIP_WINDOW}-pin bitmap; pins count from the chip's base (0..${IRQCHIP_WINDOW - 1})`);
+    if (tooHigh !== undefined)
+        throw new IrqchipError(
+            `${path}.pins`,
+            `pin ${tooHigh} does not fit the ${IRQCHIP_WINDOW}-pin bitmap; pins count from the chip's base (0..${IRQCHIP_WINDOW - 1})`,
+        );
     return { address: chip.address, id: chip.id, pinBase: chip.gsiBase ?? chip.pinBase ?? 0, pinBitmap: bitmapOf(chip.pins!) };
 }
 
@@ -56,22 +60,32 @@ function compileSpis(chip: Irqchip, path: string): IrqchipDesc[] {
     const groups = new Map<number, number[]>();
     if (chip.pinBase !== undefined) {
         if (chip.pinBase % WORD_BITS !== 0)
-            throw new IrqchipError(`${path}.pinBase`, `${chip.pinBase} is not a multiple of ${WORD_BITS}; use ${chip.pinBase - (chip.pinBase % WORD_BITS)}, or give pins instead of spis`);
+            throw new IrqchipError(
+                `${path}.pinBase`,
+                `${chip.pinBase} is not a multiple of ${WORD_BITS}; use ${chip.pinBase - (chip.pinBase % WORD_BITS)}, or give pins instead of spis`,
+            );
         groups.set(chip.pinBase, []);
     }
     for (const spi of chip.spis!) {
         const intid = spi + FIRST_SPI;
         const base = chip.pinBase ?? FIRST_SPI + Math.floor(spi / IRQCHIP_WINDOW) * IRQCHIP_WINDOW;
         if (intid < base || intid >= base + IRQCHIP_WINDOW)
-            throw new IrqchipError(`${path}.spis`, `SPI ${spi} (INTID ${intid}) is outside pinBase ${base}..${base + IRQCHIP_WINDOW - 1}; leave pinBase out or split the list`);
+            throw new IrqchipError(
+                `${path}.spis`,
+                `SPI ${spi} (INTID ${intid}) is outside pinBase ${base}..${base + IRQCHIP_WINDOW - 1}; leave pinBase out or split the list`,
+            );
         (groups.get(base) ?? groups.set(base, []).get(base)!).push(intid - base);
     }
     if (groups.size === 0) groups.set(FIRST_SPI, []);
-    return [...groups].sort(([a], [b]) => a - b).map(([pinBase, bits]) => ({ address: chip.address, id: chip.id, pinBase, pinBitmap: bitmapOf(bits) }));
+    return [...groups]
+        .sort(([a], [b]) => a - b)
+        .map(([pinBase, bits]) => ({ address: chip.address, id: chip.id, pinBase, pinBitmap: bitmapOf(bits) }));
 }
 
 export function compileIrqchips(chips: readonly Irqchip[], path: string): IrqchipDesc[] {
-    return chips.flatMap((chip, i) => (chip.pins !== undefined ? [compilePins(chip, `${path}[${i}]`)] : compileSpis(chip, `${path}[${i}]`)));
+    return chips.flatMap((chip, i) =>
+        chip.pins !== undefined ? [compilePins(chip, `${path}[${i}]`)] : compileSpis(chip, `${path}[${i}]`),
+    );
 }
 
 /** The friendly form of one .cell irqchip: pins on x86, SPIs on ARM where they can say it. */
@@ -82,14 +96,18 @@ export function decompileIrqchip(chip: IrqchipDesc, x86: boolean): Record<string
     const address = formatHex(chip.address);
     if (x86) return { address, ...id, ...(chip.pinBase ? { gsiBase: chip.pinBase } : {}), pins: ranges(bits) };
     // The SPI list notation goes up to SPI 1023; larger bases keep bits.
-    const spiShaped = chip.pinBase >= FIRST_SPI && chip.pinBase % WORD_BITS === 0 && chip.pinBase + IRQCHIP_WINDOW <= MAX_SPI + FIRST_SPI + 1;
+    const spiShaped =
+        chip.pinBase >= FIRST_SPI && chip.pinBase % WORD_BITS === 0 && chip.pinBase + IRQCHIP_WINDOW <= MAX_SPI + FIRST_SPI + 1;
     if (!spiShaped) return { address, ...id, pinBase: chip.pinBase, pins: ranges(bits) };
     return { address, ...id, pinBase: chip.pinBase, spis: ranges(bits.map((bit) => chip.pinBase + bit - FIRST_SPI)) };
 }
 
 /** Every interrupt a chip owns, as "address:number" keys (INTID on ARM, GSI on x86) for conflict checks. */
 export function ownedInterrupts(chip: Irqchip): { key: string; number: number }[] {
-    const numbers = chip.spis !== undefined ? chip.spis.map((spi) => spi + FIRST_SPI) : chip.pins!.map((pin) => pin + (chip.gsiBase ?? chip.pinBase ?? 0));
+    const numbers =
+        chip.spis !== undefined
+            ? chip.spis.map((spi) => spi + FIRST_SPI)
+            : chip.pins!.map((pin) => pin + (chip.gsiBase ?? chip.pinBase ?? 0));
     return numbers.map((number) => ({ key: `${chip.address}:${number}`, number }));
 }
 

@@ -84,7 +84,9 @@ export function struct<F extends Fields>(fields: F): Struct<F> {
             for (const [name, field] of entries) field.write(w, record[name]);
         },
         read(r) {
-            return Object.fromEntries(entries.map(([name, field]) => [name, field.read(r)])) as z.infer<z.ZodObject<ShapeOf<F>, z.core.$strict>>;
+            return Object.fromEntries(entries.map(([name, field]) => [name, field.read(r)])) as z.infer<
+                z.ZodObject<ShapeOf<F>, z.core.$strict>
+            >;
         },
     };
 }

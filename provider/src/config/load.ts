@@ -40,13 +40,24 @@ function zodIssue(issue: z.core.$ZodIssue, prefix: string): ValidationIssue {
                 ? { path, message: `missing: expected ${issue.expected}` }
                 : { path, message: `${describeValue(issue.input)} is not a ${issue.expected}; give a ${issue.expected}` };
         case "invalid_value":
-            return { path, message: `${describeValue(issue.input)} is not allowed; use one of ${issue.values.map((v) => describeValue(v)).join(", ")}` };
+            return {
+                path,
+                message: `${describeValue(issue.input)} is not allowed; use one of ${issue.values.map((v) => describeValue(v)).join(", ")}`,
+            };
         case "invalid_union": {
             const inner = issue.errors.flat()[0];
-            return inner ? zodIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, prefix) : { path, message: issue.message };
+            return inner
+                ? zodIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, prefix)
+                : { path, message: issue.message };
         }
         default:
-            return { path, message: issue.input === undefined || issue.code === "custom" ? issue.message : `${describeValue(issue.input)}: ${issue.message}` };
+            return {
+                path,
+                message:
+                    issue.input === undefined || issue.code === "custom"
+                        ? issue.message
+                        : `${describeValue(issue.input)}: ${issue.message}`,
+            };
     }
 }
 
@@ -64,9 +75,7 @@ export function parseSystemConfig(input: unknown, prefix = ""): SystemConfig {
     return parseWith(SystemConfigSchema, input, prefix);
 }
 
-export type LoadedConfig =
-    | { kind: "system"; config: SystemConfig; source: string }
-    | { kind: "cell"; config: CellConfig; source: string };
+export type LoadedConfig = { kind: "system"; config: SystemConfig; source: string } | { kind: "cell"; config: CellConfig; source: string };
 
 /** YAML with integers read as bigints, so 64-bit addresses stay exact. */
 export function parseYaml(text: string, source: string): unknown {
@@ -113,7 +122,8 @@ function compileChecked<T>(compile: () => T): T {
     try {
         return compile();
     } catch (error) {
-        if (error instanceof CompileError) throw new ConfigValidationError([{ path: error.path, message: error.message.slice(error.path.length + 2) }]);
+        if (error instanceof CompileError)
+            throw new ConfigValidationError([{ path: error.path, message: error.message.slice(error.path.length + 2) }]);
         throw error;
     }
 }
@@ -134,7 +144,13 @@ export function encodeLoaded(loaded: LoadedConfig): Buffer {
 export function toYaml(loaded: LoadedConfig): string {
     const binary =
         loaded.kind === "system"
-            ? decompileSystem(compileSystem(loaded.config), loaded.config.rootCell.memory.map((r) => r.name))
-            : decompileCell(compileCell(loaded.config), loaded.config.memory.map((r) => r.name));
+            ? decompileSystem(
+                  compileSystem(loaded.config),
+                  loaded.config.rootCell.memory.map((r) => r.name),
+              )
+            : decompileCell(
+                  compileCell(loaded.config),
+                  loaded.config.memory.map((r) => r.name),
+              );
     return YAML.stringify(binary, { lineWidth: 0 });
 }

@@ -25,7 +25,11 @@ function rows(node: Node, prefix: string, out: string[], sections: [string, Node
         const fallback = nested?.description ?? "";
         const description = String(child.description ?? fallback).replace(/\|/g, "\\|");
         const type = nested ? (items ? "list of objects" : "object") : typeOf(child);
-        const presence = required.has(key) ? "required" : child.default !== undefined ? `default \`${JSON.stringify(child.default)}\`` : "optional";
+        const presence = required.has(key)
+            ? "required"
+            : child.default !== undefined
+              ? `default \`${JSON.stringify(child.default)}\``
+              : "optional";
         out.push(`| \`${path}\` | ${type} | ${presence} | ${description} |`);
         if (nested) sections.push([items ? `${path}[]` : path, nested]);
     }
@@ -52,7 +56,7 @@ export function configReference(): string {
         "Generated from the zod schemas in `provider/src/config/schema.ts` by",
         "`npm run config -- reference`; do not edit by hand.",
         "",
-        "Addresses and sizes accept numbers or strings: `0x7f000000`, `4096`, `\"64 MiB\"`, `\"4 KiB\"`.",
+        'Addresses and sizes accept numbers or strings: `0x7f000000`, `4096`, `"64 MiB"`, `"4 KiB"`.',
         'CPU and SPI lists accept `1`, `"2-3"`, `"0,2-3"` or `[0, "2-3"]`. Unknown keys are errors.',
         "A file with a `hypervisor` or `rootCell` key is a system config; any other is a cell config.",
         "",

@@ -27,15 +27,17 @@ import { parseAddress, parseCpuList, parseInteger, parseSize, UnitError } from "
 const numeric = z.union([z.number(), z.bigint(), z.string()]);
 
 function converted<T>(convert: (value: unknown) => T, description: string) {
-    return numeric.transform((value, ctx): T => {
-        try {
-            return convert(value);
-        } catch (error) {
-            if (!(error instanceof UnitError)) throw error;
-            ctx.addIssue({ code: "custom", message: error.message, input: value });
-            return z.NEVER;
-        }
-    }).describe(description);
+    return numeric
+        .transform((value, ctx): T => {
+            try {
+                return convert(value);
+            } catch (error) {
+                if (!(error instanceof UnitError)) throw error;
+                ctx.addIssue({ code: "custom", message: error.message, input: value });
+                return z.NEVER;
+            }
+        })
+        .describe(description);
 }
 
 export const Address = converted(parseAddress, 'An address: a number or a hex string such as "0x7f000000".');
@@ -78,7 +80,11 @@ function flagListSchema<T extends Record<string, number>>(known: T, what: string
         .superRefine((flags, ctx) => {
             flags.forEach((flag, i) => {
                 if (!(flag in known) && !/^0x[0-9a-f]+$/i.test(flag))
-                    ctx.addIssue({ code: "custom", path: [i], message: `unknown ${what} flag "${flag}"; use one of ${names.join(", ")} (or "0x..." for a raw bit)` });
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [i],
+                        message: `unknown ${what} flag "${flag}"; use one of ${names.join(", ")} (or "0x..." for a raw bit)`,
+                    });
             });
         })
         .describe(`${what} flags: ${names.join(", ")}.`);
@@ -89,7 +95,9 @@ function namedOrRaw(table: Record<string, number>, bits: 8 | 16 | 32) {
     return z.union([z.enum(Object.keys(table) as [string, ...string[]]), intField(bits)]);
 }
 
-const ArchitectureName = z.enum(Object.keys(architectures) as [keyof typeof architectures, ...(keyof typeof architectures)[]]).default("arm64");
+const ArchitectureName = z
+    .enum(Object.keys(architectures) as [keyof typeof architectures, ...(keyof typeof architectures)[]])
+    .default("arm64");
 
 export const ConsoleSchema = z
     .strictObject({
@@ -153,16 +161,25 @@ export const IrqchipSchema = z
     .strictObject({
         address: Address.describe("The interrupt controller's base: the GIC distributor on ARM, the IOAPIC on x86."),
         spis: SpiList.optional().describe("ARM: the SPIs owned (GIC INTID minus 32)."),
-        pins: PinList.optional().describe("x86: the IOAPIC pins owned. ARM: interrupts by bit, counted from pinBase, for a layout that SPIs cannot say."),
+        pins: PinList.optional().describe(
+            "x86: the IOAPIC pins owned. ARM: interrupts by bit, counted from pinBase, for a layout that SPIs cannot say.",
+        ),
         pinBase: U32.optional().describe("ARM: INTID of the first bit (a multiple of 32 with spis); chosen automatically when omitted."),
         gsiBase: U32.optional().describe("x86: the first GSI of the IOAPIC (the pin_base field of .cell files)."),
         id: U32.default(0).describe("x86: the IOAPIC's source id (its PCI requester id, for interrupt remapping)."),
     })
     .superRefine((chip, ctx) => {
         if ((chip.spis === undefined) === (chip.pins === undefined))
-            ctx.addIssue({ code: "custom", message: "give either spis (ARM: SPI numbers) or pins (x86: IOAPIC pins), exactly one of them" });
+            ctx.addIssue({
+                code: "custom",
+                message: "give either spis (ARM: SPI numbers) or pins (x86: IOAPIC pins), exactly one of them",
+            });
         if (chip.gsiBase !== undefined && (chip.spis !== undefined || chip.pinBase !== undefined))
-            ctx.addIssue({ code: "custom", path: ["gsiBase"], message: "gsiBase belongs to an x86 IOAPIC with pins; an ARM chip takes pinBase" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["gsiBase"],
+                message: "gsiBase belongs to an x86 IOAPIC with pins; an ARM chip takes pinBase",
+            });
     })
     .describe("Interrupts owned by the cell: SPI numbers on ARM, IOAPIC pins on x86.");
 
@@ -181,18 +198,20 @@ export const PciDeviceSchema = z.strictObject({
     type: namedOrRaw(pciDeviceTypes, 8),
     iommu: U8.default(0),
     domain: U16.default(0),
-    bdf: z
-        .union([z.number(), z.string()])
-        .transform((value, ctx) => {
-            if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 0xffff) return value;
-            const m = typeof value === "string" ? /^([0-9a-f]{1,2}):([0-9a-f]{1,2})\.([0-7])$/i.exec(value) : null;
-            if (m) {
-                const [bus, dev, fn] = [parseInt(m[1], 16), parseInt(m[2], 16), Number(m[3])];
-                if (dev < 32) return (bus << 8) | (dev << 3) | fn;
-            }
-            ctx.addIssue({ code: "custom", message: `PCI address ${JSON.stringify(value)} is not understood; write "bus:device.function" in hex, e.g. "00:01.0"`, input: value });
-            return z.NEVER;
-        }),
+    bdf: z.union([z.number(), z.string()]).transform((value, ctx) => {
+        if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 0xffff) return value;
+        const m = typeof value === "string" ? /^([0-9a-f]{1,2}):([0-9a-f]{1,2})\.([0-7])$/i.exec(value) : null;
+        if (m) {
+            const [bus, dev, fn] = [parseInt(m[1], 16), parseInt(m[2], 16), Number(m[3])];
+            if (dev < 32) return (bus << 8) | (dev << 3) | fn;
+        }
+        ctx.addIssue({
+            code: "custom",
+            message: `PCI address ${JSON.stringify(value)} is not understood; write "bus:device.function" in hex, e.g. "00:01.0"`,
+            input: value,
+        });
+        return z.NEVER;
+    }),
     barMask: z.array(U32).length(6).default([0, 0, 0, 0, 0, 0]),
     capsStart: U16.default(0),
     numCaps: U16.default(0),
@@ -219,7 +238,10 @@ export const CellConfigSchema = z
             .superRefine((name, ctx) => {
                 const bytes = Buffer.byteLength(name, "utf8");
                 if (bytes > CELL_NAME_MAXLEN)
-                    ctx.addIssue({ code: "custom", message: `cell name "${name}" is ${bytes} bytes; the limit is ${CELL_NAME_MAXLEN}: shorten it` });
+                    ctx.addIssue({
+                        code: "custom",
+                        message: `cell name "${name}" is ${bytes} bytes; the limit is ${CELL_NAME_MAXLEN}: shorten it`,
+                    });
                 if (name.includes("\0")) ctx.addIssue({ code: "custom", message: "cell name must not contain NUL" });
             }),
         architecture: ArchitectureName.describe("Instruction set of the cell (the architecture byte of the .cell file)."),
@@ -238,7 +260,9 @@ export const CellConfigSchema = z
         msgReplyTimeout: U64.default(0n).describe(
             "Milliseconds the hypervisor waits for the cell's answer to a shutdown request before it stops the cell and marks it failed; 0 waits for ever. Unused with passive-comm-region.",
         ),
-        console: ConsoleSchema.default(defaultConsole).describe("The console the cell's inmate should use, handed over in the comm region."),
+        console: ConsoleSchema.default(defaultConsole).describe(
+            "The console the cell's inmate should use, handed over in the comm region.",
+        ),
         id: U32.default(0).describe("Assigned by the driver at creation; leave it out."),
     })
     .describe("A cell: the CPUs, memory, interrupts and devices split off the root.");
@@ -263,10 +287,18 @@ const IommuSchema = z
     })
     .superRefine((unit, ctx) => {
         const given = (["amd", "pvu", "vendorData"] as const).filter((key) => unit[key] !== undefined);
-        if (given.length > 1) ctx.addIssue({ code: "custom", message: `give only one of ${given.join(", ")}: they fill the same ${IOMMU_VENDOR_BYTES} bytes` });
+        if (given.length > 1)
+            ctx.addIssue({
+                code: "custom",
+                message: `give only one of ${given.join(", ")}: they fill the same ${IOMMU_VENDOR_BYTES} bytes`,
+            });
         for (const key of ["amd", "pvu"] as const)
             if (unit[key] !== undefined && unit.type !== key)
-                ctx.addIssue({ code: "custom", path: [key], message: `${key} fields belong to a unit of type ${key}, not ${String(unit.type)}` });
+                ctx.addIssue({
+                    code: "custom",
+                    path: [key],
+                    message: `${key} fields belong to a unit of type ${key}, not ${String(unit.type)}`,
+                });
     })
     .transform(({ amd, pvu, vendorData, ...unit }) => ({
         ...unit,
@@ -297,15 +329,19 @@ export const X86PlatformSchema = z.strictObject({
 export const SystemConfigSchema = z
     .strictObject({
         architecture: ArchitectureName,
-        hypervisor: z.strictObject({
-            memory: z.strictObject({
-                // Only phys and size are used; the rest is kept for exact round trips.
-                phys: Address,
-                size: Size,
-                virt: Address.default(0n),
-                flags: U64.default(0n),
-            }).describe("Memory reserved for the hypervisor, kept out of Linux (mem= or reserved-memory)."),
-        }).describe("The hypervisor's own resources."),
+        hypervisor: z
+            .strictObject({
+                memory: z
+                    .strictObject({
+                        // Only phys and size are used; the rest is kept for exact round trips.
+                        phys: Address,
+                        size: Size,
+                        virt: Address.default(0n),
+                        flags: U64.default(0n),
+                    })
+                    .describe("Memory reserved for the hypervisor, kept out of Linux (mem= or reserved-memory)."),
+            })
+            .describe("The hypervisor's own resources."),
         debugConsole: ConsoleSchema.default(defaultConsole),
         virtualDebugConsole: z.boolean().default(false).describe("Let the root read the hypervisor console."),
         systemFlags: U32.default(0).describe("Flag bits besides virtualDebugConsole."),
@@ -324,15 +360,18 @@ export const SystemConfigSchema = z
                 x86: X86PlatformSchema.optional(),
             })
             .superRefine((platform, ctx) => {
-                if (platform.gic && platform.x86)
-                    ctx.addIssue({ code: "custom", message: "give either gic (ARM) or x86, not both" });
+                if (platform.gic && platform.x86) ctx.addIssue({ code: "custom", message: "give either gic (ARM) or x86, not both" });
             }),
         rootCell: RootCellSchema.describe("The root cell: Linux, with every CPU, region and interrupt it starts with."),
     })
     .superRefine((system, ctx) => {
         const arm = system.architecture !== "x86";
         if (arm && !system.platform.gic)
-            ctx.addIssue({ code: "custom", path: ["platform", "gic"], message: "missing: an ARM system needs its GIC (version, maintenanceIrq, distributor, redistributor)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["platform", "gic"],
+                message: "missing: an ARM system needs its GIC (version, maintenanceIrq, distributor, redistributor)",
+            });
         if (!arm && system.platform.gic)
             ctx.addIssue({ code: "custom", path: ["platform", "gic"], message: "an x86 system has no GIC; use platform.x86" });
     })

@@ -84,11 +84,12 @@ export function parseCpuList(value: unknown, maxCpu = 1023): number[] {
             continue;
         }
         if (typeof part !== "string")
-            throw new UnitError(`CPU list item ${JSON.stringify(String(part))} is not a CPU number or range; write e.g. "1", "2-3" or [0, "2-3"]`);
+            throw new UnitError(
+                `CPU list item ${JSON.stringify(String(part))} is not a CPU number or range; write e.g. "1", "2-3" or [0, "2-3"]`,
+            );
         for (const item of part.split(",")) {
             const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(item);
-            if (!match)
-                throw new UnitError(`CPU list ${JSON.stringify(part)} is not understood; write e.g. "1", "2-3" or "0,2-3"`);
+            if (!match) throw new UnitError(`CPU list ${JSON.stringify(part)} is not understood; write e.g. "1", "2-3" or "0,2-3"`);
             const first = Number(match[1]);
             const last = match[2] === undefined ? first : Number(match[2]);
             if (last < first) throw new UnitError(`CPU range "${item.trim()}" runs backwards; write "${last}-${first}"`);
@@ -112,7 +113,7 @@ export function formatCpuList(cpus: readonly number[]): string {
 export function formatRanges(values: readonly number[]): string {
     const sorted = [...new Set(values)].sort((a, b) => a - b);
     const ranges: string[] = [];
-    for (let i = 0; i < sorted.length; ) {
+    for (let i = 0; i < sorted.length;) {
         let j = i;
         while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
         ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);

@@ -45,7 +45,8 @@ const overlaps = (a0: bigint, asize: bigint, b0: bigint, bsize: bigint) => asize
 const warning = (path: string, message: string): ValidationIssue => ({ path, message, severity: "warning" });
 
 /** Upstream's test: a region whose virt or size is not page-aligned is emulated by MMIO traps. */
-export const isSubpage = (region: MemoryRegion) => !has(region, "comm-region") && (region.virt % PAGE_SIZE !== 0n || region.size % PAGE_SIZE !== 0n);
+export const isSubpage = (region: MemoryRegion) =>
+    !has(region, "comm-region") && (region.virt % PAGE_SIZE !== 0n || region.size % PAGE_SIZE !== 0n);
 
 /** Access widths a sub-page region allows, from ioWidth or raw "0x..." flag bits. */
 function hasAccessWidth(region: MemoryRegion): boolean {
@@ -70,11 +71,19 @@ function regionIssues(cell: CellConfig, path: string): ValidationIssue[] {
         if (region.size === 0n) {
             // ivshmem devices count their regions from shmem_regions_start, so an
             // unused section must stay in place as an empty region.
-            if (!ivshmem.has(i)) issues.push(warning(`${at}.size`, `${label(region, i)} is empty and maps nothing; remove it unless a PCI device counts its regions across it`));
+            if (!ivshmem.has(i))
+                issues.push(
+                    warning(
+                        `${at}.size`,
+                        `${label(region, i)} is empty and maps nothing; remove it unless a PCI device counts its regions across it`,
+                    ),
+                );
             return;
         }
         if (isSubpage(region)) {
-            const odd = (["virt", "size"] as const).filter((field) => region[field] % PAGE_SIZE !== 0n).map((f) => `${f} ${formatHex(region[f])}`);
+            const odd = (["virt", "size"] as const)
+                .filter((field) => region[field] % PAGE_SIZE !== 0n)
+                .map((f) => `${f} ${formatHex(region[f])}`);
             if (has(region, "execute") || has(region, "loadable") || has(region, "dma"))
                 issues.push(
                     warning(
@@ -139,7 +148,12 @@ export function validateCell(cell: CellConfig, path: string, isRoot = false): Va
         // Without the passive flag the hypervisor asks the cell before a shutdown
         // and waits for an answer the cell cannot read or write.
         if (cell.flags.includes("passive-comm-region"))
-            issues.push(warning(`${path}.memory`, `cell "${cell.name}" has no comm region, so its inmate gets no messages and no console from the hypervisor; ${fix}`));
+            issues.push(
+                warning(
+                    `${path}.memory`,
+                    `cell "${cell.name}" has no comm region, so its inmate gets no messages and no console from the hypervisor; ${fix}`,
+                ),
+            );
         else
             issues.push({
                 path: `${path}.memory`,
@@ -151,13 +165,19 @@ export function validateCell(cell: CellConfig, path: string, isRoot = false): Va
 
 /** The cell's interrupts by chip address and number; `spi` only for SPIs, which messages name by SPI number. */
 function interrupts(cell: CellConfig): Map<string, { number: number; spi: boolean }> {
-    return new Map(cell.irqchips.flatMap((chip) => ownedInterrupts(chip).map(({ key, number }) => [key, { number, spi: chip.spis !== undefined }] as const)));
+    return new Map(
+        cell.irqchips.flatMap((chip) =>
+            ownedInterrupts(chip).map(({ key, number }) => [key, { number, spi: chip.spis !== undefined }] as const),
+        ),
+    );
 }
 
 function describeShared(shared: { number: number; spi: boolean }[]): string {
     const spis = shared.filter((irq) => irq.spi).map((irq) => irq.number - FIRST_SPI);
     const others = shared.filter((irq) => !irq.spi).map((irq) => irq.number);
-    return [spis.length ? `SPI ${formatCpuList(spis)}` : "", others.length ? `interrupt (GSI or INTID) ${formatCpuList(others)}` : ""].filter(Boolean).join(" and ");
+    return [spis.length ? `SPI ${formatCpuList(spis)}` : "", others.length ? `interrupt (GSI or INTID) ${formatCpuList(others)}` : ""]
+        .filter(Boolean)
+        .join(" and ");
 }
 
 /**
@@ -179,10 +199,7 @@ export function validateHost(system: SystemConfig, cells: readonly CellConfig[],
             });
     }
 
-    const all: [CellConfig, string][] = [
-        [root, "rootCell"],
-        ...cells.map((cell): [CellConfig, string] => [cell, `cells[${cell.name}]`]),
-    ];
+    const all: [CellConfig, string][] = [[root, "rootCell"], ...cells.map((cell): [CellConfig, string] => [cell, `cells[${cell.name}]`])];
     for (const [cell, path] of all)
         cell.memory.forEach((region, i) => {
             if (!has(region, "comm-region") && overlaps(region.phys, region.size, hv.phys, hv.size))
@@ -205,16 +222,19 @@ export function validateHost(system: SystemConfig, cells: readonly CellConfig[],
                 path: `${path}.cpus`,
                 message: `CPU ${formatCpuList(foreign)} is not owned by the root cell (root CPUs ${formatCpuList(root.cpus)}); pick CPUs from the root's set`,
             });
-        if (cell.cpus.length === 0) issues.push({ path: `${path}.cpus`, message: "a cell needs at least one CPU; give it one of the root's CPUs" });
+        if (cell.cpus.length === 0)
+            issues.push({ path: `${path}.cpus`, message: "a cell needs at least one CPU; give it one of the root's CPUs" });
         issues.push(...unconfinedDmaIssues(system, cell, path));
     });
 
     const taken = new Set(cells.flatMap((cell) => cell.cpus));
     if (cells.length && root.cpus.every((cpu) => taken.has(cpu)))
-        issues.push({ path: "cells", message: `the cells take every root CPU (${formatCpuList(root.cpus)}); leave at least one CPU to Linux` });
+        issues.push({
+            path: "cells",
+            message: `the cells take every root CPU (${formatCpuList(root.cpus)}); leave at least one CPU to Linux`,
+        });
 
-    for (let i = 0; i < cells.length; i++)
-        for (let j = 0; j < i; j++) issues.push(...cellConflicts(cells[i], cells[j]));
+    for (let i = 0; i < cells.length; i++) for (let j = 0; j < i; j++) issues.push(...cellConflicts(cells[i], cells[j]));
     return issues;
 }
 
@@ -227,12 +247,14 @@ function unconfinedDmaIssues(system: SystemConfig, cell: CellConfig, path: strin
     if (system.platform.iommus.some((unit) => unit.type !== "unused")) return [];
     return cell.pciDevices.flatMap((device, i) =>
         device.type === "device"
-            ? [{
-                  path: `${path}.pciDevices[${i}]`,
-                  message:
-                      `PCI device ${formatBdf(device.bdf)} can master DMA and the system config lists no IOMMU (platform.iommus) to confine it, ` +
-                      "so the cell could make it write the hypervisor's or another cell's memory; keep the device with the root cell, or list the IOMMU that translates it",
-              }]
+            ? [
+                  {
+                      path: `${path}.pciDevices[${i}]`,
+                      message:
+                          `PCI device ${formatBdf(device.bdf)} can master DMA and the system config lists no IOMMU (platform.iommus) to confine it, ` +
+                          "so the cell could make it write the hypervisor's or another cell's memory; keep the device with the root cell, or list the IOMMU that translates it",
+                  },
+              ]
             : [],
     );
 }
@@ -243,7 +265,10 @@ export function cellConflicts(a: CellConfig, b: CellConfig): ValidationIssue[] {
     const path = `cells[${a.name}]`;
     const cpus = a.cpus.filter((cpu) => b.cpus.includes(cpu));
     if (cpus.length)
-        issues.push({ path: `${path}.cpus`, message: `CPU ${formatCpuList(cpus)} is also given to cell "${b.name}"; a CPU belongs to one cell at a time` });
+        issues.push({
+            path: `${path}.cpus`,
+            message: `CPU ${formatCpuList(cpus)} is also given to cell "${b.name}"; a CPU belongs to one cell at a time`,
+        });
     const bIrqs = interrupts(b);
     const shared = [...interrupts(a)].filter(([key]) => bIrqs.has(key)).map(([, irq]) => irq);
     if (shared.length)

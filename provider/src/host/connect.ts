@@ -27,7 +27,10 @@ function loginConfig(target: HostConnection | JumpHost, field: string): Partial<
         try {
             config.privateKey = fs.readFileSync(target.privateKeyPath);
         } catch (error) {
-            throw new SshError(`${field}.privateKeyPath = ${JSON.stringify(target.privateKeyPath)}: cannot read it (${(error as NodeJS.ErrnoException).code}); give the path of a private key file`, false);
+            throw new SshError(
+                `${field}.privateKeyPath = ${JSON.stringify(target.privateKeyPath)}: cannot read it (${(error as NodeJS.ErrnoException).code}); give the path of a private key file`,
+                false,
+            );
         }
     }
     if (target.passphrase !== undefined) config.passphrase = target.passphrase;
@@ -38,7 +41,11 @@ function loginConfig(target: HostConnection | JumpHost, field: string): Partial<
     }
     if (target.agent) {
         const socket = target.agent === true ? process.env.SSH_AUTH_SOCK : target.agent;
-        if (!socket) throw new SshError(`${field}.agent = true but SSH_AUTH_SOCK is not set; start ssh-agent or give the agent socket's path`, false);
+        if (!socket)
+            throw new SshError(
+                `${field}.agent = true but SSH_AUTH_SOCK is not set; start ssh-agent or give the agent socket's path`,
+                false,
+            );
         config.agent = socket;
     }
     return config;
@@ -53,7 +60,16 @@ function describeCredentials(target: HostConnection | JumpHost): string {
     return kinds.join(", ");
 }
 
-const retryableSocketErrors = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "EPIPE", "ECONNABORTED"]);
+const retryableSocketErrors = new Set([
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ETIMEDOUT",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "EHOSTDOWN",
+    "EPIPE",
+    "ECONNABORTED",
+]);
 
 interface LoginAttempt {
     target: HostConnection | JumpHost;
@@ -78,16 +94,28 @@ function loginFailure(error: Error & { level?: string; code?: string }, attempt:
         );
     }
     if (error.level === "client-authentication") {
-        return new SshError(`${label}: authentication failed: the host refused ${describeCredentials(target)} for user ${target.user}; check ${field}.user and the credentials (the public key must be in ~${target.user}/.ssh/authorized_keys on the host)`, false);
+        return new SshError(
+            `${label}: authentication failed: the host refused ${describeCredentials(target)} for user ${target.user}; check ${field}.user and the credentials (the public key must be in ~${target.user}/.ssh/authorized_keys on the host)`,
+            false,
+        );
     }
-    if (error.level === "client-timeout") return new SshError(`${label}: no SSH login within ${timeoutMs} ms (connectTimeoutMs): ${error.message}`, true);
-    if (error.level === "client-dns") return new SshError(`${label}: cannot resolve the host name ${target.host} (${error.code ?? error.message}); check ${field}.host`, false);
+    if (error.level === "client-timeout")
+        return new SshError(`${label}: no SSH login within ${timeoutMs} ms (connectTimeoutMs): ${error.message}`, true);
+    if (error.level === "client-dns")
+        return new SshError(
+            `${label}: cannot resolve the host name ${target.host} (${error.code ?? error.message}); check ${field}.host`,
+            false,
+        );
     if (error.level === "client-socket" && retryableSocketErrors.has(error.code ?? "")) {
-        const hint = error.code === "ECONNREFUSED" ? `nothing listens on port ${target.port}; is sshd running, and is the port right?` : "the network dropped the connection";
+        const hint =
+            error.code === "ECONNREFUSED"
+                ? `nothing listens on port ${target.port}; is sshd running, and is the port right?`
+                : "the network dropped the connection";
         return new SshError(`${label}: ${error.message}: ${hint}`, true);
     }
     // sshd restarting, or MaxStartups shedding load: both pass.
-    if (/Connection lost before handshake/.test(error.message)) return new SshError(`${label}: the host closed the connection before the SSH handshake (sshd restarting or busy)`, true);
+    if (/Connection lost before handshake/.test(error.message))
+        return new SshError(`${label}: the host closed the connection before the SSH handshake (sshd restarting or busy)`, true);
     return new SshError(`${label}: ${error.message}`, false);
 }
 
@@ -117,7 +145,12 @@ function connectOnce(
         };
         const timer = setTimeout(
             () =>
-                fail(new SshError(`${label}: no SSH login within ${timeoutMs} ms (connectTimeoutMs); check that the host is up, that ${hostLabel(target)} is its SSH address and port, and that no firewall drops the packets`, true)),
+                fail(
+                    new SshError(
+                        `${label}: no SSH login within ${timeoutMs} ms (connectTimeoutMs); check that the host is up, that ${hostLabel(target)} is its SSH address and port, and that no firewall drops the packets`,
+                        true,
+                    ),
+                ),
             timeoutMs,
         );
         const config: ConnectConfig = {
@@ -137,7 +170,9 @@ function connectOnce(
         };
         if (sock) config.sock = sock;
         if (config.tryKeyboard) {
-            client.on("keyboard-interactive", (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => target.password ?? "")));
+            client.on("keyboard-interactive", (_name, _instructions, _lang, prompts, finish) =>
+                finish(prompts.map(() => target.password ?? "")),
+            );
         }
         client
             .on("ready", () => {
@@ -146,20 +181,30 @@ function connectOnce(
                 clearTimeout(timer);
                 resolve({ client, fingerprint: seen ?? "" });
             })
-            .on("error", (error: Error & { level?: string; code?: string }) => fail(loginFailure(error, { target, field, label, timeoutMs, seen, refusal })))
+            .on("error", (error: Error & { level?: string; code?: string }) =>
+                fail(loginFailure(error, { target, field, label, timeoutMs, seen, refusal })),
+            )
             .on("close", () => fail(new SshError(`${label}: the host closed the connection during login`, true)));
         try {
             client.connect(config);
         } catch (error) {
             // ssh2 throws here for a key it cannot parse or decrypt.
-            fail(new SshError(`${label}: cannot use the private key (${(error as Error).message}); check ${field}.privateKey/privateKeyPath and passphrase`, false));
+            fail(
+                new SshError(
+                    `${label}: cannot use the private key (${(error as Error).message}); check ${field}.privateKey/privateKeyPath and passphrase`,
+                    false,
+                ),
+            );
         }
     });
 }
 
 function forward(jump: Client, jumpLabel: string, host: string, port: number, timeoutMs: number): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new SshError(`${jumpLabel}: no tunnel to ${host}:${port} within ${timeoutMs} ms (connectTimeoutMs)`, true)), timeoutMs);
+        const timer = setTimeout(
+            () => reject(new SshError(`${jumpLabel}: no tunnel to ${host}:${port} within ${timeoutMs} ms (connectTimeoutMs)`, true)),
+            timeoutMs,
+        );
         jump.forwardOut("127.0.0.1", 0, host, port, (error, stream) => {
             clearTimeout(timer);
             if (!error) return resolve(stream);
@@ -184,7 +229,12 @@ async function connectVia(c: HostConnection, state: LoginState): Promise<Client>
     let sock: ClientChannel | undefined;
     let jump: Client | undefined;
     if (c.jump) {
-        const hop = await connectOnce(c.jump, "connection.jump", c.connectTimeoutMs, c.jump.hostKey.trustOnFirstUse ? state.jumpFingerprint : undefined);
+        const hop = await connectOnce(
+            c.jump,
+            "connection.jump",
+            c.connectTimeoutMs,
+            c.jump.hostKey.trustOnFirstUse ? state.jumpFingerprint : undefined,
+        );
         jump = hop.client;
         state.jumpFingerprint = hop.fingerprint;
         try {
@@ -195,7 +245,13 @@ async function connectVia(c: HostConnection, state: LoginState): Promise<Client>
         }
     }
     try {
-        const { client, fingerprint } = await connectOnce(c, "connection", c.connectTimeoutMs, c.hostKey.trustOnFirstUse ? state.seenFingerprint : undefined, sock);
+        const { client, fingerprint } = await connectOnce(
+            c,
+            "connection",
+            c.connectTimeoutMs,
+            c.hostKey.trustOnFirstUse ? state.seenFingerprint : undefined,
+            sock,
+        );
         state.seenFingerprint = fingerprint;
         state.jump = jump;
         client.on("close", () => {

@@ -26,7 +26,10 @@ const HostKeySchema = z
              * each connect, so a key rotated in the file takes effect without
              * changing the program.
              */
-            knownHostsPath: z.string(typeError("give the path of a known_hosts file")).min(1, "give the path of a known_hosts file").optional(),
+            knownHostsPath: z
+                .string(typeError("give the path of a known_hosts file"))
+                .min(1, "give the path of a known_hosts file")
+                .optional(),
             /**
              * Accept the key the host presents at the first connection of this
              * process, then insist on that key. Only when asked for explicitly:
@@ -42,7 +45,9 @@ const HostKeySchema = z
     );
 
 const endpointShape = {
-    host: z.string(typeError('give the host name or IP address, e.g. host: "10.0.0.5"')).min(1, 'give the host name or IP address, e.g. host: "10.0.0.5"'),
+    host: z
+        .string(typeError('give the host name or IP address, e.g. host: "10.0.0.5"'))
+        .min(1, 'give the host name or IP address, e.g. host: "10.0.0.5"'),
     port: z
         .number(typeError("give the SSH port as a number from 1 to 65535 (usually 22)"))
         .int("give the SSH port as a whole number from 1 to 65535 (usually 22)")
@@ -65,9 +70,11 @@ const authRequired = (c: { privateKey?: string; privateKeyPath?: string; passwor
     c.privateKey !== undefined || c.privateKeyPath !== undefined || c.password !== undefined || !!c.agent;
 const authMessage = "give one way to log in: privateKey (the key's text, as a secret), privateKeyPath, password or agent";
 
-export const JumpHostSchema = z.strictObject(endpointShape, typeError("give the jump host as an object like the connection itself")).refine(authRequired, {
-    message: authMessage,
-});
+export const JumpHostSchema = z
+    .strictObject(endpointShape, typeError("give the jump host as an object like the connection itself"))
+    .refine(authRequired, {
+        message: authMessage,
+    });
 
 export const HostConnectionSchema = z
     .strictObject(
@@ -115,8 +122,19 @@ export class HostConnectionError extends Error {}
  * only: a key pasted into the wrong place must not end up in a log.
  */
 const shownFields = new Set([
-    "host", "port", "user", "privateKeyPath", "agent", "fingerprint", "knownHosts", "knownHostsPath",
-    "trustOnFirstUse", "connectTimeoutMs", "commandTimeoutMs", "retries", "retryBackoffMs",
+    "host",
+    "port",
+    "user",
+    "privateKeyPath",
+    "agent",
+    "fingerprint",
+    "knownHosts",
+    "knownHostsPath",
+    "trustOnFirstUse",
+    "connectTimeoutMs",
+    "commandTimeoutMs",
+    "retries",
+    "retryBackoffMs",
 ]);
 
 function shownValue(field: string, value: unknown): string {
@@ -142,7 +160,8 @@ export function parseHostConnection(input: unknown): HostConnection {
             continue;
         }
         let value: unknown = input;
-        for (const key of issue.path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key as string] : undefined;
+        for (const key of issue.path)
+            value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key as string] : undefined;
         const last = issue.path.length > 0 ? String(issue.path[issue.path.length - 1]) : "";
         const state = value === undefined && issue.path.length > 0 ? " is missing" : shownValue(last, value);
         lines.push(`${names.join(".")}${state}: ${issue.message}`);

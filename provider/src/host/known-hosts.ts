@@ -12,7 +12,10 @@ export function fingerprintOf(key: Buffer): string {
 }
 
 function globMatches(pattern: string, name: string): boolean {
-    const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const regex = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${regex}$`, "i").test(name);
 }
 
@@ -67,7 +70,10 @@ export function pinFor(target: HostConnection | JumpHost, remembered: string | u
             try {
                 text += `\n${fs.readFileSync(pin.knownHostsPath, "utf8")}`;
             } catch (error) {
-                throw new SshError(`hostKey.knownHostsPath = ${JSON.stringify(pin.knownHostsPath)}: cannot read it (${(error as NodeJS.ErrnoException).code}); give an existing known_hosts file`, false);
+                throw new SshError(
+                    `hostKey.knownHostsPath = ${JSON.stringify(pin.knownHostsPath)}: cannot read it (${(error as NodeJS.ErrnoException).code}); give an existing known_hosts file`,
+                    false,
+                );
             }
         }
         const { accepted, revoked } = knownHostKeys(text, target.host, target.port);
@@ -83,5 +89,10 @@ export function pinFor(target: HostConnection | JumpHost, remembered: string | u
         };
     }
     // Trust on first use: the first key seen by this process becomes the pin.
-    return { check: (key) => (remembered === undefined || fingerprintOf(key) === remembered ? undefined : `expected ${remembered}, the key this host presented first (trustOnFirstUse)`) };
+    return {
+        check: (key) =>
+            remembered === undefined || fingerprintOf(key) === remembered
+                ? undefined
+                : `expected ${remembered}, the key this host presented first (trustOnFirstUse)`,
+    };
 }

@@ -34,7 +34,11 @@ const heldLocks = new AsyncLocalStorage<ReadonlySet<string>>();
  * each other. A withHost for the same host inside `fn` runs at once, as part
  * of the work that holds the lock, instead of waiting for itself forever.
  */
-export async function withHost<T>(input: unknown, fn: (session: HostSession) => Promise<T>, log: (step: string) => void = () => undefined): Promise<T> {
+export async function withHost<T>(
+    input: unknown,
+    fn: (session: HostSession) => Promise<T>,
+    log: (step: string) => void = () => undefined,
+): Promise<T> {
     const connection = parseHostConnection(input);
     const key = poolKey(connection);
     let entry = pool.get(key);

@@ -150,7 +150,10 @@ export class HostSession {
                             // status can arrive in the same packet batch as the channel's
                             // confirmation, and ssh2 does not replay the event.
                             const open: OpenChannel = { channel, client };
-                            channel.on("exit", (code: number | null, signal?: string) => (open.exit = { code, signal: signal?.replace(/^SIG/, "") }));
+                            channel.on(
+                                "exit",
+                                (code: number | null, signal?: string) => (open.exit = { code, signal: signal?.replace(/^SIG/, "") }),
+                            );
                             resolve(open);
                         });
                     } catch (error) {
@@ -166,7 +169,10 @@ export class HostSession {
                 // was lost: the host may have started the command. A silent
                 // connection leaves the same doubt.
                 if (timedOut || /Unable to exec/.test(message)) {
-                    throw new SshError(`${this.label}: starting a command failed (${message}); it may have started, so it is not retried: ${shown}`, false);
+                    throw new SshError(
+                        `${this.label}: starting a command failed (${message}); it may have started, so it is not retried: ${shown}`,
+                        false,
+                    );
                 }
                 if (attempt > 0) throw new SshError(`${this.label}: could not start a command: ${message}`, false);
             }
@@ -225,7 +231,12 @@ export class HostSession {
                 const killed = group > 1 ? this.killGroup(open.client, group) : Promise.resolve();
                 void killed.then(() => {
                     channel.close();
-                    reject(new SshError(`${this.label}: command timed out after ${timeoutMs} ms and was killed (timeoutMs / commandTimeoutMs): ${shown}`, false));
+                    reject(
+                        new SshError(
+                            `${this.label}: command timed out after ${timeoutMs} ms and was killed (timeoutMs / commandTimeoutMs): ${shown}`,
+                            false,
+                        ),
+                    );
                 });
             }, timeoutMs);
             // Write errors after the far end closed would otherwise be thrown; "close" reports the outcome.
@@ -237,7 +248,12 @@ export class HostSession {
                 if (timedOut) return;
                 const exit = open.exit;
                 if (!exit) {
-                    reject(new SshError(`${this.label}: the connection was lost while running: ${shown}; it may or may not have finished, and is not run again`, false));
+                    reject(
+                        new SshError(
+                            `${this.label}: the connection was lost while running: ${shown}; it may or may not have finished, and is not run again`,
+                            false,
+                        ),
+                    );
                     return;
                 }
                 const errText = Buffer.concat(stderr).toString().replace(pidMarkerPattern, "");
@@ -276,7 +292,10 @@ export class HostSession {
         try {
             data = typeof source === "string" ? fs.readFileSync(source) : source;
         } catch (error) {
-            throw new Error(`${this.label}: cannot upload ${JSON.stringify(source)} to ${remotePath}: cannot read the local file (${(error as NodeJS.ErrnoException).code})`, { cause: error });
+            throw new Error(
+                `${this.label}: cannot upload ${JSON.stringify(source)} to ${remotePath}: cannot read the local file (${(error as NodeJS.ErrnoException).code})`,
+                { cause: error },
+            );
         }
         const hash = crypto.createHash("sha256").update(data).digest("hex");
         const quoted = shellQuote(remotePath);
@@ -286,7 +305,8 @@ export class HostSession {
         // Written aside and renamed, so a reader never sees half a file.
         const script = `set -e; mkdir -p "$(dirname ${quoted})"; umask 077; cat > ${quoted}.pj-tmp; chmod ${mode.toString(8)} ${quoted}.pj-tmp; mv -f ${quoted}.pj-tmp ${quoted}`;
         const result = await this.exec(script, { stdin: data });
-        if (result.code !== 0) throw new Error(`${this.label}: upload of ${remotePath} failed (exit ${result.code}): ${result.stderr.trim()}`);
+        if (result.code !== 0)
+            throw new Error(`${this.label}: upload of ${remotePath} failed (exit ${result.code}): ${result.stderr.trim()}`);
         return true;
     }
 
@@ -320,7 +340,8 @@ export class HostSession {
             `mv ${tmp} ${dir}`,
         ].join("\n");
         const result = await this.exec(script, { stdin: tar });
-        if (result.code !== 0) throw new Error(`${this.label}: upload of ${remoteDir} failed (exit ${result.code}): ${result.stderr.trim()}`);
+        if (result.code !== 0)
+            throw new Error(`${this.label}: upload of ${remoteDir} failed (exit ${result.code}): ${result.stderr.trim()}`);
         return true;
     }
 }

@@ -64,19 +64,29 @@ export function linuxImageFailures(images: readonly Record<string, unknown>[], s
     const at = images.findIndex((image) => image.linux !== undefined);
     if (at < 0) return [];
     const failures: string[] = [];
-    if (images.length > 1) failures.push(`images[${at}].linux: a Linux cell takes its kernel, initrd and DTB from the linux image alone; remove the other ${images.length - 1} image(s)`);
-    if (state === "stopped") failures.push(`state: "stopped" cannot be kept with a linux image, which \`jailhouse cell linux\` starts as it loads it; use "running"`);
+    if (images.length > 1)
+        failures.push(
+            `images[${at}].linux: a Linux cell takes its kernel, initrd and DTB from the linux image alone; remove the other ${images.length - 1} image(s)`,
+        );
+    if (state === "stopped")
+        failures.push(
+            `state: "stopped" cannot be kept with a linux image, which \`jailhouse cell linux\` starts as it loads it; use "running"`,
+        );
     const linux = images[at].linux as Record<string, unknown> | null;
     if (typeof linux !== "object" || linux === null) return [...failures, `images[${at}].linux: give { kernel, initrd?, cmdline?, dtb? }`];
     const known = ["kernel", "initrd", "cmdline", "dtb"];
-    for (const key of Object.keys(linux)) if (!known.includes(key)) failures.push(`images[${at}].linux.${key}: not known; use ${known.join(", ")}`);
-    if (typeof linux.kernel !== "string" || !linux.kernel) failures.push(`images[${at}].linux.kernel: missing; give the path of the kernel Image on this machine`);
+    for (const key of Object.keys(linux))
+        if (!known.includes(key)) failures.push(`images[${at}].linux.${key}: not known; use ${known.join(", ")}`);
+    if (typeof linux.kernel !== "string" || !linux.kernel)
+        failures.push(`images[${at}].linux.kernel: missing; give the path of the kernel Image on this machine`);
     for (const key of ["kernel", "initrd", "dtb"] as const) {
         const file = linux[key];
         if (file === undefined || (key === "kernel" && typeof file !== "string")) continue;
         if (typeof file !== "string") failures.push(`images[${at}].linux.${key}: give a file path`);
-        else if (!exists(file)) failures.push(`images[${at}].linux.${key}: ${file} does not exist on this machine; give the path of the file to load`);
+        else if (!exists(file))
+            failures.push(`images[${at}].linux.${key}: ${file} does not exist on this machine; give the path of the file to load`);
     }
-    if (linux.cmdline !== undefined && typeof linux.cmdline !== "string") failures.push(`images[${at}].linux.cmdline: give the kernel command line as a string`);
+    if (linux.cmdline !== undefined && typeof linux.cmdline !== "string")
+        failures.push(`images[${at}].linux.cmdline: give the kernel command line as a string`);
     return failures;
 }

@@ -21,7 +21,11 @@ export function readerCommand(options: ReadOptions = {}): string {
     const reader = options.reader ?? "auto";
     if (reader === "shell") return shellReaderScript(options);
     if (reader === "native") return nativeReaderCommand(options);
-    return [`if out=$(${nativeReaderCommand(options)} 2>/dev/null); then printf '%s\\n' "$out"; else`, shellReaderScript(options), "fi"].join("\n");
+    return [
+        `if out=$(${nativeReaderCommand(options)} 2>/dev/null); then printf '%s\\n' "$out"; else`,
+        shellReaderScript(options),
+        "fi",
+    ].join("\n");
 }
 
 /** The whole live state in one round trip; log lines name the host by its own name from then on. */
@@ -32,6 +36,9 @@ export async function readLiveState(host: HostSession, options: ReadOptions = {}
         host.nameHost(state.hostname);
         return state;
     } catch (error) {
-        throw new Error(`${host.label}: reading the live state failed (exit ${result.code}): ${(error as Error).message}${result.stderr.trim() ? `\n${result.stderr.trim().slice(-500)}` : ""}`, { cause: error });
+        throw new Error(
+            `${host.label}: reading the live state failed (exit ${result.code}): ${(error as Error).message}${result.stderr.trim() ? `\n${result.stderr.trim().slice(-500)}` : ""}`,
+            { cause: error },
+        );
     }
 }

@@ -4,7 +4,15 @@
 // that turns its JSON into the same typed live state the shell reader gives.
 import { z } from "zod";
 import { shellQuote } from "../host";
-import { cellId, counter, type LiveHostState, LiveHostStateSchema, LiveStateError, parseCpuList, type ReadOptions } from "./live-state-schema";
+import {
+    cellId,
+    counter,
+    type LiveHostState,
+    LiveHostStateSchema,
+    LiveStateError,
+    parseCpuList,
+    type ReadOptions,
+} from "./live-state-schema";
 import { remoteBuildStamp, remoteFirmware, remoteSystemConfig } from "./remote-layout";
 
 /** What `jailhouse state --json` prints; sysfs values stay the text sysfs gave. */
@@ -49,11 +57,15 @@ export function parseNativeOutput(text: string): LiveHostState {
     try {
         json = JSON.parse(text);
     } catch (error) {
-        throw new LiveStateError(`the native reader's output is not JSON (${(error as Error).message}); it began: ${text.trim().slice(0, 200) || "(empty)"}`);
+        throw new LiveStateError(
+            `the native reader's output is not JSON (${(error as Error).message}); it began: ${text.trim().slice(0, 200) || "(empty)"}`,
+        );
     }
     const parsed = NativeStateSchema.safeParse(json);
     if (!parsed.success)
-        throw new LiveStateError(`the native reader's output is not the state this provider reads: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}; update the CLI on the host (its build is redone when its sources change)`);
+        throw new LiveStateError(
+            `the native reader's output is not the state this provider reads: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}; update the CLI on the host (its build is redone when its sources change)`,
+        );
     const raw = parsed.data;
     const hv = raw.jailhouse;
     const state: LiveHostState = {

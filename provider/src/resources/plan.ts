@@ -42,7 +42,8 @@ const sha256 = (data: Uint8Array) => crypto.createHash("sha256").update(data).di
 export function resolveCellConfig(input: unknown): CellConfig {
     if (typeof input === "string") {
         const loaded = loadConfigFile(input);
-        if (loaded.kind !== "cell") throw new ConfigValidationError([{ path: input, message: "is a system config; a Cell needs a cell config" }]);
+        if (loaded.kind !== "cell")
+            throw new ConfigValidationError([{ path: input, message: "is a system config; a Cell needs a cell config" }]);
         return loaded.config;
     }
     return parseCellConfig(input);
@@ -51,25 +52,33 @@ export function resolveCellConfig(input: unknown): CellConfig {
 export function resolveSystemConfig(input: unknown): SystemConfig {
     if (typeof input === "string") {
         const loaded = loadConfigFile(input);
-        if (loaded.kind !== "system") throw new ConfigValidationError([{ path: input, message: "is a cell config; a Hypervisor needs a system config" }]);
+        if (loaded.kind !== "system")
+            throw new ConfigValidationError([{ path: input, message: "is a cell config; a Hypervisor needs a system config" }]);
         return loaded.config;
     }
     return parseSystemConfig(input);
 }
 
 export function storeCellConfig(config: CellConfig): StoredConfig {
-    const stored = decompileCell(compileCell(config), config.memory.map((r) => r.name));
+    const stored = decompileCell(
+        compileCell(config),
+        config.memory.map((r) => r.name),
+    );
     return { config: stored, sha256: sha256(encodeCellConfig(config)) };
 }
 
 export function storeSystemConfig(config: SystemConfig): StoredConfig {
-    const stored = decompileSystem(compileSystem(config), config.rootCell.memory.map((r) => r.name));
+    const stored = decompileSystem(
+        compileSystem(config),
+        config.rootCell.memory.map((r) => r.name),
+    );
     return { config: stored, sha256: sha256(encodeSystemConfig(config)) };
 }
 
 /** The failures `check()` returns, one per issue, on the given property. */
 export function checkFailures(property: string, error: unknown): { property: string; reason: string }[] {
-    if (error instanceof ConfigValidationError) return error.issues.map((issue) => ({ property, reason: `${property}.${issue.path}: ${issue.message}` }));
+    if (error instanceof ConfigValidationError)
+        return error.issues.map((issue) => ({ property, reason: `${property}.${issue.path}: ${issue.message}` }));
     throw error;
 }
 
@@ -98,9 +107,12 @@ export function cellDrift(config: CellConfig, desired: CellState, live: LiveCell
     if (!live) return [`cell ${config.name} is gone from the host`];
     const drift: string[] = [];
     const liveCpus = formatCpuList(parseCpuList(live.cpusAssigned || []));
-    if (liveCpus !== formatCpuList(config.cpus)) drift.push(`cell ${config.name} runs on CPUs ${liveCpus}, not ${formatCpuList(config.cpus)}`);
-    if (live.state === "failed" || live.cpusFailed.trim()) drift.push(`cell ${config.name} has failed${live.cpusFailed.trim() ? ` (CPUs ${live.cpusFailed.trim()})` : ""}`);
-    else if (linux && live.state === "shut down" && desired === "running") drift.push(`cell ${config.name} is shut down: its Linux powered the cell off; pulumi up boots it again`);
+    if (liveCpus !== formatCpuList(config.cpus))
+        drift.push(`cell ${config.name} runs on CPUs ${liveCpus}, not ${formatCpuList(config.cpus)}`);
+    if (live.state === "failed" || live.cpusFailed.trim())
+        drift.push(`cell ${config.name} has failed${live.cpusFailed.trim() ? ` (CPUs ${live.cpusFailed.trim()})` : ""}`);
+    else if (linux && live.state === "shut down" && desired === "running")
+        drift.push(`cell ${config.name} is shut down: its Linux powered the cell off; pulumi up boots it again`);
     else if (!liveStateMatches(live, desired)) drift.push(`cell ${config.name} is ${live.state}, not ${desired}`);
     return drift;
 }
@@ -161,7 +173,10 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
         inPlace = true;
         reasons.push(`cell ${String(news.config.name)}: images changed (reload)`);
     }
-    if (olds.state !== news.state || (olds.liveState !== undefined && olds.liveState !== "gone" && !sysfsStateMatches(olds.liveState, news.state))) {
+    if (
+        olds.state !== news.state ||
+        (olds.liveState !== undefined && olds.liveState !== "gone" && !sysfsStateMatches(olds.liveState, news.state))
+    ) {
         inPlace = true;
         reasons.push(`cell ${String(news.config.name)}: ${olds.liveState ?? olds.state} -> ${news.state}`);
     }
@@ -172,19 +187,29 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
     return { changes: replaces.size > 0 || inPlace || connectionFields.length > 0, replaces: [...replaces], reasons, reload: inPlace };
 }
 
-export type CellCreatePlan =
-    | { action: "adopt"; loadAndStart: boolean }
-    | { action: "create" }
-    | { action: "conflict"; message: string };
+export type CellCreatePlan = { action: "adopt"; loadAndStart: boolean } | { action: "create" } | { action: "conflict"; message: string };
 
 /** Create adopts an identical live cell of the same name. */
 export function planCellCreate(host: string, live: LiveHostState, config: CellConfig, desired: CellState): CellCreatePlan {
     if (!live.jailhouse?.enabled)
-        return { action: "conflict", message: `${host}: the hypervisor is not enabled; declare a Hypervisor for this host and pass it to the Cell` };
+        return {
+            action: "conflict",
+            message: `${host}: the hypervisor is not enabled; declare a Hypervisor for this host and pass it to the Cell`,
+        };
     const existing = live.cells.find((cell) => cell.name === config.name);
     if (!existing) {
-        const busy = live.cells.filter((cell) => cell.id !== 0).flatMap((cell) => parseCpuList(cell.cpusAssigned || []).filter((cpu) => config.cpus.includes(cpu)).map((cpu) => `${cpu} (cell ${cell.name})`));
-        if (busy.length) return { action: "conflict", message: `${host}: cell ${config.name} needs CPU ${busy.join(", ")} already in use; destroy that cell or pick other CPUs` };
+        const busy = live.cells
+            .filter((cell) => cell.id !== 0)
+            .flatMap((cell) =>
+                parseCpuList(cell.cpusAssigned || [])
+                    .filter((cpu) => config.cpus.includes(cpu))
+                    .map((cpu) => `${cpu} (cell ${cell.name})`),
+            );
+        if (busy.length)
+            return {
+                action: "conflict",
+                message: `${host}: cell ${config.name} needs CPU ${busy.join(", ")} already in use; destroy that cell or pick other CPUs`,
+            };
         return { action: "create" };
     }
     const drift = cellDrift(config, desired, existing).filter((d) => !/ is (shut down|running)/.test(d));

@@ -74,8 +74,7 @@ export function preflight(facts: PreflightFacts, desired: PreflightDesired): Pre
 }
 
 export function formatPreflight(host: string, failures: PreflightFailure[]): string {
-    return [
-        `${host}: pre-flight failed, nothing was changed on the host:`,
-        ...failures.map((f) => `  - ${f.message}; fix: ${f.fix}`),
-    ].join("\n");
+    return [`${host}: pre-flight failed, nothing was changed on the host:`, ...failures.map((f) => `  - ${f.message}; fix: ${f.fix}`)].join(
+        "\n",
+    );
 }

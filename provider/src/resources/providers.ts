@@ -134,10 +134,15 @@ async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, li
         const facts = await liveStateOf(host, { bootLog: true });
         const failures = preflight(
             { dmesg: facts.bootLog ?? "", cmdline: live.cmdline, onlineCpus: live.onlineCpus, systemRam: live.systemRam },
-            { rootCpus: system.rootCell.cpus, hypervisorMemory: { start: system.hypervisor.memory.phys, size: system.hypervisor.memory.size } },
+            {
+                rootCpus: system.rootCell.cpus,
+                hypervisorMemory: { start: system.hypervisor.memory.phys, size: system.hypervisor.memory.size },
+            },
         );
         if (failures.length)
-            throw new Error(`${label}: pre-flight checks failed, nothing was changed:\n${failures.map((f) => `  - ${f.message}; fix: ${f.fix}`).join("\n")}`);
+            throw new Error(
+                `${label}: pre-flight checks failed, nothing was changed:\n${failures.map((f) => `  - ${f.message}; fix: ${f.fix}`).join("\n")}`,
+            );
     }
     if (inputs.stack === "bundled") {
         const sources = bundledSources();
@@ -161,7 +166,11 @@ async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, li
 const hypervisorProvider: ProviderImplementation = {
     async check(_olds, news) {
         const failures = connectionFailures(news.connection);
-        const inputs: Record<string, unknown> = { connection: news.connection, host: hostOf(news.connection), stack: news.stack ?? "bundled" };
+        const inputs: Record<string, unknown> = {
+            connection: news.connection,
+            host: hostOf(news.connection),
+            stack: news.stack ?? "bundled",
+        };
         if (!["bundled", "installed"].includes(String(inputs.stack)))
             failures.push({ property: "stack", reason: `stack: "${String(inputs.stack)}" is not known; use "bundled" or "installed"` });
         inputs.sourcesSha256 = inputs.stack === "bundled" ? bundledSources().hash : "";
@@ -215,7 +224,11 @@ const hypervisorProvider: ProviderImplementation = {
                     }
                     const plan = planHypervisorUpdate(
                         host.label,
-                        { config: olds.systemConfig, configSha256: olds.configSha256, sourcesStamp: `${olds.sourcesSha256} ${live.kernelRelease}` },
+                        {
+                            config: olds.systemConfig,
+                            configSha256: olds.configSha256,
+                            sourcesStamp: `${olds.sourcesSha256} ${live.kernelRelease}`,
+                        },
                         { config: inputs.systemConfig, configSha256: inputs.configSha256, sourcesStamp: buildStamp(inputs, live) },
                         live,
                     );
@@ -261,18 +274,29 @@ interface CellProps {
 }
 
 function imageFailures(images: unknown, state: unknown): Failure[] {
-    if (!Array.isArray(images)) return [{ property: "images", reason: "images: give a list of { demo }, { file, address }, { string, address } or { linux }" }];
+    if (!Array.isArray(images))
+        return [{ property: "images", reason: "images: give a list of { demo }, { file, address }, { string, address } or { linux }" }];
     const failures: Failure[] = [];
-    if (!containsUnknown(images)) failures.push(...linuxImageFailures(images, String(state), fs.existsSync).map((reason) => ({ property: "images", reason })));
+    if (!containsUnknown(images))
+        failures.push(...linuxImageFailures(images, String(state), fs.existsSync).map((reason) => ({ property: "images", reason })));
     images.forEach((image: ImageInput, i) => {
         if (containsUnknown(image)) return;
         const kinds = ["demo", "file", "string", "linux"].filter((k) => (image as Record<string, unknown>)[k] !== undefined);
         if (kinds.length !== 1)
-            failures.push({ property: "images", reason: `images[${i}]: give exactly one of demo, file, string or linux (found ${kinds.join(", ") || "none"})` });
+            failures.push({
+                property: "images",
+                reason: `images[${i}]: give exactly one of demo, file, string or linux (found ${kinds.join(", ") || "none"})`,
+            });
         else if (image.file !== undefined && !fs.existsSync(image.file))
-            failures.push({ property: "images", reason: `images[${i}].file: ${image.file} does not exist on this machine; give the path of the image to load` });
+            failures.push({
+                property: "images",
+                reason: `images[${i}].file: ${image.file} does not exist on this machine; give the path of the image to load`,
+            });
         else if (image.string !== undefined && image.address === undefined)
-            failures.push({ property: "images", reason: `images[${i}].address: a string image needs the address to load it at, e.g. 0x1000` });
+            failures.push({
+                property: "images",
+                reason: `images[${i}].address: a string image needs the address to load it at, e.g. 0x1000`,
+            });
     });
     return failures;
 }
@@ -297,7 +321,9 @@ async function bootLinux(host: HostSession, inputs: CellProps, image: LinuxImage
         initrdSize: image.initrd ? fs.statSync(image.initrd).size : undefined,
     });
     for (const upload of plan.uploads) await host.upload(upload.source, upload.target, 0o644);
-    await host.run(`boot Linux in cell ${cell.name}${plan.generatedDtb ? " (DTB from its config)" : ""}`, plan.command, { timeoutMs: 10 * 60_000 });
+    await host.run(`boot Linux in cell ${cell.name}${plan.generatedDtb ? " (DTB from its config)" : ""}`, plan.command, {
+        timeoutMs: 10 * 60_000,
+    });
 }
 
 async function loadAndStart(host: HostSession, inputs: CellProps) {
@@ -325,7 +351,12 @@ async function loadAndStart(host: HostSession, inputs: CellProps) {
 async function cellOutputs(host: HostSession, inputs: CellProps, live?: LiveHostState) {
     live ??= await liveStateOf(host);
     const cell = live.cells.find((c) => c.name === inputs.config.name);
-    return { ...inputs, cellId: cell?.id ?? -1, liveState: cell?.state ?? "gone", liveCpus: cell ? formatCpuList(parseCellConfig({ name: "x", cpus: cell.cpusAssigned || [] }).cpus) : "" };
+    return {
+        ...inputs,
+        cellId: cell?.id ?? -1,
+        liveState: cell?.state ?? "gone",
+        liveCpus: cell ? formatCpuList(parseCellConfig({ name: "x", cpus: cell.cpusAssigned || [] }).cpus) : "",
+    };
 }
 
 const cellProvider: ProviderImplementation = {
@@ -351,7 +382,8 @@ const cellProvider: ProviderImplementation = {
                 failures.push(...checkFailures("systemConfig", error));
             }
         }
-        const linux = Array.isArray(images) && !containsUnknown(images) ? images.find((image) => image.linux !== undefined)?.linux : undefined;
+        const linux =
+            Array.isArray(images) && !containsUnknown(images) ? images.find((image) => image.linux !== undefined)?.linux : undefined;
         if (linux && !linux.dtb && news.systemConfig === undefined)
             failures.push({
                 property: "images",
@@ -407,7 +439,10 @@ const cellProvider: ProviderImplementation = {
                 if (plan.action === "adopt") log(`${host.label}: adopt the identical live cell ${config.name}`);
                 // `jailhouse cell linux` creates the cell itself.
                 else if (!linux)
-                    await host.run(`create cell ${config.name} on CPUs ${formatCpuList(config.cpus)}`, `jailhouse cell create ${remoteCellConfig(config.name)}`);
+                    await host.run(
+                        `create cell ${config.name} on CPUs ${formatCpuList(config.cpus)}`,
+                        `jailhouse cell create ${remoteCellConfig(config.name)}`,
+                    );
                 if (plan.action === "create" || plan.loadAndStart) await loadAndStart(host, props);
                 return cellOutputs(host, props);
             },
@@ -448,7 +483,8 @@ const cellProvider: ProviderImplementation = {
                         log(`${host.label}: new connection works; nothing on the host changes`);
                         return cellOutputs(host, inputs, live);
                     }
-                    if (cell.state === "running/locked") throw new Error(`${host.label}: cell ${name} refused shutdown (running/locked); nothing was changed`);
+                    if (cell.state === "running/locked")
+                        throw new Error(`${host.label}: cell ${name} refused shutdown (running/locked); nothing was changed`);
                     // `jailhouse cell linux` destroys and recreates a Linux cell itself.
                     if (cell.state !== "shut down" && !linuxImageOf(inputs))
                         await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`).catch((error: unknown) => {

@@ -13,7 +13,8 @@ import * as path from "node:path";
 
 export async function pendingOperations(stack: automation.Stack): Promise<string[]> {
     const exported = await stack.exportStack();
-    const pending = (exported.deployment as { pending_operations?: { resource: { urn: string }; type: string }[] }).pending_operations ?? [];
+    const pending =
+        (exported.deployment as { pending_operations?: { resource: { urn: string }; type: string }[] }).pending_operations ?? [];
     return pending.map((op) => `${op.type} ${op.resource.urn.split("::").pop()}`);
 }
 

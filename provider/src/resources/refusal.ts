@@ -16,8 +16,11 @@ export function cellRefusal(label: string, error: unknown): unknown {
     if (denied) return new Error(`${label}: cell ${denied[1]} refused shutdown (${denied[2]}); nothing was changed`, { cause: error });
     const locked = lockedByOther.exec(reason);
     if (locked)
-        return new Error(`${label}: cannot ${locked[1]} cell ${locked[2]}: cell ${locked[3]} is running/locked; nothing was changed, run pulumi up again when it unlocks`, {
-            cause: error,
-        });
+        return new Error(
+            `${label}: cannot ${locked[1]} cell ${locked[2]}: cell ${locked[3]} is running/locked; nothing was changed, run pulumi up again when it unlocks`,
+            {
+                cause: error,
+            },
+        );
     return error;
 }

@@ -2,7 +2,15 @@
 // The shell reader: a script any host with a POSIX shell runs (also one with
 // upstream's CLI, `stack: "installed"`), printing key=value lines, and the
 // pure parser that turns them into the typed live state.
-import { cellId, counter, type LiveHostState, LiveHostStateSchema, LiveStateError, parseCpuList, type ReadOptions } from "./live-state-schema";
+import {
+    cellId,
+    counter,
+    type LiveHostState,
+    LiveHostStateSchema,
+    LiveStateError,
+    parseCpuList,
+    type ReadOptions,
+} from "./live-state-schema";
 import { jailhouseSysfs, remoteBuildStamp, remoteFirmware, remoteSystemConfig } from "./remote-layout";
 
 // The journal keeps the boot lines after the ring buffer has wrapped.
@@ -120,4 +128,3 @@ export function parseShellOutput(text: string): LiveHostState {
     };
     return LiveHostStateSchema.parse(state);
 }
-

@@ -18,7 +18,10 @@ export const implementationSubpath = "provider";
 
 /** This package's name and version, read from its package.json when a resource is declared. */
 export function packageIdentity(): { name: string; version: string } {
-    const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "package.json"), "utf8")) as { name: string; version: string };
+    const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "package.json"), "utf8")) as {
+        name: string;
+        version: string;
+    };
     return { name: manifest.name, version: manifest.version };
 }
 

@@ -20,6 +20,9 @@ export function treeManifest(root: string, dirs: string[]): { files: string[]; h
     dirs.forEach(walk);
     files.sort();
     const hash = crypto.createHash("sha256");
-    for (const file of files) hash.update(`${file}\0`).update(fs.readFileSync(path.join(root, file))).update("\0");
+    for (const file of files)
+        hash.update(`${file}\0`)
+            .update(fs.readFileSync(path.join(root, file)))
+            .update("\0");
     return { files, hash: hash.digest("hex") };
 }

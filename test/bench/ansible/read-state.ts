@@ -34,13 +34,19 @@ export function driftOf(state: LiveHostState, cells: string[]): string[] {
 }
 
 export function outcome(perHost: string[][]): CheckOutcome {
-    return { hostsChecked: perHost.length, inSync: perHost.filter((d) => d.length === 0).length, drift: [...new Set(perHost.flat())].sort() };
+    return {
+        hostsChecked: perHost.length,
+        inSync: perHost.filter((d) => d.length === 0).length,
+        drift: [...new Set(perHost.flat())].sort(),
+    };
 }
 
 async function main(jobFile: string): Promise<void> {
     const job = JSON.parse(fs.readFileSync(jobFile, "utf8")) as ReadStateJob;
     try {
-        const perHost = await Promise.all(job.targets.map((t) => withHost(t.connection, async (session) => driftOf(await readLiveState(session), job.cells))));
+        const perHost = await Promise.all(
+            job.targets.map((t) => withHost(t.connection, async (session) => driftOf(await readLiveState(session), job.cells))),
+        );
         process.stdout.write(JSON.stringify(outcome(perHost)));
     } finally {
         closeAll();

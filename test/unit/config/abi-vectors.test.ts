@@ -29,7 +29,8 @@ function gccRun(name: string, args: string[]): Buffer {
 
 function firstDifference(a: Buffer, b: Buffer): string {
     const n = Math.min(a.length, b.length);
-    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return `first difference at byte offset ${i}: C 0x${a[i].toString(16)}, TypeScript 0x${b[i].toString(16)}`;
+    for (let i = 0; i < n; i++)
+        if (a[i] !== b[i]) return `first difference at byte offset ${i}: C 0x${a[i].toString(16)}, TypeScript 0x${b[i].toString(16)}`;
     return `lengths differ: C ${a.length} bytes, TypeScript ${b.length} bytes`;
 }
 
@@ -90,7 +91,12 @@ function tableOffsets(): [string, string, number][] {
         ...members("jailhouse_cell_desc", binary.cellIdentity, abi.HEADER_PREFIX_SIZE),
         ...binary.cellSectionKeys.map((key, i): [string, string, number] => ["jailhouse_cell_desc", counts[key], countsAt + 4 * i]),
         ...members("jailhouse_cell_desc", binary.cellTail, countsAt + 4 * binary.cellSectionKeys.length),
-        ...members("jailhouse_system", binary.systemHead, abi.HEADER_PREFIX_SIZE, (f) => (platformInfo.has(f) ? "platform_info." : "") + cName(f)),
+        ...members(
+            "jailhouse_system",
+            binary.systemHead,
+            abi.HEADER_PREFIX_SIZE,
+            (f) => (platformInfo.has(f) ? "platform_info." : "") + cName(f),
+        ),
         ...members("jailhouse_system", binary.armPlatform, platformAt, (f) => `platform_info.arm.${cName(f)}`),
         ...members("jailhouse_system", binary.x86Platform, platformAt, (f) => `platform_info.x86.${cName(f)}`),
         ["jailhouse_system", "root_cell", binary.SYSTEM_SIZE - binary.CELL_DESC_SIZE],
@@ -173,9 +179,20 @@ describe("C header constants and layout vs abi.ts", () => {
             ...Object.keys(constants).map((c) => `printf("const %s %llu\\n", "${c}", (unsigned long long)(${c}));`),
         ];
         const source = path.join(work, "layout.c");
-        fs.writeFileSync(source, `#include <stddef.h>\n#include <stdio.h>\n#include <jailhouse/cell-config.h>\nint main(void) {\n${lines.join("\n")}\nreturn 0;\n}\n`);
+        fs.writeFileSync(
+            source,
+            `#include <stddef.h>\n#include <stdio.h>\n#include <jailhouse/cell-config.h>\nint main(void) {\n${lines.join("\n")}\nreturn 0;\n}\n`,
+        );
         const report = gccRun("layout", [source]).toString();
-        const seen = new Map(report.trim().split("\n").map((l) => { const [kind, name, value] = l.split(" "); return [`${kind} ${name}`, Number(value)]; }));
+        const seen = new Map(
+            report
+                .trim()
+                .split("\n")
+                .map((l) => {
+                    const [kind, name, value] = l.split(" ");
+                    return [`${kind} ${name}`, Number(value)];
+                }),
+        );
         for (const [s, size] of Object.entries(structs)) assert.equal(seen.get(`size ${s}`), size, `sizeof(struct ${s})`);
         for (const [s, f, offset] of fields) assert.equal(seen.get(`offset ${s}.${f}`), offset, `offsetof(struct ${s}, ${f})`);
         for (const [c, value] of Object.entries(constants)) assert.equal(seen.get(`const ${c}`), value >>> 0, c);
@@ -206,7 +223,13 @@ test("the comm region header has Jailhouse's arm64 layout", () => {
         "#include <stddef.h>\n#include <stdio.h>\n#include <jailhouse/cell-config.h>\n#include <jailhouse/comm-region.h>\n" +
             `int main(void) {\n${lines.join("\n")}\nprintf("abi %d\\n", COMM_REGION_ABI_REVISION);\nreturn 0;\n}\n`,
     );
-    const seen = new Map(gccRun("comm-layout", [source]).toString().trim().split("\n").map((l) => l.split(" ") as [string, string]));
+    const seen = new Map(
+        gccRun("comm-layout", [source])
+            .toString()
+            .trim()
+            .split("\n")
+            .map((l) => l.split(" ") as [string, string]),
+    );
     assert.deepEqual(
         offsets.map(([f]) => [f, Number(seen.get(f))]),
         offsets,

@@ -9,10 +9,19 @@ const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
 // Plain objects only: deepStrictEqual tells null-prototype records apart.
-const rec = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> => fc.record(model, { noNullPrototype: true }) as fc.Arbitrary<T>;
+const rec = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> =>
+    fc.record(model, { noNullPrototype: true }) as fc.Arbitrary<T>;
 const hexBytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => Buffer.from(b).toString("hex"));
 
-const consoleDesc: fc.Arbitrary<ConsoleDesc> = rec({ address: u64, size: u32, type: u16, flags: u16, divider: u32, gateNr: u32, clockReg: u64 });
+const consoleDesc: fc.Arbitrary<ConsoleDesc> = rec({
+    address: u64,
+    size: u32,
+    type: u16,
+    flags: u16,
+    divider: u32,
+    gateNr: u32,
+    clockReg: u64,
+});
 const memoryDesc: fc.Arbitrary<MemoryDesc> = rec({ physStart: u64, virtStart: u64, size: u64, flags: u64 });
 
 const cellName = fc

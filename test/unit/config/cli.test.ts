@@ -44,16 +44,25 @@ describe("jailhouse-config", () => {
         assert.equal(ok.status, 0, ok.stderr);
         assert.equal(ok.stdout, "ok: lab-root with 2 cells (rt-timer, uart-hello)\n");
         const clash = path.join(work, "clash.yaml");
-        fs.writeFileSync(clash, fs.readFileSync(example("uart-hello.yaml"), "utf8").replace("name: uart-hello", "name: clash").replace("cpus: 2", "cpus: 1"));
+        fs.writeFileSync(
+            clash,
+            fs.readFileSync(example("uart-hello.yaml"), "utf8").replace("name: uart-hello", "name: clash").replace("cpus: 2", "cpus: 1"),
+        );
         const bad = run("check", example("system.yaml"), example("rt-timer.yaml"), clash);
         assert.equal(bad.status, 1);
         assert.equal(bad.stdout, "");
-        assert.match(bad.stderr, /^error: cells\[clash\]\.cpus: CPU 1 is also given to cell "rt-timer"; a CPU belongs to one cell at a time$/m);
+        assert.match(
+            bad.stderr,
+            /^error: cells\[clash\]\.cpus: CPU 1 is also given to cell "rt-timer"; a CPU belongs to one cell at a time$/m,
+        );
     });
 
     test("diff prints the change in partition terms, from YAML or .cell", () => {
         const changed = path.join(work, "rt-timer-2.yaml");
-        fs.writeFileSync(changed, fs.readFileSync(example("rt-timer.yaml"), "utf8").replace("cpus: 1", "cpus: 1-2").replace("size: 1 MiB", "size: 2 MiB"));
+        fs.writeFileSync(
+            changed,
+            fs.readFileSync(example("rt-timer.yaml"), "utf8").replace("cpus: 1", "cpus: 1-2").replace("size: 1 MiB", "size: 2 MiB"),
+        );
         const diff = run("diff", example("rt-timer.yaml"), changed);
         assert.equal(diff.status, 0, diff.stderr);
         assert.equal(diff.stdout, "cell rt-timer: CPUs 1 -> 1-2; region ram: 1 MiB -> 2 MiB\n");
@@ -73,15 +82,26 @@ describe("jailhouse-config", () => {
         fs.writeFileSync(garbage, "JHCLL\x02\x0d\x00 and then nothing useful");
         const decoded = run("decode", garbage);
         assert.equal(decoded.status, 1);
-        assert.match(decoded.stderr, /^error: .*garbage\.cell: configuration revision 13 found; only revision 14 is supported \(at byte offset 6\)$/m);
+        assert.match(
+            decoded.stderr,
+            /^error: .*garbage\.cell: configuration revision 13 found; only revision 14 is supported \(at byte offset 6\)$/m,
+        );
     });
 
     test("warnings are printed without failing; --strict makes them errors", () => {
         const loose = path.join(work, "loose.yaml");
-        fs.writeFileSync(loose, fs.readFileSync(example("rt-timer.yaml"), "utf8").replace(/^memory:\n/m, "memory:\n  - { name: spare, phys: 0x70f00000, size: 0 }\n"));
+        fs.writeFileSync(
+            loose,
+            fs
+                .readFileSync(example("rt-timer.yaml"), "utf8")
+                .replace(/^memory:\n/m, "memory:\n  - { name: spare, phys: 0x70f00000, size: 0 }\n"),
+        );
         const lenient = run("check", example("system.yaml"), loose);
         assert.equal(lenient.status, 0, lenient.stderr);
-        assert.equal(lenient.stderr, "warning: cells[rt-timer].memory[0].size: memory[0] (spare) is empty and maps nothing; remove it unless a PCI device counts its regions across it\n");
+        assert.equal(
+            lenient.stderr,
+            "warning: cells[rt-timer].memory[0].size: memory[0] (spare) is empty and maps nothing; remove it unless a PCI device counts its regions across it\n",
+        );
         const strict = run("check", example("system.yaml"), loose, "--strict");
         assert.equal(strict.status, 1);
         assert.match(strict.stderr, /^warning: cells\[rt-timer\]\.memory\[0\]\.size: memory\[0\] \(spare\) is empty/);
@@ -128,7 +148,14 @@ describe("jailhouse-config", () => {
     });
 
     test("bad usage exits 2 with the usage text", () => {
-        for (const args of [[], ["frobnicate"], ["compile", example("rt-timer.yaml")], ["check"], ["diff", "one"], ["check", example("system.yaml"), "--cpus", "four"]]) {
+        for (const args of [
+            [],
+            ["frobnicate"],
+            ["compile", example("rt-timer.yaml")],
+            ["check"],
+            ["diff", "one"],
+            ["check", example("system.yaml"), "--cpus", "four"],
+        ]) {
             const result = run(...args);
             assert.equal(result.status, 2, `${args.join(" ")}: ${result.stderr}`);
             assert.match(result.stderr, /^jailhouse-config: .*\nusage: jailhouse-config <command>/);
@@ -139,7 +166,11 @@ describe("jailhouse-config", () => {
         const result = run("reference");
         assert.equal(result.status, 0);
         const committed = fs.readFileSync(path.join(repo, "provider", "config-reference.md"), "utf8");
-        assert.equal(committed, result.stdout, "provider/config-reference.md is stale: run npm run config -- reference > provider/config-reference.md");
+        assert.equal(
+            committed,
+            result.stdout,
+            "provider/config-reference.md is stale: run npm run config -- reference > provider/config-reference.md",
+        );
     });
 
     test("schema prints a JSON Schema that rejects unknown keys", () => {

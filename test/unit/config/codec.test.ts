@@ -43,7 +43,12 @@ describe("codec round trips", () => {
 
 test("a system with 60 memory regions (a big GICv2 board) encodes past the first buffer size", () => {
     const [system] = fc.sample(systemDesc, { numRuns: 1, seed: 60 });
-    const memory = Array.from({ length: 60 }, (_, i) => ({ physStart: BigInt(i) << 20n, virtStart: BigInt(i) << 20n, size: 0x1000n, flags: 3n }));
+    const memory = Array.from({ length: 60 }, (_, i) => ({
+        physStart: BigInt(i) << 20n,
+        virtStart: BigInt(i) << 20n,
+        size: 0x1000n,
+        flags: 3n,
+    }));
     const big = { ...system, rootCell: { ...system.rootCell, memory } };
     const bytes = encodeSystem(big);
     assert.ok(bytes.length > 60 * 32);
@@ -67,7 +72,12 @@ describe("decoder robustness", () => {
         systemDesc.map((system) => encodeSystem(system)),
     );
     const mutated = fc
-        .tuple(valid, fc.array(fc.tuple(fc.nat(), u8()), { minLength: 1, maxLength: 6 }), fc.option(fc.nat()), fc.uint8Array({ maxLength: 16 }))
+        .tuple(
+            valid,
+            fc.array(fc.tuple(fc.nat(), u8()), { minLength: 1, maxLength: 6 }),
+            fc.option(fc.nat()),
+            fc.uint8Array({ maxLength: 16 }),
+        )
         .map(([bytes, flips, cut, tail]) => {
             const out = Buffer.from(bytes);
             for (const [at, value] of flips) out[at % out.length] = value;
@@ -105,16 +115,28 @@ describe("decoder errors say what, where and which revision", () => {
     });
 
     test("truncated input says what was cut short and where", () => {
-        assert.throws(() => decodeConfig(cell.subarray(0, 100)), /truncated: the cell header needs 132 bytes but only 100 remain of 100 \(at byte offset 0\)/);
-        assert.throws(() => decodeConfig(cell.subarray(0, cell.length - 1)), (error: Error) => {
-            assert.ok(error instanceof ConfigFormatError);
-            assert.match(error.message, /^truncated: cell ".*" declares .* but only \d+ bytes follow its header \(at byte offset 132\)$/);
-            return true;
-        });
+        assert.throws(
+            () => decodeConfig(cell.subarray(0, 100)),
+            /truncated: the cell header needs 132 bytes but only 100 remain of 100 \(at byte offset 0\)/,
+        );
+        assert.throws(
+            () => decodeConfig(cell.subarray(0, cell.length - 1)),
+            (error: Error) => {
+                assert.ok(error instanceof ConfigFormatError);
+                assert.match(
+                    error.message,
+                    /^truncated: cell ".*" declares .* but only \d+ bytes follow its header \(at byte offset 132\)$/,
+                );
+                return true;
+            },
+        );
     });
 
     test("garbage gets the signature it found", () => {
-        assert.throws(() => decodeConfig(Buffer.from("hello, world!")), /not a Jailhouse configuration: signature "hello", expected "JHSYS" or "JHCLL"/);
+        assert.throws(
+            () => decodeConfig(Buffer.from("hello, world!")),
+            /not a Jailhouse configuration: signature "hello", expected "JHSYS" or "JHCLL"/,
+        );
         assert.throws(() => decodeConfig(Buffer.alloc(3)), /truncated: 3 bytes is shorter than any configuration header/);
     });
 
@@ -125,7 +147,10 @@ describe("decoder errors say what, where and which revision", () => {
     });
 
     test("trailing bytes and an unknown architecture are errors", () => {
-        assert.throws(() => decodeConfig(Buffer.concat([cell, Buffer.from([1])])), /1 unexpected bytes after the end of the cell configuration/);
+        assert.throws(
+            () => decodeConfig(Buffer.concat([cell, Buffer.from([1])])),
+            /1 unexpected bytes after the end of the cell configuration/,
+        );
         const arch = Buffer.from(cell);
         arch[5] = 9;
         assert.throws(() => decodeConfig(arch), /unknown architecture 9 \(0 x86, 1 arm, 2 arm64\) \(at byte offset 5\)/);

@@ -7,7 +7,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { ConfigValidationError, encodeLoaded, type LoadedConfig, loadConfigBytes, toYaml, validateCell, validateHost } from "../../../provider/src/config";
+import {
+    ConfigValidationError,
+    encodeLoaded,
+    type LoadedConfig,
+    loadConfigBytes,
+    toYaml,
+    validateCell,
+    validateHost,
+} from "../../../provider/src/config";
 import { buildCorpus } from "./corpus";
 
 const corpus = buildCorpus();
@@ -22,7 +30,11 @@ const edit = fc.oneof(
 );
 
 const mutant = fc
-    .record({ pick: fc.nat(), edits: fc.array(edit, { minLength: 1, maxLength: 4 }), cut: fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.nat(), weight: 1 }) })
+    .record({
+        pick: fc.nat(),
+        edits: fc.array(edit, { minLength: 1, maxLength: 4 }),
+        cut: fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.nat(), weight: 1 }),
+    })
     .map(({ pick, edits, cut }) => {
         const { name, bytes } = corpus[pick % corpus.length];
         const out = Buffer.from(bytes);

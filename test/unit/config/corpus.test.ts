@@ -21,7 +21,8 @@ const corpus = buildCorpus();
 
 function firstDifference(a: Buffer, b: Buffer): string {
     const n = Math.min(a.length, b.length);
-    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return `first difference at byte offset ${i}: 0x${a[i].toString(16)} became 0x${b[i].toString(16)}`;
+    for (let i = 0; i < n; i++)
+        if (a[i] !== b[i]) return `first difference at byte offset ${i}: 0x${a[i].toString(16)} became 0x${b[i].toString(16)}`;
     return `lengths differ: ${a.length} bytes became ${b.length}`;
 }
 

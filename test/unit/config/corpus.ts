@@ -30,18 +30,30 @@ export function buildCorpus(): CorpusConfig[] {
     if (built) return built;
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-corpus-"));
     try {
-        const sources = fs.readdirSync(corpusDir).filter((file) => file.endsWith(".c")).sort();
+        const sources = fs
+            .readdirSync(corpusDir)
+            .filter((file) => file.endsWith(".c"))
+            .sort();
         const byToolchain = new Map<string, string[]>();
         for (const file of sources) {
             const toolchain = toolchainOf(path.join(corpusDir, file));
             byToolchain.set(toolchain, [...(byToolchain.get(toolchain) ?? []), path.join(corpusDir, file)]);
         }
         for (const [toolchain, files] of byToolchain)
-            execFileSync(`${toolchain}gcc`, ["-O2", "-Wall", "-Werror", "-c", "-I", path.join(repo, "hypervisor", "include"), ...files], { cwd: work, stdio: ["ignore", "inherit", "inherit"] });
+            execFileSync(`${toolchain}gcc`, ["-O2", "-Wall", "-Werror", "-c", "-I", path.join(repo, "hypervisor", "include"), ...files], {
+                cwd: work,
+                stdio: ["ignore", "inherit", "inherit"],
+            });
         built = sources.map((file) => {
             const name = file.slice(0, -2);
             const cell = path.join(work, `${name}.cell`);
-            execFileSync(`${toolchainOf(path.join(corpusDir, file))}objcopy`, ["-O", "binary", "--remove-section=.note.gnu.property", path.join(work, `${name}.o`), cell]);
+            execFileSync(`${toolchainOf(path.join(corpusDir, file))}objcopy`, [
+                "-O",
+                "binary",
+                "--remove-section=.note.gnu.property",
+                path.join(work, `${name}.o`),
+                cell,
+            ]);
             return { name, board: name.slice(0, name.lastIndexOf("-")), bytes: fs.readFileSync(cell) };
         });
         return built;

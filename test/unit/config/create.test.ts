@@ -42,7 +42,8 @@ function withProperty(state: LiveState, property: string, value: Buffer | undefi
     return { ...state, devicetree: lines.join("\n") };
 }
 
-const cells32 = (...values: number[]) => Buffer.concat(values.map((v) => Buffer.from([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255])));
+const cells32 = (...values: number[]) =>
+    Buffer.concat(values.map((v) => Buffer.from([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255])));
 
 function refused(make: () => unknown, pattern: RegExp) {
     assert.throws(make, (error: Error) => {
@@ -83,7 +84,10 @@ describe("create from h3's captured live state", () => {
                 ["pcie-mmio-high", "0x8000000000", "0x8000000000", "read+write+io"],
             ],
         );
-        assert.deepEqual(config.rootCell.irqchips[0].spis, Array.from({ length: 128 }, (_, i) => i));
+        assert.deepEqual(
+            config.rootCell.irqchips[0].spis,
+            Array.from({ length: 128 }, (_, i) => i),
+        );
         assert.match(yaml, /^# System config of h3 \(linux,dummy-virt\)/);
         assert.match(yaml, /Hypervisor memory 0x7f000000-0x7fffffff: found free above Linux's RAM/);
     });
@@ -96,7 +100,10 @@ describe("create from h3's captured live state", () => {
 
     test("the root cell is named after the host unless --root-name says otherwise", () => {
         assert.equal(systemFromLiveState(h3()).config.rootCell.name, "h3");
-        refused(() => systemFromLiveState({ ...h3(), hostname: `${"x".repeat(40)}\n` }), /cannot name the root cell .* give --root-name NAME/);
+        refused(
+            () => systemFromLiveState({ ...h3(), hostname: `${"x".repeat(40)}\n` }),
+            /cannot name the root cell .* give --root-name NAME/,
+        );
     });
 
     test("--hypervisor-memory puts the hypervisor in the region given, and the RAM around it stays the root's", () => {
@@ -117,7 +124,12 @@ describe("create from h3's captured live state", () => {
         state = withProperty(state, "intc@8000000/reg", cells32(...frames));
         const { config } = systemFromLiveState(state);
         assert.deepEqual(
-            [config.platform.gic?.version, config.platform.gic?.cpuInterface, config.platform.gic?.hypervisorInterface, config.platform.gic?.virtualCpuInterface],
+            [
+                config.platform.gic?.version,
+                config.platform.gic?.cpuInterface,
+                config.platform.gic?.hypervisorInterface,
+                config.platform.gic?.virtualCpuInterface,
+            ],
             [2, 0x08010000n, 0x08030000n, 0x08040000n],
         );
     });
@@ -125,14 +137,20 @@ describe("create from h3's captured live state", () => {
     test("CPUs offline at capture are still the root's, with a note", () => {
         const { config, notes } = systemFromLiveState({ ...h3(), cpusOnline: "0,3\n" });
         assert.deepEqual(config.rootCell.cpus, [0, 1, 2, 3]);
-        assert.ok(notes.some((n) => /CPU 1-2 was offline/.test(n)), notes.join("\n"));
+        assert.ok(
+            notes.some((n) => /CPU 1-2 was offline/.test(n)),
+            notes.join("\n"),
+        );
     });
 });
 
 describe("create refuses what cannot make a config, and says why", () => {
     test("no RAM free above Linux's, naming mem= and --hypervisor-memory", () => {
         const state = { ...h3(), iomem: h3().iomem.replace("40000000-6fffffff : System RAM", "40000000-7fffffff : System RAM") };
-        refused(() => systemFromLiveState(state), /no room for the hypervisor's 16 MiB: Linux uses all RAM .* mem=.* --hypervisor-memory ADDR,SIZE/);
+        refused(
+            () => systemFromLiveState(state),
+            /no room for the hypervisor's 16 MiB: Linux uses all RAM .* mem=.* --hypervisor-memory ADDR,SIZE/,
+        );
     });
 
     test("--hypervisor-memory inside Linux's RAM, outside RAM, unaligned or misspelt", () => {
@@ -149,13 +167,19 @@ describe("create refuses what cannot make a config, and says why", () => {
     });
 
     test("a GIC without a maintenance interrupt (no EL2 for Linux)", () => {
-        refused(() => systemFromLiveState(withProperty(h3(), "intc@8000000/interrupts", undefined)), /maintenance interrupt is unknown.*virtualization=on/);
+        refused(
+            () => systemFromLiveState(withProperty(h3(), "intc@8000000/interrupts", undefined)),
+            /maintenance interrupt is unknown.*virtualization=on/,
+        );
     });
 
     test("no device tree, a garbled one, or no GIC", () => {
         refused(() => systemFromLiveState({ ...h3(), devicetree: "" }), /no device tree .* ACPI/);
         refused(() => systemFromLiveState({ ...h3(), devicetree: "cpus/cpu@0/reg 0000000\n" }), /devicetree.txt line 1: expected/);
-        const noGic = h3().devicetree.split("\n").filter((line) => !line.startsWith("intc@8000000/")).join("\n");
+        const noGic = h3()
+            .devicetree.split("\n")
+            .filter((line) => !line.startsWith("intc@8000000/"))
+            .join("\n");
         refused(() => systemFromLiveState({ ...h3(), devicetree: noGic }), /no GICv2 or GICv3 node/);
     });
 
@@ -190,7 +214,19 @@ describe("the gathered answer", () => {
         fs.writeFileSync(path.join(tree, "base", "cpus", "cpu@0", "reg"), cells32(0x100));
         fs.writeFileSync(path.join(tree, "base", "model"), "board\0");
         const archive = zlib.gzipSync(execFileSync("tar", ["-c", "-C", tree, "base"])).toString("base64");
-        const output = ["==> hostname <==", "h9", "==> cpusOnline <==", "0", "==> iomem <==", "40000000-4fffffff : System RAM", "==> interrupts <==", "  CPU0", "==> devicetreeArchive <==", archive, ""].join("\n");
+        const output = [
+            "==> hostname <==",
+            "h9",
+            "==> cpusOnline <==",
+            "0",
+            "==> iomem <==",
+            "40000000-4fffffff : System RAM",
+            "==> interrupts <==",
+            "  CPU0",
+            "==> devicetreeArchive <==",
+            archive,
+            "",
+        ].join("\n");
         const state = parseGatherOutput(output);
         assert.equal(state.hostname, "h9\n");
         assert.equal(state.iomem, "40000000-4fffffff : System RAM\n");

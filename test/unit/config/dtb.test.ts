@@ -42,19 +42,39 @@ function writeCell(name: string, yaml: string): string {
 
 test("the lab's linux cell: its CPUs, RAM, GICv3, timer, 16550 and chosen, as dtc reads them", () => {
     const out = path.join(work, "linux.dtb");
-    const result = run("dtb", example("system.yaml"), example("linux.yaml"), "--cmdline", "quiet loglevel=4", "--initrd-size", "0x1234567", "-o", out);
+    const result = run(
+        "dtb",
+        example("system.yaml"),
+        example("linux.yaml"),
+        "--cmdline",
+        "quiet loglevel=4",
+        "--initrd-size",
+        "0x1234567",
+        "-o",
+        out,
+    );
     assert.equal(result.status, 0, result.stderr);
     const layout = linuxBootLayout({ start: 0x74000000n, size: 128n << 20n }, 0x1234567n);
-    assert.match(result.stdout, /device tree for cell "linux", \d+ bytes; kernel at 0x74000000 \(below 0x7abcb000\), initrd 0x7abcb000-0x7bdff567, dtb at 0x7be00000/);
+    assert.match(
+        result.stdout,
+        /device tree for cell "linux", \d+ bytes; kernel at 0x74000000 \(below 0x7abcb000\), initrd 0x7abcb000-0x7bdff567, dtb at 0x7be00000/,
+    );
     assert.equal(layout.initrd!.start, 0x7abcb000n);
     const dts = decompile(out);
 
     const cpus = nodeBody(dts, "cpus");
-    assert.deepEqual([...cpus.matchAll(/cpu@(\w+) \{/g)].map((m) => m[1]), ["2", "3"]);
+    assert.deepEqual(
+        [...cpus.matchAll(/cpu@(\w+) \{/g)].map((m) => m[1]),
+        ["2", "3"],
+    );
     assert.match(cpus, /cpu@2 \{[^}]*reg = <0x00 0x02>;[^}]*enable-method = "psci";/);
     assert.match(nodeBody(dts, "psci"), /compatible = "arm,psci-0.2";\s+method = "smc";/);
 
-    assert.deepEqual([...dts.matchAll(/memory@(\w+) \{/g)].map((m) => m[1]), ["74000000"], "only the cell's RAM");
+    assert.deepEqual(
+        [...dts.matchAll(/memory@(\w+) \{/g)].map((m) => m[1]),
+        ["74000000"],
+        "only the cell's RAM",
+    );
     assert.match(nodeBody(dts, "memory@74000000"), /device_type = "memory";\s+reg = <0x00 0x74000000 0x00 0x8000000>;/);
 
     const gic = nodeBody(dts, "interrupt-controller@8000000");
@@ -99,17 +119,26 @@ test(".cell files give the same tree as their YAML", () => {
 
 test("bad input: a cell without CPUs or RAM, a region the kernel cannot use, bad options: the field and the fix", () => {
     const out = path.join(work, "bad.dtb");
-    const noCpus = writeCell("nocpu", "name: nocpu\ncpus: []\nmemory:\n  - { phys: 0x74000000, size: 64 MiB, flags: [read, write, execute, loadable] }\n");
+    const noCpus = writeCell(
+        "nocpu",
+        "name: nocpu\ncpus: []\nmemory:\n  - { phys: 0x74000000, size: 64 MiB, flags: [read, write, execute, loadable] }\n",
+    );
     let result = run("dtb", example("system.yaml"), noCpus, "-o", out);
     assert.equal(result.status, 1);
     assert.equal(result.stderr, `error: ${noCpus}: cpus: cell "nocpu" has no CPUs, so a kernel cannot run; give e.g. cpus: 2-3\n`);
 
-    const noRam = writeCell("noram", "name: noram\ncpus: 2-3\nmemory:\n  - { virt: 0x80000000, size: 4 KiB, flags: [read, write, comm-region] }\n");
+    const noRam = writeCell(
+        "noram",
+        "name: noram\ncpus: 2-3\nmemory:\n  - { virt: 0x80000000, size: 4 KiB, flags: [read, write, comm-region] }\n",
+    );
     result = run("dtb", example("system.yaml"), noRam, "-o", out);
     assert.equal(result.status, 1);
     assert.match(result.stderr, new RegExp(`^error: ${noRam}: memory: cell "noram" has no RAM region .*add e\\.g\\. \\{ phys: 0x74000000`));
 
-    const notLoadable = writeCell("nl", "name: nl\ncpus: 2\nmemory:\n  - { name: ram, phys: 0x74000000, size: 64 MiB, flags: [read, write] }\n");
+    const notLoadable = writeCell(
+        "nl",
+        "name: nl\ncpus: 2\nmemory:\n  - { name: ram, phys: 0x74000000, size: 64 MiB, flags: [read, write] }\n",
+    );
     result = run("dtb", example("system.yaml"), notLoadable, "-o", out);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /memory\[0\] \(ram\)\.flags: .*needs the loadable flag; add loadable/);

@@ -14,7 +14,10 @@ test("the lab's linux cell: kernel at the RAM start, DTB in the last 2 MiB, init
     const loaded = loadConfigFile(path.join(repo, "examples/lab/linux.yaml"));
     assert.equal(loaded.kind, "cell");
     const ram = cellRam(loaded.config as Extract<typeof loaded, { kind: "cell" }>["config"]);
-    assert.deepEqual(ram.map((r) => [r.start, r.size, r.loadable]), [[0x74000000n, 128n * MiB, true]]);
+    assert.deepEqual(
+        ram.map((r) => [r.start, r.size, r.loadable]),
+        [[0x74000000n, 128n * MiB, true]],
+    );
     const layout = linuxBootLayout(ram[0], 0x12345n);
     assert.equal(layout.kernel, 0x74000000n);
     assert.equal(layout.dtb, 0x7be00000n);

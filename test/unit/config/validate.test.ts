@@ -55,7 +55,10 @@ describe("validation rules", () => {
                 { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
             ],
         });
-        assertOne(messages([bad]), /^cells\[probe\]\.memory\[1\]: memory\[1\] \(ram2\) at 0x80000-0x17ffff overlaps memory\[0\] \(ram\) at 0x0-0xfffff in the cell's address space, so one mapping silently replaces the other; move or shrink one of them$/);
+        assertOne(
+            messages([bad]),
+            /^cells\[probe\]\.memory\[1\]: memory\[1\] \(ram2\) at 0x80000-0x17ffff overlaps memory\[0\] \(ram\) at 0x0-0xfffff in the cell's address space, so one mapping silently replaces the other; move or shrink one of them$/,
+        );
     });
 
     test("cell memory inside the hypervisor region", () => {
@@ -65,15 +68,24 @@ describe("validation rules", () => {
                 { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
             ],
         });
-        assertOne(messages([bad]), /^cells\[probe\]\.memory\[0\]: memory\[0\] \(ram\) at 0x7eff0000-0x7f0effff overlaps the hypervisor memory 0x7f000000-0x7fffffff; move it out/);
+        assertOne(
+            messages([bad]),
+            /^cells\[probe\]\.memory\[0\]: memory\[0\] \(ram\) at 0x7eff0000-0x7f0effff overlaps the hypervisor memory 0x7f000000-0x7fffffff; move it out/,
+        );
     });
 
     test("a cell's CPUs not owned by the root", () => {
-        assertOne(messages([cell({ cpus: "3-5" })]), /^cells\[probe\]\.cpus: CPU 4-5 is not owned by the root cell \(root CPUs 0-3\); pick CPUs from the root's set$/);
+        assertOne(
+            messages([cell({ cpus: "3-5" })]),
+            /^cells\[probe\]\.cpus: CPU 4-5 is not owned by the root cell \(root CPUs 0-3\); pick CPUs from the root's set$/,
+        );
     });
 
     test("two cells sharing CPUs", () => {
-        assertOne(messages([rtTimer, cell({ cpus: "1" })]), /^cells\[probe\]\.cpus: CPU 1 is also given to cell "rt-timer"; a CPU belongs to one cell at a time$/);
+        assertOne(
+            messages([rtTimer, cell({ cpus: "1" })]),
+            /^cells\[probe\]\.cpus: CPU 1 is also given to cell "rt-timer"; a CPU belongs to one cell at a time$/,
+        );
     });
 
     test("two cells sharing IRQs", () => {
@@ -99,7 +111,10 @@ describe("validation rules", () => {
                 { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
             ],
         });
-        assertOne(messages([cell({}), other]), /^cells\[other\]\.memory\[0\]: memory\[0\] \(ram\) at 0x70280000-0x7037ffff overlaps cell "probe" memory\[0\] \(ram\) at 0x70200000-0x702fffff; cells may share memory only when both regions are rootshared$/);
+        assertOne(
+            messages([cell({}), other]),
+            /^cells\[other\]\.memory\[0\]: memory\[0\] \(ram\) at 0x70280000-0x7037ffff overlaps cell "probe" memory\[0\] \(ram\) at 0x70200000-0x702fffff; cells may share memory only when both regions are rootshared$/,
+        );
     });
 
     test("a page-mapped region whose phys is not page-aligned", () => {
@@ -109,12 +124,16 @@ describe("validation rules", () => {
                 { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
             ],
         });
-        assertOne(messages([bad]), /^cells\[probe\]\.memory\[0\]\.phys: memory\[0\] \(ram\) is mapped by pages but phys 0x70200800 is not page-aligned, .*; align phys to 0x1000$/);
+        assertOne(
+            messages([bad]),
+            /^cells\[probe\]\.memory\[0\]\.phys: memory\[0\] \(ram\) is mapped by pages but phys 0x70200800 is not page-aligned, .*; align phys to 0x1000$/,
+        );
     });
 });
 
 describe("rules that follow upstream's acceptance: warnings, not errors", () => {
-    const findings = (cells: CellConfig[]) => validateHost(system, cells, { cpuCount: 4 }).map((i) => `${i.severity ?? "error"}: ${i.path}: ${i.message}`);
+    const findings = (cells: CellConfig[]) =>
+        validateHost(system, cells, { cpuCount: 4 }).map((i) => `${i.severity ?? "error"}: ${i.path}: ${i.message}`);
 
     test("unaligned regions are sub-page MMIO without the io flag; only doubtful ones warn", () => {
         const subpage = cell({
@@ -157,29 +176,52 @@ describe("rules that follow upstream's acceptance: warnings, not errors", () => 
             "warning: cells[probe].memory[4].size: memory[4] (spare) is empty and maps nothing; remove it unless a PCI device counts its regions across it",
         ]);
         const short = cell({ pciDevices: [{ type: "ivshmem", bdf: "00:01.0", shmemRegionsStart: 1, shmemPeers: 2 }] });
-        assertOne(messages([short]), /^cells\[probe\]\.pciDevices\[0\]\.shmemRegionsStart: ivshmem device 0 uses memory\[1\.\.4\] .* but the cell has 2 regions; add the missing regions/);
+        assertOne(
+            messages([short]),
+            /^cells\[probe\]\.pciDevices\[0\]\.shmemRegionsStart: ivshmem device 0 uses memory\[1\.\.4\] .* but the cell has 2 regions; add the missing regions/,
+        );
     });
 
     test("a console outside the cell's regions is a warning (it may be the hypervisor's)", () => {
         const outside = cell({ console: { type: "pl011", address: 0x09000000, size: "4 KiB", flags: ["mmio"] } });
-        assert.deepEqual(findings([outside]).map((f) => f.slice(0, 70)), ["warning: cells[probe].console: console pl011 at 0x9000000 is not cover"]);
+        assert.deepEqual(
+            findings([outside]).map((f) => f.slice(0, 70)),
+            ["warning: cells[probe].console: console pl011 at 0x9000000 is not cover"],
+        );
     });
 
     test("a passive cell without a comm region is a warning; an active one an error", () => {
         const memory = [{ name: "ram", phys: 0x70200000, virt: 0, size: "1 MiB", flags: ["read", "write"] }];
-        assert.match(findings([cell({ memory, flags: ["passive-comm-region"] })]).join("\n"), /^warning: cells\[probe\]\.memory: cell "probe" has no comm region, so its inmate gets no messages/);
-        assert.match(findings([cell({ memory })]).join("\n"), /^error: cells\[probe\]\.memory: cell "probe" has no comm region, .*a shutdown request is never answered/);
+        assert.match(
+            findings([cell({ memory, flags: ["passive-comm-region"] })]).join("\n"),
+            /^warning: cells\[probe\]\.memory: cell "probe" has no comm region, so its inmate gets no messages/,
+        );
+        assert.match(
+            findings([cell({ memory })]).join("\n"),
+            /^error: cells\[probe\]\.memory: cell "probe" has no comm region, .*a shutdown request is never answered/,
+        );
     });
 });
 
 describe("more validation rules", () => {
     test("a DMA-capable PCI device in a cell needs an IOMMU in the system config", () => {
         const withDevice = cell({ pciDevices: [{ type: "device", bdf: "00:04.0" }] });
-        assertOne(messages([withDevice]), /^cells\[probe\]\.pciDevices\[0\]: PCI device 00:04\.0 can master DMA and the system config lists no IOMMU \(platform\.iommus\) to confine it, .*keep the device with the root cell, or list the IOMMU that translates it$/);
+        assertOne(
+            messages([withDevice]),
+            /^cells\[probe\]\.pciDevices\[0\]: PCI device 00:04\.0 can master DMA and the system config lists no IOMMU \(platform\.iommus\) to confine it, .*keep the device with the root cell, or list the IOMMU that translates it$/,
+        );
         const input = structuredCloneInput();
-        const withIommu = parseSystemConfig({ ...input, platform: { ...input.platform, iommus: [{ type: "smmuv3", base: 0x09050000, size: 0x20000 }] } });
+        const withIommu = parseSystemConfig({
+            ...input,
+            platform: { ...input.platform, iommus: [{ type: "smmuv3", base: 0x09050000, size: 0x20000 }] },
+        });
         assert.deepEqual(messages([withDevice], withIommu), []);
-        assert.deepEqual(messages([cell({ pciDevices: [{ type: "ivshmem", bdf: "00:01.0", shmemRegionsStart: 0, shmemPeers: 0 }] })]).filter((m) => /DMA/.test(m)), []);
+        assert.deepEqual(
+            messages([cell({ pciDevices: [{ type: "ivshmem", bdf: "00:01.0", shmemRegionsStart: 0, shmemPeers: 0 }] })]).filter((m) =>
+                /DMA/.test(m),
+            ),
+            [],
+        );
     });
 
     test("a name longer than 31 bytes", () => {
@@ -188,7 +230,10 @@ describe("more validation rules", () => {
             (error: ConfigValidationError) => {
                 assert.equal(error.issues.length, 1);
                 assert.equal(error.issues[0].path, "name");
-                assert.match(error.issues[0].message, /cell name "a-cell-name-that-is-far-too-long-x" is 34 bytes; the limit is 31: shorten it/);
+                assert.match(
+                    error.issues[0].message,
+                    /cell name "a-cell-name-that-is-far-too-long-x" is 34 bytes; the limit is 31: shorten it/,
+                );
                 return true;
             },
         );
@@ -196,12 +241,18 @@ describe("more validation rules", () => {
 
     test("a console not covered by a region", () => {
         const bad = cell({ console: { type: "pl011", address: 0x09000000, size: "4 KiB", flags: ["mmio"] } });
-        assertOne(messages([bad]), /^cells\[probe\]\.console: console pl011 at 0x9000000 is not covered by any memory region of the cell, so the inmate can reach it only through the hypervisor's console; if it drives the UART itself, add a region \{ phys: 0x9000000, size: 4 KiB, flags: \[read, write, io, rootshared\] \}$/);
+        assertOne(
+            messages([bad]),
+            /^cells\[probe\]\.console: console pl011 at 0x9000000 is not covered by any memory region of the cell, so the inmate can reach it only through the hypervisor's console; if it drives the UART itself, add a region \{ phys: 0x9000000, size: 4 KiB, flags: \[read, write, io, rootshared\] \}$/,
+        );
     });
 
     test("a missing comm region", () => {
         const bad = cell({ memory: [{ name: "ram", phys: 0x70200000, virt: 0, size: "1 MiB", flags: ["read", "write"] }] });
-        assertOne(messages([bad]), /^cells\[probe\]\.memory: cell "probe" has no comm region, .*; add \{ virt: 0x80000000, size: 4 KiB, flags: \[read, write, comm-region\] \}$/);
+        assertOne(
+            messages([bad]),
+            /^cells\[probe\]\.memory: cell "probe" has no comm region, .*; add \{ virt: 0x80000000, size: 4 KiB, flags: \[read, write, comm-region\] \}$/,
+        );
     });
 
     test("a root CPU set that does not match the host's CPU count", () => {
@@ -241,19 +292,28 @@ describe("schema errors name the path, the value and the fix", () => {
     };
 
     test("a region that ends past 2^64 (its end would wrap to a low address)", () => {
-        const wrapping = { name: "x", cpus: 1, memory: [{ phys: "0xfffffffffffff000", virt: 0x3ffff000, size: 0x80001000, flags: ["read", "write"] }] };
+        const wrapping = {
+            name: "x",
+            cpus: 1,
+            memory: [{ phys: "0xfffffffffffff000", virt: 0x3ffff000, size: 0x80001000, flags: ["read", "write"] }],
+        };
         assert.deepEqual(issues(wrapping), [
             "memory[0].phys: phys 0xfffffffffffff000 + size 0x80001000 ends at 0x10000000080000000, past the 64-bit address space (2^64); " +
                 "lower the start or the size so the region ends at or below 2^64",
         ]);
         const virtOnly = { name: "x", cpus: 1, memory: [{ phys: 0x70000000, virt: "0xffffffffffff0000", size: "1 MiB", flags: ["read"] }] };
-        assert.match(issues(virtOnly).join("\n"), /^memory\[0\]\.virt: virt 0xffffffffffff0000 \+ size 0x100000 ends at 0x100000000000f0000, past the 64-bit address space/);
+        assert.match(
+            issues(virtOnly).join("\n"),
+            /^memory\[0\]\.virt: virt 0xffffffffffff0000 \+ size 0x100000 ends at 0x100000000000f0000, past the 64-bit address space/,
+        );
         // Ending exactly at 2^64 is the last region there is.
         assert.deepEqual(issues({ name: "x", cpus: 1, memory: [{ phys: "0xfffffffffffff000", size: "4 KiB", flags: ["read"] }] }), []);
     });
 
     test("unknown keys are errors", () => {
-        assert.deepEqual(issues({ name: "x", cpus: 1, cpu: 2 }), ['(top level): unknown key "cpu"; remove it or fix the spelling (see provider/config-reference.md)']);
+        assert.deepEqual(issues({ name: "x", cpus: 1, cpu: 2 }), [
+            '(top level): unknown key "cpu"; remove it or fix the spelling (see provider/config-reference.md)',
+        ]);
         assert.match(issues({ name: "x", cpus: 1, memory: [{ phys: 0, size: 4096, flag: [] }] })[0], /^memory\[0\]: unknown key "flag"/);
     });
 
@@ -262,7 +322,10 @@ describe("schema errors name the path, the value and the fix", () => {
             'memory[0].size: size "64 MB" is not understood; write e.g. "64 MiB", "4 KiB", "0x1000" or 4096 (units: B, KiB, MiB, GiB, TiB)',
         ]);
         assert.deepEqual(issues({ name: "x", cpus: "3-1" }), ['cpus: CPU range "3-1" runs backwards; write "1-3"']);
-        assert.match(issues({ name: "x", cpus: 1, memory: [{ phys: 0, size: 4096, flags: ["readable"] }] })[0], /^memory\[0\]\.flags\[0\]: unknown memory flag "readable"; use one of read, write, execute, /);
+        assert.match(
+            issues({ name: "x", cpus: 1, memory: [{ phys: 0, size: 4096, flags: ["readable"] }] })[0],
+            /^memory\[0\]\.flags\[0\]: unknown memory flag "readable"; use one of read, write, execute, /,
+        );
         assert.deepEqual(issues({ name: "x", cpus: 1, memory: [{ size: 4096, flags: ["read"] }] }), [
             "memory[0].phys: missing: give the region's physical start address (only a comm-region may omit it)",
         ]);

@@ -21,38 +21,82 @@ const reasons = (failures: { reason: string }[] | undefined) => (failures ?? [])
 
 describe("rules across the cells of a host", () => {
     test("a CPU given to two cells is reported on the resource that meets the other", () => {
-        const failures = cellRuleFailures({ resourceName: "h1-uart-echo", config: uartEcho }, [{ resourceName: "h1-uart-hello", config: uartHello }], system);
-        assert.deepEqual(reasons(failures), ['h1-uart-echo: cpus: CPU 2 is also given to cell "uart-hello"; a CPU belongs to one cell at a time']);
-        assert.deepEqual(cellRuleFailures({ resourceName: "h1-rt-timer", config: rtTimer }, [{ resourceName: "h1-uart-hello", config: uartHello }], system), []);
+        const failures = cellRuleFailures(
+            { resourceName: "h1-uart-echo", config: uartEcho },
+            [{ resourceName: "h1-uart-hello", config: uartHello }],
+            system,
+        );
+        assert.deepEqual(reasons(failures), [
+            'h1-uart-echo: cpus: CPU 2 is also given to cell "uart-hello"; a CPU belongs to one cell at a time',
+        ]);
+        assert.deepEqual(
+            cellRuleFailures(
+                { resourceName: "h1-rt-timer", config: rtTimer },
+                [{ resourceName: "h1-uart-hello", config: uartHello }],
+                system,
+            ),
+            [],
+        );
     });
 
     test("cell memory in the hypervisor's range and CPUs outside the root need the system config", () => {
         const stored = storeCellConfig(rtTimer).config as { memory: Record<string, unknown>[] };
-        const inHypervisor = resolveCellConfig({ ...stored, cpus: "1,7", memory: [{ ...stored.memory[0], phys: "0x7f000000" }, ...stored.memory.slice(1)] });
+        const inHypervisor = resolveCellConfig({
+            ...stored,
+            cpus: "1,7",
+            memory: [{ ...stored.memory[0], phys: "0x7f000000" }, ...stored.memory.slice(1)],
+        });
         const found = reasons(cellRuleFailures({ resourceName: "bad", config: inHypervisor }, [], system));
-        assert.ok(found.some((r) => /^bad: memory\[0\]: memory\[0\] \(ram\) at 0x7f000000-.* overlaps the hypervisor memory/.test(r)), found.join("\n"));
-        assert.ok(found.some((r) => /^bad: cpus: CPU 7 is not owned by the root cell/.test(r)), found.join("\n"));
+        assert.ok(
+            found.some((r) => /^bad: memory\[0\]: memory\[0\] \(ram\) at 0x7f000000-.* overlaps the hypervisor memory/.test(r)),
+            found.join("\n"),
+        );
+        assert.ok(
+            found.some((r) => /^bad: cpus: CPU 7 is not owned by the root cell/.test(r)),
+            found.join("\n"),
+        );
     });
 
     test("a cell on its own reports paths of its config, not of its name", () => {
         const stored = storeCellConfig(rtTimer).config as { memory: Record<string, unknown>[]; name: string };
         // Without the passive flag a cell needs a comm region to answer the hypervisor.
         const noComm = resolveCellConfig({ ...stored, flags: [], memory: stored.memory.filter((region) => region.name !== "comm") });
-        assert.deepEqual(reasons(cellRuleFailures({ resourceName: "demo", config: noComm }, [], undefined)).map((r) => r.split(": ").slice(0, 2).join(": ")), ["demo: memory"]);
+        assert.deepEqual(
+            reasons(cellRuleFailures({ resourceName: "demo", config: noComm }, [], undefined)).map((r) =>
+                r.split(": ").slice(0, 2).join(": "),
+            ),
+            ["demo: memory"],
+        );
     });
 });
 
 describe("check() as preview runs it", () => {
     test("finds the CPU two cells of one host share, naming the resource", async () => {
-        const hv = await providers.hypervisor.check({}, { connection: connection(20001), systemConfig: lab("system.yaml"), stack: "installed" });
+        const hv = await providers.hypervisor.check(
+            {},
+            { connection: connection(20001), systemConfig: lab("system.yaml"), stack: "installed" },
+        );
         assert.deepEqual(hv.failures, []);
-        const hello = await providers.cell.check({}, { connection: connection(20001), config: lab("uart-hello.yaml"), resourceName: "h1-uart-hello" });
+        const hello = await providers.cell.check(
+            {},
+            { connection: connection(20001), config: lab("uart-hello.yaml"), resourceName: "h1-uart-hello" },
+        );
         assert.deepEqual(hello.failures, []);
-        const echo = await providers.cell.check({}, { connection: connection(20001), config: lab("uart-echo.yaml"), resourceName: "h1-uart-echo" });
-        assert.deepEqual(reasons(echo.failures), ['h1-uart-echo: cpus: CPU 2 is also given to cell "uart-hello"; a CPU belongs to one cell at a time']);
+        const echo = await providers.cell.check(
+            {},
+            { connection: connection(20001), config: lab("uart-echo.yaml"), resourceName: "h1-uart-echo" },
+        );
+        assert.deepEqual(reasons(echo.failures), [
+            'h1-uart-echo: cpus: CPU 2 is also given to cell "uart-hello"; a CPU belongs to one cell at a time',
+        ]);
         // Checked again (the update after the preview), a cell does not meet itself.
-        const again = await providers.cell.check({}, { connection: connection(20001), config: lab("uart-hello.yaml"), resourceName: "h1-uart-hello" });
-        assert.deepEqual(reasons(again.failures), ['h1-uart-hello: cpus: CPU 2 is also given to cell "uart-echo"; a CPU belongs to one cell at a time']);
+        const again = await providers.cell.check(
+            {},
+            { connection: connection(20001), config: lab("uart-hello.yaml"), resourceName: "h1-uart-hello" },
+        );
+        assert.deepEqual(reasons(again.failures), [
+            'h1-uart-hello: cpus: CPU 2 is also given to cell "uart-echo"; a CPU belongs to one cell at a time',
+        ]);
     });
 
     test("cells of other hosts do not meet", async () => {

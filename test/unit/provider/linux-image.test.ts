@@ -11,7 +11,14 @@ import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { linuxBootLayout } from "../../../provider/src/config/linux/boot-layout";
 import { linuxImageFailures, planLinuxBoot } from "../../../provider/src/resources/linux-image";
-import { type CellResourceState, cellDrift, diffCellResource, resolveCellConfig, resolveSystemConfig, storeCellConfig } from "../../../provider/src/resources/plan";
+import {
+    type CellResourceState,
+    cellDrift,
+    diffCellResource,
+    resolveCellConfig,
+    resolveSystemConfig,
+    storeCellConfig,
+} from "../../../provider/src/resources/plan";
 import { providers } from "../../../provider/src/resources/providers";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
@@ -42,22 +49,36 @@ describe("planLinuxBoot", () => {
     test("without a dtb: uploads kernel, initrd and a DTB made from the configs, then jailhouse cell linux", () => {
         const plan = planLinuxBoot(linuxCell, { kernel, initrd, cmdline: "quiet" }, { system, initrdSize: 0x12345 });
         const dir = "/var/lib/pulumi-jailhouse/images/linux";
-        assert.deepEqual(plan.uploads.map((u) => [typeof u.source === "string" ? u.source : "generated", u.target]), [
-            [kernel, `${dir}/linux-kernel`],
-            [initrd, `${dir}/linux-initrd`],
-            ["generated", `${dir}/linux.dtb`],
-        ]);
-        assert.equal(plan.command, `jailhouse cell linux /etc/jailhouse/cells/linux.cell ${dir}/linux-kernel -i ${dir}/linux-initrd -d ${dir}/linux.dtb`);
+        assert.deepEqual(
+            plan.uploads.map((u) => [typeof u.source === "string" ? u.source : "generated", u.target]),
+            [
+                [kernel, `${dir}/linux-kernel`],
+                [initrd, `${dir}/linux-initrd`],
+                ["generated", `${dir}/linux.dtb`],
+            ],
+        );
+        assert.equal(
+            plan.command,
+            `jailhouse cell linux /etc/jailhouse/cells/linux.cell ${dir}/linux-kernel -i ${dir}/linux-initrd -d ${dir}/linux.dtb`,
+        );
         assert.equal(plan.generatedDtb, true);
         const dts = decompile(plan.uploads[2].source as Buffer);
         assert.match(dts, /bootargs = "console=ttyS0,115200 quiet";/);
         const { initrd: place } = linuxBootLayout({ start: 0x74000000n, size: 128n << 20n }, 0x12345n);
-        assert.match(dts, new RegExp(`linux,initrd-start = <0x00 0x${place!.start.toString(16)}>;\\s+linux,initrd-end = <0x00 0x${place!.end.toString(16)}>;`));
+        assert.match(
+            dts,
+            new RegExp(
+                `linux,initrd-start = <0x00 0x${place!.start.toString(16)}>;\\s+linux,initrd-end = <0x00 0x${place!.end.toString(16)}>;`,
+            ),
+        );
     });
 
     test("with a dtb of one's own, cmdline goes to the loader's -c, which replaces its bootargs", () => {
         const plan = planLinuxBoot(linuxCell, { kernel, dtb: ownDtb, cmdline: "console=ttyS0,9600 it's" }, {});
-        assert.deepEqual(plan.uploads.map((u) => u.source), [kernel, ownDtb]);
+        assert.deepEqual(
+            plan.uploads.map((u) => u.source),
+            [kernel, ownDtb],
+        );
         assert.match(plan.command, / -c 'console=ttyS0,9600 it'\\''s' -d \/var\/lib\/pulumi-jailhouse\/images\/linux\/linux\.dtb$/);
         assert.equal(plan.generatedDtb, false);
     });
@@ -69,7 +90,17 @@ describe("planLinuxBoot", () => {
 
 describe("check() of a linux image", () => {
     const check = (port: number, images: unknown[], extra: Record<string, unknown> = {}) =>
-        providers.cell.check({}, { connection: connection(port), config: lab("linux.yaml"), resourceName: `linux-${port}`, images, systemConfig: lab("system.yaml"), ...extra });
+        providers.cell.check(
+            {},
+            {
+                connection: connection(port),
+                config: lab("linux.yaml"),
+                resourceName: `linux-${port}`,
+                images,
+                systemConfig: lab("system.yaml"),
+                ...extra,
+            },
+        );
     const reasons = (failures: { reason: string }[] | undefined) => (failures ?? []).map((f) => f.reason);
 
     test("accepts kernel, initrd and cmdline with the system config at hand", async () => {
@@ -92,7 +123,10 @@ describe("check() of a linux image", () => {
         assert.deepEqual(reasons((await check(21006, [{ linux: { kernel } }], { config: notLoadable })).failures), [
             "config.memory[0] (ram).flags: the kernel is loaded into this region (the cell's lowest RAM), so it needs the loadable flag; add loadable",
         ]);
-        assert.deepEqual(linuxImageFailures([{ linux: { kernel, cmd: "x" } }], "running", () => true), ["images[0].linux.cmd: not known; use kernel, initrd, cmdline, dtb"]);
+        assert.deepEqual(
+            linuxImageFailures([{ linux: { kernel, cmd: "x" } }], "running", () => true),
+            ["images[0].linux.cmd: not known; use kernel, initrd, cmdline, dtb"],
+        );
     });
 
     test("a changed cmdline is an in-place update (the cell reboots), not a replacement", async () => {
@@ -102,12 +136,17 @@ describe("check() of a linux image", () => {
         assert.deepEqual([diff.changes, diff.replaces, diff.reload], [true, [], true]);
         assert.deepEqual(diff.reasons, ["cell linux: images changed (reload)"]);
         const same = await check(21005, [{ linux: { kernel, initrd, cmdline: "quiet" } }]);
-        assert.equal(diffCellResource(before.inputs as unknown as CellResourceState, same.inputs as unknown as CellResourceState).changes, false);
+        assert.equal(
+            diffCellResource(before.inputs as unknown as CellResourceState, same.inputs as unknown as CellResourceState).changes,
+            false,
+        );
     });
 });
 
 test("refresh: a Linux cell that powered itself off is drift, in words", () => {
     const off = { id: 2, name: "linux", state: "shut down", cpusAssigned: "2-3", cpusFailed: "" };
-    assert.deepEqual(cellDrift(linuxCell, "running", off, true), ["cell linux is shut down: its Linux powered the cell off; pulumi up boots it again"]);
+    assert.deepEqual(cellDrift(linuxCell, "running", off, true), [
+        "cell linux is shut down: its Linux powered the cell off; pulumi up boots it again",
+    ]);
     assert.deepEqual(cellDrift(linuxCell, "running", { ...off, state: "running" }, true), []);
 });

@@ -60,7 +60,11 @@ describe("cell diff", () => {
     });
 
     test("a CPU or memory change replaces the cell and says why in partition terms", () => {
-        const bigger = resolveCellConfig({ ...storeCellConfig(rtTimer).config, cpus: "1-2", memory: [{ ...rtTimer.memory[0], size: "2 MiB" }, ...rtTimer.memory.slice(1)] });
+        const bigger = resolveCellConfig({
+            ...storeCellConfig(rtTimer).config,
+            cpus: "1-2",
+            memory: [{ ...rtTimer.memory[0], size: "2 MiB" }, ...rtTimer.memory.slice(1)],
+        });
         const diff = diffCellResource(state(), state({}, bigger));
         assert.deepEqual(diff.replaces, ["config"]);
         assert.deepEqual(diff.reasons, ["cell rt-timer: CPUs 1 -> 1-2; region ram: 1 MiB -> 2 MiB"]);
@@ -81,7 +85,12 @@ describe("cell diff", () => {
     });
 
     test("a running/locked cell that should run shows no change (D-7)", () => {
-        assert.deepEqual(diffCellResource(state({ liveState: "running/locked", liveCpus: "1" }), state()), { changes: false, replaces: [], reasons: [], reload: false });
+        assert.deepEqual(diffCellResource(state({ liveState: "running/locked", liveCpus: "1" }), state()), {
+            changes: false,
+            replaces: [],
+            reasons: [],
+            reload: false,
+        });
         const stop = diffCellResource(state({ liveState: "running/locked", liveCpus: "1" }), state({ state: "stopped" }));
         assert.deepEqual([stop.changes, stop.replaces], [true, []]);
     });
@@ -93,7 +102,13 @@ describe("cell diff", () => {
 
 describe("a changed connection (D-3)", () => {
     const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nOLDKEYMATERIAL\n-----END OPENSSH PRIVATE KEY-----";
-    const connection = { host: "127.0.0.1", port: 10022, user: "root", privateKey: key, hostKey: { fingerprint: `SHA256:${"a".repeat(43)}` } };
+    const connection = {
+        host: "127.0.0.1",
+        port: 10022,
+        user: "root",
+        privateKey: key,
+        hostKey: { fingerprint: `SHA256:${"a".repeat(43)}` },
+    };
     const rotated = [
         { privateKey: key.replace("OLD", "NEW") },
         { privateKey: undefined, password: "hunter2-secret" },
@@ -107,11 +122,18 @@ describe("a changed connection (D-3)", () => {
             const diff = diffCellResource(state({ connection }), state({ connection: { ...connection, ...patch } }));
             assert.deepEqual([diff.changes, diff.replaces, diff.reload], [true, [], false], JSON.stringify(Object.keys(patch)));
             assert.equal(diff.reasons.length, 1);
-            assert.match(diff.reasons[0], /^cell rt-timer: connection changed \([a-zA-Z, ]+\): stored for later operations, nothing on the host changes$/);
-            assert.ok(!diff.reasons[0].includes("KEYMATERIAL") && !diff.reasons[0].includes("hunter2") && !diff.reasons[0].includes("bbbb"));
+            assert.match(
+                diff.reasons[0],
+                /^cell rt-timer: connection changed \([a-zA-Z, ]+\): stored for later operations, nothing on the host changes$/,
+            );
+            assert.ok(
+                !diff.reasons[0].includes("KEYMATERIAL") && !diff.reasons[0].includes("hunter2") && !diff.reasons[0].includes("bbbb"),
+            );
         }
         const diff = diffCellResource(state({ connection }), state({ connection: { ...connection, user: "admin", privateKey: "other" } }));
-        assert.deepEqual(diff.reasons, ["cell rt-timer: connection changed (privateKey, user): stored for later operations, nothing on the host changes"]);
+        assert.deepEqual(diff.reasons, [
+            "cell rt-timer: connection changed (privateKey, user): stored for later operations, nothing on the host changes",
+        ]);
     });
 
     test("is an update of the hypervisor that does not converge", () => {
@@ -126,8 +148,15 @@ describe("a changed connection (D-3)", () => {
     });
 
     test("defaults written out are no change; another host is a replacement", () => {
-        assert.equal(diffCellResource(state({ connection }), state({ connection: { ...connection, commandTimeoutMs: 600_000, retries: 3 } })).changes, false);
-        const moved = diffCellResource(state({ connection }), state({ host: "127.0.0.1:10023", connection: { ...connection, port: 10023 } }));
+        assert.equal(
+            diffCellResource(state({ connection }), state({ connection: { ...connection, commandTimeoutMs: 600_000, retries: 3 } }))
+                .changes,
+            false,
+        );
+        const moved = diffCellResource(
+            state({ connection }),
+            state({ host: "127.0.0.1:10023", connection: { ...connection, port: 10023 } }),
+        );
         assert.deepEqual([moved.replaces, moved.reasons], [["connection"], ["cell moves from 127.0.0.1:10022 to 127.0.0.1:10023"]]);
     });
 });
@@ -137,7 +166,9 @@ describe("drift and create", () => {
         assert.deepEqual(cellDrift(rtTimer, "running", undefined), ["cell rt-timer is gone from the host"]);
         assert.deepEqual(cellDrift(rtTimer, "running", running("rt-timer", "1", "shut down")), ["cell rt-timer is shut down, not running"]);
         assert.deepEqual(cellDrift(rtTimer, "running", running("rt-timer", "1-2")), ["cell rt-timer runs on CPUs 1-2, not 1"]);
-        assert.deepEqual(cellDrift(rtTimer, "running", { ...running(), state: "failed", cpusFailed: "1" }), ["cell rt-timer has failed (CPUs 1)"]);
+        assert.deepEqual(cellDrift(rtTimer, "running", { ...running(), state: "failed", cpusFailed: "1" }), [
+            "cell rt-timer has failed (CPUs 1)",
+        ]);
         assert.deepEqual(cellDrift(rtTimer, "running", running()), []);
     });
 
@@ -147,14 +178,23 @@ describe("drift and create", () => {
 
     test("create adopts an identical live cell, creates a missing one, refuses a conflicting one", () => {
         assert.deepEqual(planCellCreate("h1", live([running()]), rtTimer, "running"), { action: "adopt", loadAndStart: false });
-        assert.deepEqual(planCellCreate("h1", live([running("rt-timer", "1", "shut down")]), rtTimer, "running"), { action: "adopt", loadAndStart: true });
+        assert.deepEqual(planCellCreate("h1", live([running("rt-timer", "1", "shut down")]), rtTimer, "running"), {
+            action: "adopt",
+            loadAndStart: true,
+        });
         assert.deepEqual(planCellCreate("h1", live(), rtTimer, "running"), { action: "create" });
         const other = planCellCreate("h1", live([running("rt-timer", "2")]), rtTimer, "running");
         assert.equal(other.action, "conflict");
-        assert.match((other as { message: string }).message, /^h1: a different cell named rt-timer already exists \(cell rt-timer runs on CPUs 2, not 1\); destroy it with "jailhouse cell destroy rt-timer" or rename this cell$/);
+        assert.match(
+            (other as { message: string }).message,
+            /^h1: a different cell named rt-timer already exists \(cell rt-timer runs on CPUs 2, not 1\); destroy it with "jailhouse cell destroy rt-timer" or rename this cell$/,
+        );
         const busy = planCellCreate("h1", live([running("someone", "1")]), rtTimer, "running");
         assert.match((busy as { message: string }).message, /needs CPU 1 \(cell someone\) already in use/);
-        assert.match((planCellCreate("h1", live([], false), rtTimer, "running") as { message: string }).message, /the hypervisor is not enabled/);
+        assert.match(
+            (planCellCreate("h1", live([], false), rtTimer, "running") as { message: string }).message,
+            /the hypervisor is not enabled/,
+        );
     });
 });
 

@@ -9,7 +9,10 @@ const cliFailure = (step: string, reason: string) =>
     new Error(`h1: ${step} failed (exit 1):\nJAILHOUSE_CELL_LOAD: Operation not permitted\njailhouse: reason: ${reason}`);
 
 test("a denied shutdown names the cell and what it said, and that nothing changed", () => {
-    const error = cellRefusal("h1", cliFailure("shut down cell rt-timer", 'cell "rt-timer" refused shutdown (running/locked); nothing was changed'));
+    const error = cellRefusal(
+        "h1",
+        cliFailure("shut down cell rt-timer", 'cell "rt-timer" refused shutdown (running/locked); nothing was changed'),
+    );
     assert.ok(error instanceof Error);
     assert.equal(error.message, "h1: cell rt-timer refused shutdown (running/locked); nothing was changed");
 });
@@ -17,10 +20,16 @@ test("a denied shutdown names the cell and what it said, and that nothing change
 test("a destroy held off by a locked cell names both cells", () => {
     const error = cellRefusal(
         "h2",
-        cliFailure("destroy cell uart-hello", 'cannot destroy cell "uart-hello": cell "rt-timer" is running/locked; try again when it unlocks'),
+        cliFailure(
+            "destroy cell uart-hello",
+            'cannot destroy cell "uart-hello": cell "rt-timer" is running/locked; try again when it unlocks',
+        ),
     );
     assert.ok(error instanceof Error);
-    assert.equal(error.message, "h2: cannot destroy cell uart-hello: cell rt-timer is running/locked; nothing was changed, run pulumi up again when it unlocks");
+    assert.equal(
+        error.message,
+        "h2: cannot destroy cell uart-hello: cell rt-timer is running/locked; nothing was changed, run pulumi up again when it unlocks",
+    );
 });
 
 test("other failures pass through unchanged", () => {

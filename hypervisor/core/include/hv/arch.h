@@ -43,8 +43,8 @@ void arch_cpu_park(struct per_cpu *pc, struct frame *frame);
 int arch_cpu_init(struct per_cpu *pc);
 /* Undo arch_cpu_init and return to Linux at EL1 with the given frame.
  * Does not return. */
-void __attribute__((noreturn)) arch_cpu_leave(struct per_cpu *pc,
-					      struct frame *frame);
+void __attribute__((noreturn))
+arch_cpu_leave(struct per_cpu *pc, struct frame *frame);
 /* A monotonic clock in milliseconds, for bounded waits. */
 u64 arch_time_ms(void);
 /* Debug UART output of one character (no-op without a UART). */
@@ -52,7 +52,7 @@ void arch_console_putc(char c);
 void arch_console_init(void);
 
 /* Entry assembly */
-void __attribute__((noreturn)) hv_return_to_linux(struct frame *frame,
-						  u64 vbar);
+void __attribute__((noreturn))
+hv_return_to_linux(struct frame *frame, u64 vbar);
 
 #endif

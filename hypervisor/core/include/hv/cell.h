@@ -23,18 +23,19 @@ struct jailhouse_comm_region;
 struct cell {
 	unsigned int id;
 	const struct jailhouse_cell_desc *config;
-	u64 config_pages;	/* non-root: pages of the config copy */
-	u64 *s2_root;		/* stage-2 root table */
-	u64 cpu_mask;		/* logical CPUs owned (HV_MAX_CPUS <= 64) */
-	volatile u32 state;	/* JAILHOUSE_CELL_* */
-	bool loadable;		/* loadable regions lent back to the root */
+	u64 config_pages; /* non-root: pages of the config copy */
+	u64 *s2_root; /* stage-2 root table */
+	u64 cpu_mask; /* logical CPUs owned (HV_MAX_CPUS <= 64) */
+	volatile u32 state; /* JAILHOUSE_CELL_* */
+	bool loadable; /* loadable regions lent back to the root */
 	struct jailhouse_comm_region *comm;
 	/* Forbidden or filtered accesses since the cell started; only the
 	 * first of each kind is printed, so a cell cannot flood the console
 	 * that every CPU prints to under one lock. */
 	u32 refusals;
 	u32 ignored_writes;
-	/* The root's writes to its PCI devices' BARs or command: logged once. */
+	/* The root's writes to its PCI devices' BARs or command: logged once.
+	 */
 	bool pci_write_logged;
 	/* Debug-console output, collected per line so lines of different
 	 * cells never interleave in the hypervisor console. Every CPU of the

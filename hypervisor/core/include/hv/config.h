@@ -23,13 +23,13 @@ cell_mem_regions(const struct jailhouse_cell_desc *cell)
 static inline const struct jailhouse_pci_device *
 cell_pci_devices(const struct jailhouse_cell_desc *cell)
 {
-	const u8 *p = (const u8 *)(cell_mem_regions(cell) +
-				   cell->num_memory_regions);
+	const u8 *p =
+		(const u8 *)(cell_mem_regions(cell) + cell->num_memory_regions);
 
-	return (const struct jailhouse_pci_device *)(
-		p + cell->num_cache_regions * JAILHOUSE_CACHE_SIZE +
-		cell->num_irqchips * JAILHOUSE_IRQCHIP_SIZE +
-		cell->num_pio_regions * JAILHOUSE_PIO_SIZE);
+	return (const struct jailhouse_pci_device
+			*)(p + cell->num_cache_regions * JAILHOUSE_CACHE_SIZE +
+			   cell->num_irqchips * JAILHOUSE_IRQCHIP_SIZE +
+			   cell->num_pio_regions * JAILHOUSE_PIO_SIZE);
 }
 
 static inline bool cell_has_cpu(const struct jailhouse_cell_desc *cell,

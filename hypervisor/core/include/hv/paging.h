@@ -7,7 +7,7 @@
 #include <hv/layout.h>
 
 struct page_pool {
-	u64 base;	/* physical == virtual */
+	u64 base; /* physical == virtual */
 	u64 pages;
 	u64 used;
 	u64 *bitmap;

@@ -18,8 +18,8 @@ struct frame {
 
 enum cpu_power {
 	CPU_RUNNING = 0,
-	CPU_PARKED,	/* PSCI CPU_OFF: waiting in EL2 for CPU_ON */
-	CPU_LEFT,	/* returned to Linux by DISABLE */
+	CPU_PARKED, /* PSCI CPU_OFF: waiting in EL2 for CPU_ON */
+	CPU_LEFT, /* returned to Linux by DISABLE */
 };
 
 struct per_cpu {

@@ -30,8 +30,8 @@ typedef _Bool bool;
 #define NULL ((void *)0)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define BIT(n) (1ULL << (n))
 #define offsetof(t, m) __builtin_offsetof(t, m)
 #define READ_ONCE(x) (*(volatile __typeof__(x) *)&(x))

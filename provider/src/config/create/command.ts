@@ -41,14 +41,21 @@ async function liveState(args: CreateArguments): Promise<LiveState> {
 export async function createSystemConfig(args: CreateArguments): Promise<{ yaml: string; notes: string[] }> {
     try {
         if ((args.key || args.fingerprint) && !args.ssh) throw new CreateError("--key and --fingerprint go with --ssh user@host:port");
-        const hypervisorMemory = args.hypervisorMemory === undefined ? undefined : parseSpanArgument(args.hypervisorMemory, "--hypervisor-memory");
+        const hypervisorMemory =
+            args.hypervisorMemory === undefined ? undefined : parseSpanArgument(args.hypervisorMemory, "--hypervisor-memory");
         const state = await liveState(args);
         if (args.saveLive) writeLiveStateDir(args.saveLive, state);
         const created = systemFromLiveState(state, { hypervisorMemory, rootName: args.rootName });
         if (args.output) fs.writeFileSync(args.output, created.yaml);
         return { yaml: created.yaml, notes: created.notes };
     } catch (error) {
-        if (error instanceof LiveStateError || error instanceof TargetError || error instanceof HostConnectionError || error instanceof SshError) throw new CreateError(error.message);
+        if (
+            error instanceof LiveStateError ||
+            error instanceof TargetError ||
+            error instanceof HostConnectionError ||
+            error instanceof SshError
+        )
+            throw new CreateError(error.message);
         throw error;
     }
 }

@@ -58,7 +58,8 @@ export function deviceTreeSpans(root: DtNode, skip: (node: DtNode) => boolean): 
             spans.push(...pciHostSpans(node));
             return;
         }
-        if (node !== root && !isDisabled(node)) for (const r of regOf(node)) if (r.size > 0n) spans.push({ start: r.start, end: r.start + r.size, source: unitless(node) });
+        if (node !== root && !isDisabled(node))
+            for (const r of regOf(node)) if (r.size > 0n) spans.push({ start: r.start, end: r.start + r.size, source: unitless(node) });
         node.children.forEach(visit);
     };
     visit(root);

@@ -37,12 +37,17 @@ export function parseDeviceTree(text: string): DtNode {
         if (!line.trim()) return;
         const match = /^\.?\/?(\S+)(?: ([0-9a-f]*))?$/i.exec(line.trimEnd());
         if (!match || (match[2] ?? "").length % 2 !== 0)
-            throw new LiveStateError(`devicetree.txt line ${index + 1}: expected "<property path> <hex bytes>", got ${JSON.stringify(line.slice(0, 80))}`);
+            throw new LiveStateError(
+                `devicetree.txt line ${index + 1}: expected "<property path> <hex bytes>", got ${JSON.stringify(line.slice(0, 80))}`,
+            );
         const full = `/${match[1]}`;
         const cut = full.lastIndexOf("/");
         nodeAt(cut === 0 ? "/" : full.slice(0, cut)).properties.set(full.slice(cut + 1), Buffer.from(match[2] ?? "", "hex"));
     });
-    if (root.properties.size === 0 && root.children.length === 0) throw new LiveStateError("devicetree.txt is empty: the host has no device tree under /sys/firmware/devicetree/base (an ACPI boot?)");
+    if (root.properties.size === 0 && root.children.length === 0)
+        throw new LiveStateError(
+            "devicetree.txt is empty: the host has no device tree under /sys/firmware/devicetree/base (an ACPI boot?)",
+        );
     return root;
 }
 

@@ -54,14 +54,19 @@ export function parseGatherOutput(output: string): LiveState {
 
 export async function gatherOverSsh(session: HostSession): Promise<LiveState> {
     const result = await session.exec(gatherScript, { timeoutMs: 120_000 });
-    if (result.code !== 0) throw new LiveStateError(`${session.label}: reading the live state failed (exit ${result.code}): ${result.stderr.trim()}`);
+    if (result.code !== 0)
+        throw new LiveStateError(`${session.label}: reading the live state failed (exit ${result.code}): ${result.stderr.trim()}`);
     return parseGatherOutput(result.stdout);
 }
 
 export function gatherLocally(): LiveState {
     let output: string;
     try {
-        output = execFileSync("sh", ["-c", gatherScript], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+        output = execFileSync("sh", ["-c", gatherScript], {
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
     } catch (error) {
         const stderr = String((error as { stderr?: string }).stderr ?? "").trim();
         throw new LiveStateError(`reading this host's live state failed: ${stderr || (error as Error).message}`);

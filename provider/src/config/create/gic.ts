@@ -21,19 +21,36 @@ export interface FoundGic {
 }
 
 export function findGic(root: DtNode): FoundGic {
-    const candidates = [...allNodes(root)].filter((node) => node.properties.has("interrupt-controller") && stringsOf(node, "compatible").some((c) => [...gicV3Compatibles, ...gicV2Compatibles].includes(c)));
-    if (candidates.length === 0) throw new LiveStateError("the device tree has no GICv2 or GICv3 node (compatible arm,gic-v3, arm,gic-400, arm,cortex-a15-gic, ...); create supports arm64 hosts with a GIC");
+    const candidates = [...allNodes(root)].filter(
+        (node) =>
+            node.properties.has("interrupt-controller") &&
+            stringsOf(node, "compatible").some((c) => [...gicV3Compatibles, ...gicV2Compatibles].includes(c)),
+    );
+    if (candidates.length === 0)
+        throw new LiveStateError(
+            "the device tree has no GICv2 or GICv3 node (compatible arm,gic-v3, arm,gic-400, arm,cortex-a15-gic, ...); create supports arm64 hosts with a GIC",
+        );
     const node = candidates[0];
     const version = stringsOf(node, "compatible").some((c) => gicV3Compatibles.includes(c)) ? 3 : 2;
     const reg = regOf(node);
     const maintenanceIrq = maintenanceInterrupt(node);
     const frames = reg.map((r) => ({ start: r.start, end: r.start + r.size }));
     if (version === 3) {
-        if (reg.length < 2) throw new LiveStateError(`${node.path}: a GICv3 node needs the distributor and redistributor in reg, it has ${reg.length} entries`);
+        if (reg.length < 2)
+            throw new LiveStateError(
+                `${node.path}: a GICv3 node needs the distributor and redistributor in reg, it has ${reg.length} entries`,
+            );
         const regions = u32Of(node, "#redistributor-regions") ?? 1;
         if (regions > 1)
-            throw new LiveStateError(`${node.path}: the GIC has ${regions} redistributor regions; the system config holds one redistributor base, so this host's config must be written by hand`);
-        return { node, gic: { version, maintenanceIrq, distributor: reg[0].start, redistributor: reg[1].start }, distributor: reg[0].start, frames };
+            throw new LiveStateError(
+                `${node.path}: the GIC has ${regions} redistributor regions; the system config holds one redistributor base, so this host's config must be written by hand`,
+            );
+        return {
+            node,
+            gic: { version, maintenanceIrq, distributor: reg[0].start, redistributor: reg[1].start },
+            distributor: reg[0].start,
+            frames,
+        };
     }
     if (reg.length < 4)
         throw new LiveStateError(
@@ -41,7 +58,14 @@ export function findGic(root: DtNode): FoundGic {
         );
     return {
         node,
-        gic: { version, maintenanceIrq, distributor: reg[0].start, cpuInterface: reg[1].start, hypervisorInterface: reg[2].start, virtualCpuInterface: reg[3].start },
+        gic: {
+            version,
+            maintenanceIrq,
+            distributor: reg[0].start,
+            cpuInterface: reg[1].start,
+            hypervisorInterface: reg[2].start,
+            virtualCpuInterface: reg[3].start,
+        },
         distributor: reg[0].start,
         frames,
     };

@@ -19,7 +19,12 @@ export interface HypervisorMemory {
 
 const flagFix = "give --hypervisor-memory ADDR,SIZE (e.g. 0x7f000000,16M) for a RAM range Linux does not use";
 
-export function chooseHypervisorMemory(ram: readonly Span[], iomem: readonly IomemEntry[], given: Span | undefined, size = defaultHypervisorSize): HypervisorMemory {
+export function chooseHypervisorMemory(
+    ram: readonly Span[],
+    iomem: readonly IomemEntry[],
+    given: Span | undefined,
+    size = defaultHypervisorSize,
+): HypervisorMemory {
     const linuxRam = iomem.filter((entry) => entry.name === "System RAM");
     if (given) {
         if (given.start % PAGE !== 0n || given.end % PAGE !== 0n)
@@ -30,7 +35,9 @@ export function chooseHypervisorMemory(ram: readonly Span[], iomem: readonly Iom
                 `--hypervisor-memory ${describeSpan(given)} overlaps Linux's System RAM ${describeSpan(used)}; keep that range out of Linux first (boot it with mem=, or a reserved-memory node with no-map) or choose a range outside it`,
             );
         if (subtract(given, ram).length)
-            throw new LiveStateError(`--hypervisor-memory ${describeSpan(given)} is not RAM the device tree's memory nodes list (${ram.map(describeSpan).join(", ")}); choose a range inside them`);
+            throw new LiveStateError(
+                `--hypervisor-memory ${describeSpan(given)} is not RAM the device tree's memory nodes list (${ram.map(describeSpan).join(", ")}); choose a range inside them`,
+            );
         return { span: given, origin: "given with --hypervisor-memory" };
     }
     const running = iomem.find((entry) => entry.name === "Jailhouse hypervisor");

@@ -32,7 +32,9 @@ export function readLiveStateDir(dir: string): LiveState {
     const parts = Object.entries(liveStateFiles).map(([part, file]) => {
         const where = path.join(dir, file);
         if (!fs.existsSync(where))
-            throw new LiveStateError(`${where} is missing; a live-state folder holds ${Object.values(liveStateFiles).join(", ")} (write one with create --ssh HOST --save-live DIR)`);
+            throw new LiveStateError(
+                `${where} is missing; a live-state folder holds ${Object.values(liveStateFiles).join(", ")} (write one with create --ssh HOST --save-live DIR)`,
+            );
         return [part, fs.readFileSync(where, "utf8")];
     });
     return LiveStateSchema.parse(Object.fromEntries(parts));

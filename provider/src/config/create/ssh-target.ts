@@ -6,7 +6,11 @@ import type { HostConnectionInput } from "../../host";
 /** A command line that names no reachable host; the message says what to give instead. */
 export class TargetError extends Error {}
 
-type Inventory = { readInventoryFile: <T extends { hosts: { name: string; address: string; port: number; user: string; keyPath: string; hostKeyFingerprint: string }[] }>() => T };
+type Inventory = {
+    readInventoryFile: <
+        T extends { hosts: { name: string; address: string; port: number; user: string; keyPath: string; hostKeyFingerprint: string }[] },
+    >() => T;
+};
 
 function labHost(name: string): HostConnectionInput {
     let inventory: Inventory;
@@ -15,7 +19,9 @@ function labHost(name: string): HostConnectionInput {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: absent from the installed package
         inventory = require("../../../../examples/lab/inventory") as Inventory;
     } catch {
-        throw new TargetError(`--ssh ${name}: lab host names need the repository's examples/lab; give --ssh user@host:port --key PATH --fingerprint SHA256:... instead`);
+        throw new TargetError(
+            `--ssh ${name}: lab host names need the repository's examples/lab; give --ssh user@host:port --key PATH --fingerprint SHA256:... instead`,
+        );
     }
     let hosts;
     try {
@@ -24,8 +30,17 @@ function labHost(name: string): HostConnectionInput {
         throw new TargetError(`--ssh ${name}: ${(error as Error).message}`);
     }
     const host = hosts.find((h) => h.name === name);
-    if (!host) throw new TargetError(`--ssh ${name}: no such lab host (the inventory has ${hosts.map((h) => h.name).join(", ") || "none"}); or give user@host:port`);
-    return { host: host.address, port: host.port, user: host.user, privateKeyPath: host.keyPath, hostKey: { fingerprint: host.hostKeyFingerprint } };
+    if (!host)
+        throw new TargetError(
+            `--ssh ${name}: no such lab host (the inventory has ${hosts.map((h) => h.name).join(", ") || "none"}); or give user@host:port`,
+        );
+    return {
+        host: host.address,
+        port: host.port,
+        user: host.user,
+        privateKeyPath: host.keyPath,
+        hostKey: { fingerprint: host.hostKeyFingerprint },
+    };
 }
 
 export function sshTarget(target: string, key: string | undefined, fingerprint: string | undefined): HostConnectionInput {
@@ -34,6 +49,8 @@ export function sshTarget(target: string, key: string | undefined, fingerprint: 
     const [, user, host, port] = address;
     if (!user && !port && !key && !fingerprint) return labHost(target);
     if (!key || !fingerprint)
-        throw new TargetError(`--ssh ${target}: a host that is not a lab host needs --key PATH (the private key) and --fingerprint SHA256:... (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host)`);
+        throw new TargetError(
+            `--ssh ${target}: a host that is not a lab host needs --key PATH (the private key) and --fingerprint SHA256:... (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host)`,
+        );
     return { host, port: port ? Number(port) : 22, user: user ?? "root", privateKeyPath: key, hostKey: { fingerprint } };
 }

@@ -10,7 +10,18 @@ import type { SystemConfig, SystemConfigInput } from "../schema";
 import { formatCpuList, formatSize, parseCpuList, UnitError } from "../units";
 import { ConfigValidationError, errorsOf, validateHost } from "../validate";
 import { deviceRegions, deviceTreeSpans, iomemDeviceSpans, isPciHost, type DeviceRegion } from "./device-regions";
-import { allNodes, type DtNode, findNode, interruptParent, isDisabled, parseDeviceTree, readCells, regOf, stringOf, u32Of } from "./devicetree";
+import {
+    allNodes,
+    type DtNode,
+    findNode,
+    interruptParent,
+    isDisabled,
+    parseDeviceTree,
+    readCells,
+    regOf,
+    stringOf,
+    u32Of,
+} from "./devicetree";
 import { deviceTreeSpis, findGic } from "./gic";
 import { chooseHypervisorMemory } from "./hypervisor-memory";
 import { type LiveState, LiveStateError } from "./live-state";
@@ -32,7 +43,6 @@ export interface CreatedSystem {
     notes: string[];
 }
 
-
 interface Cpu {
     node: DtNode;
     mpidr: bigint;
@@ -44,7 +54,7 @@ function findCpus(tree: DtNode): Cpu[] {
     const cpus = (cpusNode?.children ?? [])
         .filter((node) => stringOf(node, "device_type") === "cpu" && !isDisabled(node) && node.properties.has("reg"))
         .map((node) => ({ node, mpidr: readCells(node.properties.get("reg")!, 0, addressCells) }));
-    if (cpus.length === 0) throw new LiveStateError("the device tree has no CPU under /cpus (nodes with device_type \"cpu\" and reg)");
+    if (cpus.length === 0) throw new LiveStateError('the device tree has no CPU under /cpus (nodes with device_type "cpu" and reg)');
     return cpus;
 }
 
@@ -52,7 +62,8 @@ function parseOnline(text: string): number[] {
     try {
         return parseCpuList(text.trim());
     } catch (error) {
-        if (error instanceof UnitError) throw new LiveStateError(`cpus-online.txt: ${error.message} (it should hold /sys/devices/system/cpu/online, e.g. "0-3")`);
+        if (error instanceof UnitError)
+            throw new LiveStateError(`cpus-online.txt: ${error.message} (it should hold /sys/devices/system/cpu/online, e.g. "0-3")`);
         throw error;
     }
 }
@@ -84,7 +95,9 @@ function findConsole(tree: DtNode, notes: string[]): FoundConsole | undefined {
     if (compatible.includes("arm,pl011")) return { type: "pl011", address: reg.start, flags: ["mmio", "regdist-4"] };
     if (compatible.some((c) => /^(ns16550a?|ns8250|snps,dw-apb-uart)$/.test(c)))
         return { type: "8250", address: reg.start, flags: (u32Of(node, "reg-shift") ?? 0) === 2 ? ["mmio", "regdist-4"] : ["mmio"] };
-    notes.push(`no debug console: Linux's console ${node.path} (${compatible[0] ?? "no compatible"}) is a UART the hypervisor has no driver for here; set debugConsole by hand`);
+    notes.push(
+        `no debug console: Linux's console ${node.path} (${compatible[0] ?? "no compatible"}) is a UART the hypervisor has no driver for here; set debugConsole by hand`,
+    );
     return undefined;
 }
 
@@ -99,10 +112,14 @@ function rootCpus(tree: DtNode, online: number[], notes: string[]): Cpu[] {
     const cpus = findCpus(tree);
     const beyond = online.filter((cpu) => cpu >= cpus.length);
     if (beyond.length)
-        throw new LiveStateError(`CPU ${formatCpuList(beyond)} is online but the device tree lists ${cpus.length} CPUs; cpus-online.txt and devicetree.txt are not from the same boot`);
+        throw new LiveStateError(
+            `CPU ${formatCpuList(beyond)} is online but the device tree lists ${cpus.length} CPUs; cpus-online.txt and devicetree.txt are not from the same boot`,
+        );
     const offline = cpus.map((_, index) => index).filter((cpu) => !online.includes(cpu));
     if (offline.length)
-        notes.push(`CPU ${formatCpuList(offline)} was offline when read (a cell running?); the root cell has every CPU, and enable needs them all online`);
+        notes.push(
+            `CPU ${formatCpuList(offline)} was offline when read (a cell running?); the root cell has every CPU, and enable needs them all online`,
+        );
     return cpus;
 }
 
@@ -124,11 +141,17 @@ function checkedConfig(input: SystemConfigInput): SystemConfig {
     try {
         config = parseSystemConfig(input);
     } catch (error) {
-        if (error instanceof ConfigValidationError) throw new LiveStateError(`the config made from this live state is not valid (a bug of create, or an unusual host): ${error.message}`);
+        if (error instanceof ConfigValidationError)
+            throw new LiveStateError(
+                `the config made from this live state is not valid (a bug of create, or an unusual host): ${error.message}`,
+            );
         throw error;
     }
     const errors = errorsOf(validateHost(config, []));
-    if (errors.length) throw new LiveStateError(`the config made from this live state fails check: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`);
+    if (errors.length)
+        throw new LiveStateError(
+            `the config made from this live state fails check: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`,
+        );
     return config;
 }
 
@@ -140,7 +163,9 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
 
     const rootName = options.rootName ?? state.hostname.trim();
     if (!rootName || Buffer.byteLength(rootName) > CELL_NAME_MAXLEN)
-        throw new LiveStateError(`the host name ${JSON.stringify(rootName)} cannot name the root cell (1 to ${CELL_NAME_MAXLEN} bytes); give --root-name NAME`);
+        throw new LiveStateError(
+            `the host name ${JSON.stringify(rootName)} cannot name the root cell (1 to ${CELL_NAME_MAXLEN} bytes); give --root-name NAME`,
+        );
 
     const cpus = rootCpus(tree, parseOnline(state.cpusOnline), notes);
     const found = findGic(tree);
@@ -159,7 +184,9 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
     const forbidden = [...found.frames, ...ram, hypervisor.span];
     const devices = deviceRegions(spans, forbidden);
     if ([...allNodes(tree)].some(isPciHost))
-        notes.push("platform.pci stays zero: the hypervisor does not mediate PCI config space, so the root keeps the host bridge's ECAM as a device region");
+        notes.push(
+            "platform.pci stays zero: the hypervisor does not mediate PCI config space, so the root keeps the host bridge's ECAM as a device region",
+        );
 
     const spis = [
         ...deviceTreeSpis(tree, found.node, (node) => interruptParent(tree, node)),
@@ -172,7 +199,12 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
         .map((span, index) => ({ name: index === 0 ? "ram" : `ram-${index + 1}`, span }));
     const regions = [
         ...devices.map((d) => ({ name: d.name, span: d as Span, flags: ["read", "write", "io"], comment: describeSources(d) })),
-        ...ramRegions.map((r) => ({ name: r.name, span: r.span, flags: ["read", "write", "execute", "dma"], comment: "RAM: Linux's and the free RAM later lent to cells" })),
+        ...ramRegions.map((r) => ({
+            name: r.name,
+            span: r.span,
+            flags: ["read", "write", "execute", "dma"],
+            comment: "RAM: Linux's and the free RAM later lent to cells",
+        })),
     ].sort((a, b) => (a.span.start < b.span.start ? -1 : 1));
 
     const debugConsole = findConsole(tree, notes);
@@ -180,12 +212,26 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
         architecture: "arm64",
         hypervisor: { memory: { phys: hex(hypervisor.span.start), size: sizeText(hypervisor.span.end - hypervisor.span.start) } },
         // The root may read the hypervisor's console (sysfs), as the lab's tools do.
-        ...(debugConsole ? { debugConsole: { type: debugConsole.type, address: hex(debugConsole.address), size: "4 KiB", flags: debugConsole.flags }, virtualDebugConsole: true } : {}),
-        platform: { gic: Object.fromEntries(Object.entries(found.gic).map(([key, value]) => [key, typeof value === "bigint" ? hex(value) : value])) as typeof found.gic },
+        ...(debugConsole
+            ? {
+                  debugConsole: { type: debugConsole.type, address: hex(debugConsole.address), size: "4 KiB", flags: debugConsole.flags },
+                  virtualDebugConsole: true,
+              }
+            : {}),
+        platform: {
+            gic: Object.fromEntries(
+                Object.entries(found.gic).map(([key, value]) => [key, typeof value === "bigint" ? hex(value) : value]),
+            ) as typeof found.gic,
+        },
         rootCell: {
             name: rootName,
             cpus: formatCpuList(cpus.map((_, index) => index)),
-            memory: regions.map((r) => ({ name: r.name, phys: hex(r.span.start), size: sizeText(r.span.end - r.span.start), flags: r.flags })),
+            memory: regions.map((r) => ({
+                name: r.name,
+                phys: hex(r.span.start),
+                size: sizeText(r.span.end - r.span.start),
+                flags: r.flags,
+            })),
             irqchips: [{ address: hex(found.distributor), spis: `0-${lastSpi}` }],
         },
     };
@@ -194,12 +240,19 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
     const model = stringOf(tree, "model") ?? "an arm64 host";
     const header = [
         `System config of ${state.hostname.trim() || "the host"} (${model}), written by jailhouse-config create from its live state.`,
-        `GICv${found.gic.version}, ${cpus.length} CPUs (MPIDR ${cpus.map((c) => `0x${c.mpidr.toString(16)}`).join(", ")}), RAM ${ram.map(describeSpan).join(", ")}, Linux's RAM ${iomem.filter((e) => e.name === "System RAM").map(describeSpan).join(", ")}.`,
+        `GICv${found.gic.version}, ${cpus.length} CPUs (MPIDR ${cpus.map((c) => `0x${c.mpidr.toString(16)}`).join(", ")}), RAM ${ram.map(describeSpan).join(", ")}, Linux's RAM ${iomem
+            .filter((e) => e.name === "System RAM")
+            .map(describeSpan)
+            .join(", ")}.`,
         `Hypervisor memory ${describeSpan(hypervisor.span)}: ${hypervisor.origin}.`,
         `The root owns SPIs 0-${lastSpi}: whole blocks of ${IRQCHIP_WINDOW} up to the highest SPI the device tree or /proc/interrupts names.`,
         ...notes,
     ];
-    const yaml = render(input, header, regions.map((r) => r.comment));
+    const yaml = render(
+        input,
+        header,
+        regions.map((r) => r.comment),
+    );
     return { config, yaml, notes };
 }
 

@@ -5,7 +5,7 @@
 export function tarFiles(archive: Buffer): Map<string, Buffer> {
     const files = new Map<string, Buffer>();
     let longName: string | undefined;
-    for (let at = 0; at + 512 <= archive.length; ) {
+    for (let at = 0; at + 512 <= archive.length;) {
         const header = archive.subarray(at, at + 512);
         if (header.every((byte) => byte === 0)) break;
         const text = (start: number, length: number) => header.toString("latin1", start, start + length).replace(/\0.*$/s, "");

@@ -38,7 +38,9 @@ const alignDown = (value: bigint, align: bigint) => value - (value % align);
 /** The rule above for one RAM range; throws a plain message when it does not fit. */
 export function linuxBootLayout(ram: { start: bigint; size: bigint }, initrdSize = 0n): LinuxBootLayout {
     if (ram.start % KERNEL_ALIGN !== 0n)
-        throw new Error(`starts at ${formatHex(ram.start)}, not on a 2 MiB boundary as the arm64 boot protocol needs for the kernel; move its virt to a multiple of 0x200000`);
+        throw new Error(
+            `starts at ${formatHex(ram.start)}, not on a 2 MiB boundary as the arm64 boot protocol needs for the kernel; move its virt to a multiple of 0x200000`,
+        );
     if (initrdSize < 0n) throw new Error(`initrd size ${initrdSize} is negative`);
     const ramEnd = ram.start + ram.size;
     const dtb = alignDown(ramEnd, KERNEL_ALIGN) - DTB_SPACE;
@@ -57,7 +59,12 @@ export function cellBootLayout(ram: readonly RamRegion[], initrdSize: bigint, so
     const first = ram[0];
     const path = `${within(source)}memory[${first.index}]${first.name ? ` (${first.name})` : ""}`;
     if (!first.loadable)
-        throw new ConfigValidationError([{ path: `${path}.flags`, message: "the kernel is loaded into this region (the cell's lowest RAM), so it needs the loadable flag; add loadable" }]);
+        throw new ConfigValidationError([
+            {
+                path: `${path}.flags`,
+                message: "the kernel is loaded into this region (the cell's lowest RAM), so it needs the loadable flag; add loadable",
+            },
+        ]);
     try {
         return linuxBootLayout(first, initrdSize);
     } catch (error) {

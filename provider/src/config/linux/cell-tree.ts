@@ -53,15 +53,30 @@ export function cellDeviceTree(system: SystemConfig, cell: CellConfig, options: 
     const cellSource = options.cellSource ?? "cell";
     const gic = system.platform.gic;
     if (!gic || gic.version !== 3)
-        fail(`${within(systemSource)}platform.gic.version`, `the cell device tree describes a GICv3; this system has ${gic ? `GICv${gic.version}` : "no GIC"}`);
-    if (!cell.cpus.length) fail(`${within(cellSource)}cpus`, `cell "${cell.name}" has no CPUs, so a kernel cannot run; give e.g. cpus: 2-3`);
+        fail(
+            `${within(systemSource)}platform.gic.version`,
+            `the cell device tree describes a GICv3; this system has ${gic ? `GICv${gic.version}` : "no GIC"}`,
+        );
+    if (!cell.cpus.length)
+        fail(`${within(cellSource)}cpus`, `cell "${cell.name}" has no CPUs, so a kernel cannot run; give e.g. cpus: 2-3`);
     const outside = cell.cpus.filter((cpu) => !system.rootCell.cpus.includes(cpu));
-    if (outside.length) fail(`${within(cellSource)}cpus`, `CPU ${outside.join(", ")} is not one of the host's (${system.rootCell.cpus.join(", ")}); pick CPUs the root cell has`);
+    if (outside.length)
+        fail(
+            `${within(cellSource)}cpus`,
+            `CPU ${outside.join(", ")} is not one of the host's (${system.rootCell.cpus.join(", ")}); pick CPUs the root cell has`,
+        );
     const ram = requireRam(cell, cellSource);
     const layout = cellBootLayout(ram, options.initrdSize ?? 0n, cellSource);
     const uart = uartNode(cell, gic!.distributor, options, cellSource);
 
-    const cpus = node("cpus", [["#address-cells", value.cells(2)], ["#size-cells", value.cells(0)]], cell.cpus.map((cpu) => cpuNode(cpu, options.mpidrs)));
+    const cpus = node(
+        "cpus",
+        [
+            ["#address-cells", value.cells(2)],
+            ["#size-cells", value.cells(0)],
+        ],
+        cell.cpus.map((cpu) => cpuNode(cpu, options.mpidrs)),
+    );
     const lastCpu = Math.max(...system.rootCell.cpus);
     const gicNode = node(`interrupt-controller@${gic!.distributor.toString(16)}`, [
         ["compatible", value.string("arm,gic-v3")],
@@ -85,13 +100,21 @@ export function cellDeviceTree(system: SystemConfig, cell: CellConfig, options: 
         // upstream's cell trees use it, and as the root's firmware does.
         ["method", value.string("smc")],
     ]);
-    const memory = ram.map((r) => node(`memory@${r.start.toString(16)}`, [["device_type", value.string("memory")], ["reg", reg(r.start, r.size)]]));
+    const memory = ram.map((r) =>
+        node(`memory@${r.start.toString(16)}`, [
+            ["device_type", value.string("memory")],
+            ["reg", reg(r.start, r.size)],
+        ]),
+    );
 
     const bootargs = [DEFAULT_BOOTARGS, options.cmdline?.trim()].filter(Boolean).join(" ");
     const chosenProps: [string, Buffer][] = [["bootargs", value.string(bootargs)]];
     if (uart) chosenProps.push(["stdout-path", value.string(`/${uart.name}:115200n8`)]);
     if (layout.initrd)
-        chosenProps.push(["linux,initrd-start", value.cells(...u64Cells(layout.initrd.start))], ["linux,initrd-end", value.cells(...u64Cells(layout.initrd.end))]);
+        chosenProps.push(
+            ["linux,initrd-start", value.cells(...u64Cells(layout.initrd.start))],
+            ["linux,initrd-end", value.cells(...u64Cells(layout.initrd.end))],
+        );
 
     const tree = node(
         "",
@@ -132,9 +155,15 @@ function uartNode(cell: CellConfig, distributor: bigint, options: CellTreeOption
     const console = cell.console;
     if (console.type === "none") return undefined;
     if (console.type !== "8250")
-        fail(`${within(source)}console.type`, `the device tree describes a 16550 ("8250") console; ${String(console.type)} is not supported; use type "8250" or leave the console out`);
+        fail(
+            `${within(source)}console.type`,
+            `the device tree describes a 16550 ("8250") console; ${String(console.type)} is not supported; use type "8250" or leave the console out`,
+        );
     if (!console.flags.includes("mmio"))
-        fail(`${within(source)}console.flags`, "an arm64 cell reaches its 16550 through memory; add the mmio flag (a PCI I/O port appears at the host bridge's I/O window address)");
+        fail(
+            `${within(source)}console.flags`,
+            "an arm64 cell reaches its 16550 through memory; add the mmio flag (a PCI I/O port appears at the host bridge's I/O window address)",
+        );
     const spis = cell.irqchips
         .filter((chip) => chip.address === distributor)
         .flatMap(ownedInterrupts)
@@ -142,7 +171,10 @@ function uartNode(cell: CellConfig, distributor: bigint, options: CellTreeOption
         .filter((spi) => spi >= 0);
     let spi = options.uartSpi;
     if (spi !== undefined && !spis.includes(spi))
-        fail(`${within(source)}irqchips`, `--uart-spi ${spi} is not an SPI of the cell (it owns ${spis.join(", ") || "none"}); give one of its SPIs or add it to irqchips`);
+        fail(
+            `${within(source)}irqchips`,
+            `--uart-spi ${spi} is not an SPI of the cell (it owns ${spis.join(", ") || "none"}); give one of its SPIs or add it to irqchips`,
+        );
     if (spi === undefined && spis.length > 1)
         fail(`${within(source)}irqchips`, `the cell owns SPIs ${spis.join(", ")}; say which one is the UART's with --uart-spi N`);
     spi ??= spis[0];
@@ -159,4 +191,3 @@ function uartNode(cell: CellConfig, distributor: bigint, options: CellTreeOption
     if (spi !== undefined) props.push(["interrupts", value.cells(GIC_SPI, spi, IRQ_LEVEL_HIGH)]);
     return node(`serial@${console.address.toString(16)}`, props);
 }
-

@@ -22,8 +22,10 @@ export interface DtbRequest {
 export function writeCellDtb(request: DtbRequest): string {
     const system = loadConfigFile(request.system);
     const cell = loadConfigFile(request.cell);
-    if (system.kind !== "system") throw new ConfigValidationError([{ path: request.system, message: "is a cell config; the first file must be the system config" }]);
-    if (cell.kind !== "cell") throw new ConfigValidationError([{ path: request.cell, message: "is a system config; the second file must be the cell config" }]);
+    if (system.kind !== "system")
+        throw new ConfigValidationError([{ path: request.system, message: "is a cell config; the first file must be the system config" }]);
+    if (cell.kind !== "cell")
+        throw new ConfigValidationError([{ path: request.cell, message: "is a system config; the second file must be the cell config" }]);
     const { tree, layout } = cellDeviceTree(system.config, cell.config, {
         cmdline: request.cmdline,
         initrdSize: request.initrdSize,

@@ -83,6 +83,17 @@ export function encodeFdt(root: FdtNode, bootCpuidPhys = 0): Buffer {
     const offStruct = offReserve + reserveMap.length;
     const offStrings = offStruct + struct.length;
     const total = offStrings + stringBlock.length;
-    const header = value.cells(FDT_MAGIC, total, offStruct, offStrings, offReserve, VERSION, LAST_COMPATIBLE_VERSION, bootCpuidPhys, stringBlock.length, struct.length);
+    const header = value.cells(
+        FDT_MAGIC,
+        total,
+        offStruct,
+        offStrings,
+        offReserve,
+        VERSION,
+        LAST_COMPATIBLE_VERSION,
+        bootCpuidPhys,
+        stringBlock.length,
+        struct.length,
+    );
     return Buffer.concat([header, reserveMap, struct, stringBlock]);
 }

@@ -19,7 +19,13 @@ export function cellRam(cell: CellConfig): RamRegion[] {
     return cell.memory
         .map((region, index) => ({ region, index }))
         .filter(({ region }) => !region.flags.includes("io") && !region.flags.includes("comm-region") && region.size > 0n)
-        .map(({ region, index }) => ({ index, name: region.name, start: region.virt, size: region.size, loadable: region.flags.includes("loadable") }))
+        .map(({ region, index }) => ({
+            index,
+            name: region.name,
+            start: region.virt,
+            size: region.size,
+            loadable: region.flags.includes("loadable"),
+        }))
         .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
 }
 

@@ -42,7 +42,7 @@
 #define GICD_IROUTER_END 0x7fe0
 #define GICD_ID_START 0xffd0
 #define GICD_IROUTER_IRM (1ULL << 31)
-#define GICD_IROUTER_AFF 0xff00ffffffULL	/* Aff3, Aff2.Aff1.Aff0 */
+#define GICD_IROUTER_AFF 0xff00ffffffULL /* Aff3, Aff2.Aff1.Aff0 */
 
 /* Redistributor, RD_base frame */
 #define GICR_CTLR 0x0000
@@ -100,7 +100,7 @@
 #define GIC_HV_PMR 0xf0
 
 #define GIC_MAX_IRQS 1024
-#define GIC_PPI_MASK 0xffff0000u	/* INTIDs 16-31 of a redistributor */
+#define GIC_PPI_MASK 0xffff0000u /* INTIDs 16-31 of a redistributor */
 
 /*
  * The SGI a root CPU sends to a cell CPU to make it exit to EL2 (stop
@@ -114,7 +114,7 @@ struct cell;
 
 /* State of one CPU's interface, part of struct per_cpu. */
 struct gic_cpu {
-	u64 gicr;		/* this CPU's RD_base (identity mapped) */
+	u64 gicr; /* this CPU's RD_base (identity mapped) */
 	bool queued_any;
 	/* Interrupts waiting for a free list register. */
 	u32 queued[GIC_MAX_IRQS / 32];
@@ -137,8 +137,8 @@ void gic_cpu_start(struct per_cpu *pc);
 void gic_send_mgmt_sgi(struct per_cpu *target);
 bool gicr_is_mmio(u64 addr);
 /* Emulated redistributor access of a non-root cell; false: refused. */
-bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size,
-		 bool write, u64 *value);
+bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
+		 u64 *value);
 int gic_cpu_init(struct per_cpu *pc);
 /* Give the physical interface back (disable) or reset it (CPU_OFF). */
 void gic_cpu_shutdown(struct per_cpu *pc);
@@ -149,7 +149,7 @@ void gic_flush_queue(struct per_cpu *pc);
 void gic_send_sgi1r(struct per_cpu *pc, u64 value);
 bool gicd_is_mmio(u64 addr);
 /* Emulated access to distributor address @addr; false: not allowed. */
-bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size,
-		 bool write, u64 *value);
+bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
+		 u64 *value);
 
 #endif

@@ -24,8 +24,8 @@
 #define S1_DEVICE (S1_ATTR(1) | PTE_AF | S1_XN)
 
 /* Stage 2 */
-#define S2_MEMATTR_NORMAL (0xfULL << 2)	/* outer/inner write-back */
-#define S2_MEMATTR_DEVICE (0x1ULL << 2)	/* Device-nGnRE */
+#define S2_MEMATTR_NORMAL (0xfULL << 2) /* outer/inner write-back */
+#define S2_MEMATTR_DEVICE (0x1ULL << 2) /* Device-nGnRE */
 #define S2_AP_READ (1ULL << 6)
 #define S2_AP_WRITE (2ULL << 6)
 #define S2_XN (2ULL << 53)

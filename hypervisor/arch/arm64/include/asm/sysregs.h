@@ -36,8 +36,8 @@
  * PS is filled from ID_AA64MMFR0_EL1.PARange. */
 #define TCR_EL2_T0SZ 25
 #define TCR_EL2_BASE                                                           \
-	((_U64(1) << 31) | (_U64(1) << 23) | (_U64(3) << 12) | (_U64(1) << 10) |           \
-	 (_U64(1) << 8) | TCR_EL2_T0SZ)
+	((_U64(1) << 31) | (_U64(1) << 23) | (_U64(3) << 12) |                 \
+	 (_U64(1) << 10) | (_U64(1) << 8) | TCR_EL2_T0SZ)
 #define TCR_PS_SHIFT 16
 
 /* ESR_EL2 */
@@ -77,14 +77,38 @@
 		asm volatile("msr " #r ", %0" : : "r"(__v));                   \
 	} while (0)
 
-static inline void isb(void) { asm volatile("isb" ::: "memory"); }
-static inline void dsb_sy(void) { asm volatile("dsb sy" ::: "memory"); }
-static inline void dsb_ish(void) { asm volatile("dsb ish" ::: "memory"); }
-static inline void dsb_ishst(void) { asm volatile("dsb ishst" ::: "memory"); }
-static inline void sev(void) { asm volatile("sev" ::: "memory"); }
-static inline void wfe(void) { asm volatile("wfe" ::: "memory"); }
-static inline void wfi(void) { asm volatile("wfi" ::: "memory"); }
-static inline void cpu_relax(void) { asm volatile("yield" ::: "memory"); }
+static inline void isb(void)
+{
+	asm volatile("isb" ::: "memory");
+}
+static inline void dsb_sy(void)
+{
+	asm volatile("dsb sy" ::: "memory");
+}
+static inline void dsb_ish(void)
+{
+	asm volatile("dsb ish" ::: "memory");
+}
+static inline void dsb_ishst(void)
+{
+	asm volatile("dsb ishst" ::: "memory");
+}
+static inline void sev(void)
+{
+	asm volatile("sev" ::: "memory");
+}
+static inline void wfe(void)
+{
+	asm volatile("wfe" ::: "memory");
+}
+static inline void wfi(void)
+{
+	asm volatile("wfi" ::: "memory");
+}
+static inline void cpu_relax(void)
+{
+	asm volatile("yield" ::: "memory");
+}
 #endif
 
 #endif

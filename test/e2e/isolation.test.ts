@@ -248,8 +248,11 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
     /** (Re)starts the two-CPU rt-timer (CPUs 1 and 3) with the probe; load stops it first. */
     const startProbe = (args: string) =>
         run(host, `${cli} cell load rt-timer ${remote}/probe.bin -a 0 -s "con=hvc ${args}" -a 0x1000 && ${cli} cell start rt-timer`);
-    const helloLines = async () =>
-        Math.max(-1, ...[...(await cellConsole("uart-hello")).matchAll(/hello (\d+) from a cell/g)].map((m) => Number(m[1])));
+    /**
+     * The number of uart-hello's newest line (-1 before the first). The newest,
+     * not the largest: the ring still holds the lines of an earlier uart-hello.
+     */
+    const helloLines = async () => Number([...(await cellConsole("uart-hello")).matchAll(/hello (\d+) from a cell/g)].at(-1)?.[1] ?? -1);
     /** The root, uart-hello and the hypervisor after an attack. */
     const othersCarryOn = async (onlineCpus: string) => {
         const before = await helloLines();
@@ -575,8 +578,13 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             uart.close();
         }
         await run(host, `echo ${pciUart} > /sys/bus/pci/drivers/serial/bind`);
+        const relaunched = await hvMark();
         await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
-        await waitFor("uart-hello's first line", async () => (await helloLines()) >= 1, 30_000);
+        await waitFor(
+            "the new uart-hello's first line",
+            async () => /\[uart-hello\] uart-hello: hello 1 from a cell/.test(await hvConsoleSince(relaunched)),
+            30_000,
+        );
         await othersCarryOn("0");
     });
 

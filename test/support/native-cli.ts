@@ -12,7 +12,7 @@ export const nativeCliDir = "/root/pj-state";
 export const nativeCliPath = `${nativeCliDir}/kmod/tools/jailhouse`;
 
 export async function buildNativeCli(host: LabHost): Promise<string> {
-    const files = execFileSync("git", ["ls-files", "kmod/tools", "hypervisor/include/jailhouse/ioctl.h"], {
+    const files = execFileSync("git", ["ls-files", "kmod/tools", "hypervisor/include"], {
         cwd: repoRoot,
         encoding: "utf8",
     })

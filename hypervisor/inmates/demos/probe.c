@@ -83,14 +83,20 @@ static void secondary_entry(void)
 static void serve_requests(u64 denials, int unlock_after_denial)
 {
 	for (;;) {
-		if (comm_answer(!denials) != MSG_SHUTDOWN_REQUEST)
+		u32 msg = comm_message();
+
+		if (msg != MSG_SHUTDOWN_REQUEST) {
+			comm_answer(msg, 0);
 			continue;
+		}
 		if (!denials) {
 			print("probe: shutdown request approved\n");
+			comm_answer(msg, 1);
 			halt();
 		}
 		denials--;
 		print("probe: shutdown request denied\n");
+		comm_answer(msg, 0);
 		/* The request stays posted until the hypervisor takes the
 		 * answer: wait for it, so one request is denied once. */
 		while (comm_message() == MSG_SHUTDOWN_REQUEST)

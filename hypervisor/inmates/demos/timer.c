@@ -30,6 +30,7 @@ void handle_irq(u64 counter_on_entry)
 {
 	u32 intid = gic_ack();
 	u64 latency;
+	u32 msg;
 
 	if (intid != VIRTUAL_TIMER_PPI) {
 		if (intid < 1020)
@@ -46,9 +47,11 @@ void handle_irq(u64 counter_on_entry)
 	print("timer-demo: tick %lu latency %lu ns (min %lu, max %lu)\n", ticks,
 	      latency, min_ns, max_ns);
 	deadline += period;
-	if (comm_answer(1) == MSG_SHUTDOWN_REQUEST)
+	msg = comm_message();
+	if (msg == MSG_SHUTDOWN_REQUEST)
 		print("timer-demo: shutdown request approved at tick %lu\n",
 		      ticks);
+	comm_answer(msg, 1);
 	if (ticks_wanted && ticks >= ticks_wanted) {
 		write_sysreg(cntv_ctl_el0, 0);
 		gic_eoi(intid);

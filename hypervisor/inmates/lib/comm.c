@@ -54,10 +54,8 @@ u32 comm_state(void)
 			 : CELL_RUNNING;
 }
 
-u32 comm_answer(int approve_shutdown)
+void comm_answer(u32 msg, int approve_shutdown)
 {
-	u32 msg = comm_message();
-
 	switch (msg) {
 	case MSG_NONE:
 		break;
@@ -72,5 +70,4 @@ u32 comm_answer(int approve_shutdown)
 		comm_reply(MSG_UNKNOWN);
 		break;
 	}
-	return msg;
 }

@@ -93,8 +93,10 @@ s64 psci_features(u64 function);
 
 /*
  * comm.c: the comm region's messages and the cell state the cell reports.
- * comm_answer() replies to a pending message (a shutdown request approved
- * or denied as told) and returns it, MSG_NONE when there is none. A cell
+ * comm_message() says which message is pending (MSG_NONE when there is
+ * none); comm_answer() replies to it (a shutdown request approved or denied
+ * as told). Whatever the cell wants seen must be printed before it approves
+ * a shutdown: the root stops the cell as soon as it reads the reply. A cell
  * locks itself with comm_set_state(CELL_RUNNING_LOCKED): while locked, the
  * root can neither create nor destroy another cell.
  */
@@ -111,7 +113,7 @@ s64 psci_features(u64 function);
 #define CELL_FAILED 3
 u32 comm_message(void);
 void comm_reply(u32 reply);
-u32 comm_answer(int approve_shutdown);
+void comm_answer(u32 msg, int approve_shutdown);
 void comm_set_state(u32 state);
 u32 comm_state(void);
 

@@ -25,7 +25,21 @@ export function packageIdentity(): { name: string; version: string } {
     return { name: manifest.name, version: manifest.version };
 }
 
+// One shim per kind and process: the SDK caches a provider's serialized text
+// by object, so every resource of a kind after the first skips the closure
+// serializer (about 0.1 s a resource, which adds up across a fleet).
+const shims = new Map<ProviderKind, pulumi.dynamic.ResourceProvider>();
+
 export function providerShim(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
+    let shim = shims.get(kind);
+    if (!shim) {
+        shim = newShim(kind);
+        shims.set(kind, shim);
+    }
+    return shim;
+}
+
+function newShim(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
     const { name: packageName, version: packageVersion } = packageIdentity();
     const entry = `${packageName}/${implementationSubpath}`;
     // Runs in the engine's provider process, whose working folder is the

@@ -47,6 +47,12 @@ describe("serialized provider", () => {
         }
     });
 
+    test("is one object per kind, so the SDK serializes each kind once per program", () => {
+        assert.equal(providerShim("cell"), providerShim("cell"));
+        assert.equal(providerShim("hypervisor"), providerShim("hypervisor"));
+        assert.notEqual(providerShim("cell"), providerShim("hypervisor"));
+    });
+
     test("finds the implementation from a program in another folder that depends on the package", async () => {
         const program = outsideTheRepo();
         try {

@@ -21,6 +21,7 @@ import { benchRecording, describeState, type Recording, start as startSimHosts }
 import { repoRoot } from "../workbench";
 import { type CheckOutcome, outcome, type ReadStateJob } from "./ansible/read-state";
 import { declaredCells, fleetSizes, seconds } from "./fleet-scale";
+import { median, medianRange } from "../support/stats";
 
 const execFileAsync = promisify(execFile);
 
@@ -283,14 +284,8 @@ export async function sideBySide(
     return { rows, notes, ansibleVersion };
 }
 
-const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 export function sideBySideTable(rows: SideBySideRow[]): { columns: string[]; rows: Array<Array<string | number>> } {
-    const time = (values: number[]) => `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)})`;
+    const time = (values: number[]) => medianRange(values);
     const found = (o: CheckOutcome) => `${o.inSync}/${o.hostsChecked} in sync${o.drift.length ? `; ${o.drift.join(", ")}` : ""}`;
     return {
         columns: [

@@ -19,7 +19,8 @@ import { testStack } from "../support/stack";
 import { repoRoot } from "../workbench";
 import { runAnsible, type Target, writeInventory } from "./ansible";
 import { declaredCells } from "./fleet-scale";
-import { median, parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
+import { parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
+import { median } from "../support/stats";
 
 export const speedLabHosts = () => (process.env.PJ_BENCH_SPEED_HOSTS || "h2").split(",").filter(Boolean);
 

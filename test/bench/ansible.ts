@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { liveStateScript } from "../../provider/src/resources/live-state";
-import { readInventory } from "../lab/lab";
+import { type LabHost, readInventory } from "../lab/lab";
 import { benchRecording, describeState, type Recording, start as startSimHosts } from "../support/sim-hosts";
 import { repoRoot } from "../workbench";
 import { type CheckOutcome, outcome, type ReadStateJob } from "./ansible/read-state";
@@ -36,6 +36,19 @@ export interface Target {
     fingerprint: string;
     /** For OpenSSH (Ansible): a known_hosts file that lists this host. */
     knownHostsPath: string;
+}
+
+/** A lab host as both tools reach it. */
+export function labTarget(h: LabHost): Target {
+    return {
+        name: h.name,
+        host: h.address,
+        port: h.port,
+        user: h.user,
+        privateKeyPath: h.keyPath,
+        fingerprint: h.hostKeyFingerprint,
+        knownHostsPath: h.knownHostsPath,
+    };
 }
 
 export interface SideBySideRow {
@@ -245,15 +258,7 @@ export async function sideBySide(
         try {
             lab = readInventory()
                 .hosts.filter((h) => h.name === "h1" || h.name === "h2")
-                .map((h) => ({
-                    name: h.name,
-                    host: h.address,
-                    port: h.port,
-                    user: h.user,
-                    privateKeyPath: h.keyPath,
-                    fingerprint: h.hostKeyFingerprint,
-                    knownHostsPath: h.knownHostsPath,
-                }));
+                .map(labTarget);
         } catch (error) {
             notes.push(`Real lab hosts not measured: ${(error as Error).message}.`);
         }

@@ -14,9 +14,9 @@ import {
     type SystemConfig,
     validateHost,
 } from "../../../provider/src/config";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const lab = (name: string) => loadConfigFile(path.join(repo, "examples", "lab", `${name}.yaml`)).config;
+const lab = (name: string) => loadConfigFile(path.join(repoRoot, "examples", "lab", `${name}.yaml`)).config;
 const system = lab("system") as SystemConfig;
 const rtTimer = lab("rt-timer") as CellConfig;
 const uartHello = lab("uart-hello") as CellConfig;

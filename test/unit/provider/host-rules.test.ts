@@ -7,9 +7,9 @@ import { describe, test } from "node:test";
 import { providers } from "../../../provider/src/resources/providers";
 import { cellRuleFailures } from "../../../provider/src/resources/host-rules";
 import { resolveCellConfig, resolveSystemConfig, storeCellConfig } from "../../../provider/src/resources/plan";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const lab = (file: string) => path.join(repo, "examples", "lab", file);
+const lab = (file: string) => path.join(repoRoot, "examples", "lab", file);
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const system = resolveSystemConfig(lab("system.yaml"));
 const uartHello = resolveCellConfig(lab("uart-hello.yaml"));

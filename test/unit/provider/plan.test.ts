@@ -17,10 +17,10 @@ import {
     storeCellConfig,
     storeSystemConfig,
 } from "../../../provider/src/resources/plan";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const rtTimer = resolveCellConfig(path.join(repo, "examples", "lab", "rt-timer.yaml"));
-const system = resolveSystemConfig(path.join(repo, "examples", "lab", "system.yaml"));
+const rtTimer = resolveCellConfig(path.join(repoRoot, "examples", "lab", "rt-timer.yaml"));
+const system = resolveSystemConfig(path.join(repoRoot, "examples", "lab", "system.yaml"));
 
 function state(patch: Partial<CellResourceState> = {}, config = rtTimer): CellResourceState {
     const stored = storeCellConfig(config);

@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { liveStateScript, parseLiveState, type LiveHostState } from "../../provider/src/resources/live-state";
 import { type LabHost, readInventory } from "../lab/lab";
 import { cacheDir } from "../workbench";
-import { answersSshBanner, descendants, listenOutsideLab } from "./sshd";
+import { answersSshBanner, listenOutsideLab, stopSshdProcess } from "./sshd";
 
 /**
  * The line of the live-state script the forced command recognises it by.
@@ -330,21 +330,7 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
         },
         log: () => logText,
         async stop() {
-            for (const proc of children) {
-                if (!proc.pid || proc.exitCode !== null || proc.signalCode !== null) continue;
-                const exited = new Promise((resolve) => proc.once("exit", resolve));
-                // Frozen first, so it accepts nothing new while its sessions are killed.
-                process.kill(proc.pid, "SIGSTOP");
-                for (const pid of descendants(proc.pid).reverse()) {
-                    try {
-                        process.kill(pid, "SIGKILL");
-                    } catch {
-                        // Already gone.
-                    }
-                }
-                process.kill(proc.pid, "SIGKILL");
-                await exited;
-            }
+            for (const proc of children) await stopSshdProcess(proc);
             fs.rmSync(dir, { recursive: true, force: true });
         },
     };

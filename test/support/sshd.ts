@@ -74,6 +74,23 @@ function keygen(file: string, comment: string): void {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file], { stdio: "pipe" });
 }
 
+/** Stops an sshd and every session it runs; resolves once the sshd has exited. */
+export async function stopSshdProcess(proc: ChildProcess | undefined): Promise<void> {
+    if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((resolve) => proc.once("exit", resolve));
+    // Frozen first, so it accepts nothing new while its connections are collected and killed.
+    process.kill(proc.pid, "SIGSTOP");
+    for (const pid of descendants(proc.pid).reverse()) {
+        try {
+            process.kill(pid, "SIGKILL");
+        } catch {
+            // Already gone.
+        }
+    }
+    process.kill(proc.pid, "SIGKILL");
+    await exited;
+}
+
 /** Process ids of every descendant of `pid`, read from /proc. */
 export function descendants(pid: number): number[] {
     const children = new Map<number, number[]>();
@@ -227,22 +244,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
         }
     }
 
-    const stop = async () => {
-        const proc = child;
-        if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
-        const exited = new Promise((resolve) => proc.once("exit", resolve));
-        // Frozen first, so it accepts nothing new while its connections are collected and killed.
-        process.kill(proc.pid, "SIGSTOP");
-        for (const pid of descendants(proc.pid).reverse()) {
-            try {
-                process.kill(pid, "SIGKILL");
-            } catch {
-                // Already gone.
-            }
-        }
-        process.kill(proc.pid, "SIGKILL");
-        await exited;
-    };
+    const stop = () => stopSshdProcess(child);
 
     const sshd: Sshd = {
         name,

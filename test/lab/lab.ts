@@ -105,6 +105,21 @@ export function existingImage(): { dir: string; kernelAbi: string } {
     return { dir, kernelAbi: fs.readFileSync(path.join(dir, "kernel-abi"), "utf8").trim() };
 }
 
+/** A machine's own disk in `dir` (disk.qcow2): a copy-on-write layer over the image's base.qcow2. */
+export function createDisk(imageDir: string, dir: string): void {
+    execFileSync("qemu-img", [
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        "-F",
+        "qcow2",
+        "-b",
+        path.join(imageDir, "base.qcow2"),
+        path.join(dir, "disk.qcow2"),
+    ]);
+}
+
 function isRunning(pidFile: string): boolean {
     if (!fs.existsSync(pidFile)) return false;
     const pid = Number(fs.readFileSync(pidFile, "utf8").trim());
@@ -297,17 +312,7 @@ export async function up(count: number, log: (line: string) => void = console.er
         if (known && isRunning(known.pidFile)) stopHost(known);
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir, { recursive: true });
-        execFileSync("qemu-img", [
-            "create",
-            "-q",
-            "-f",
-            "qcow2",
-            "-F",
-            "qcow2",
-            "-b",
-            path.join(image.dir, "base.qcow2"),
-            path.join(dir, "disk.qcow2"),
-        ]);
+        createDisk(image.dir, dir);
         const identity = makeSeed(dir, name);
         const host: LabHost = {
             name,

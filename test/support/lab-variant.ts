@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { answersSsh, consoleTail, type LabHost } from "../lab/lab";
+import { answersSsh, consoleTail, createDisk, type LabHost } from "../lab/lab";
 import { labInventory } from "./lab-hosts";
 
 export interface VariantBoot {
@@ -44,17 +44,7 @@ export async function bootVariant(like: LabHost, v: VariantBoot, workDir: string
     if (!fs.existsSync(seed)) throw new Error(`no lab seed disk at ${seed}; boot the lab first: npm run lab -- up 1`);
     const dir = path.join(workDir, `vm-${v.name}`);
     fs.mkdirSync(dir, { recursive: true });
-    execFileSync("qemu-img", [
-        "create",
-        "-q",
-        "-f",
-        "qcow2",
-        "-F",
-        "qcow2",
-        "-b",
-        path.join(image, "base.qcow2"),
-        path.join(dir, "disk.qcow2"),
-    ]);
+    createDisk(image, dir);
     const port = await freePort();
     const knownHosts = path.join(dir, "known_hosts");
     fs.writeFileSync(knownHosts, `[127.0.0.1]:${port} ${like.hostPublicKey}\n`);

@@ -12,6 +12,7 @@ import {
     diffHypervisorResource,
     planCellCreate,
     planHypervisorUpdate,
+    reportedState,
     resolveCellConfig,
     resolveSystemConfig,
     storeCellConfig,
@@ -93,6 +94,22 @@ describe("cell diff", () => {
         });
         const stop = diffCellResource(state({ liveState: "running/locked", liveCpus: "1" }), state({ state: "stopped" }));
         assert.deepEqual([stop.changes, stop.replaces], [true, []]);
+    });
+
+    test("refresh shows a locked cell as running: its liveState output does not change", () => {
+        assert.equal(reportedState("running/locked"), "running");
+        for (const other of ["running", "shut down", "failed"]) assert.equal(reportedState(other), other);
+    });
+
+    test("a new shutdown.onTimeout is stored without touching the cell; state without it means fail", () => {
+        const diff = diffCellResource(state(), state({ onTimeout: "force" }));
+        assert.deepEqual(diff, {
+            changes: true,
+            replaces: [],
+            reasons: ["cell rt-timer: shutdown.onTimeout fail -> force"],
+            reload: false,
+        });
+        assert.equal(diffCellResource(state(), state({ onTimeout: "fail" })).changes, false);
     });
 
     test("moving to another host replaces", () => {

@@ -23,7 +23,7 @@ import {
 } from "../config";
 import { hostLabel, type HostSession, parseHostConnection, shellQuote, withHost } from "../host";
 import { declareCell, declaredOn, declareSystem } from "./declared-partitions";
-import { cellRuleFailures } from "./host-rules";
+import { cellRuleFailures, cellRuleWarnings } from "./host-rules";
 import { liveStateOf } from "./host-snapshot";
 import { type LinuxImage, linuxImageFailures, planLinuxBoot } from "./linux-image";
 import type { LiveHostState } from "./live-state";
@@ -422,6 +422,7 @@ const cellProvider: ProviderImplementation = {
                 const host = String(inputs.host);
                 const neighbours = isKnownHost(host) ? declaredOn(host) : { cells: [] };
                 failures.push(...cellRuleFailures(declared, neighbours.cells, neighbours.system));
+                cellRuleWarnings(declared).forEach(log);
                 if (isKnownHost(host)) declareCell(host, declared);
                 // A generated DTB's errors (RAM not loadable, too small) show in preview.
                 if (linux && !linux.dtb && inputs.systemConfig && !containsUnknown(inputs.systemConfig) && typeof linux.kernel === "string")

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { providers } from "../../../provider/src/resources/providers";
-import { cellRuleFailures } from "../../../provider/src/resources/host-rules";
+import { cellRuleFailures, cellRuleWarnings } from "../../../provider/src/resources/host-rules";
 import { resolveCellConfig, resolveSystemConfig, storeCellConfig } from "../../../provider/src/resources/plan";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
@@ -111,4 +111,14 @@ describe("check() as preview runs it", () => {
         const unknownConfig = await providers.cell.check({}, { connection: connection(20004), config: unknown, resourceName: "d" });
         assert.deepEqual(unknownConfig.failures, []);
     });
+});
+
+test("a cell that can neither answer nor be forced is a warning the deployment shows and goes on with", () => {
+    const forever = { ...resolveCellConfig(path.join(repo, "examples", "consent", "consent-probe.yaml")), msgReplyTimeout: 0n };
+    const declared = { resourceName: "probe", config: forever };
+    assert.deepEqual(cellRuleFailures(declared, [], system), []);
+    const warnings = cellRuleWarnings(declared);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^probe: warning: config\.shutdown\.timeoutMs: cell "consent-probe" can neither answer nor be forced: /);
+    assert.deepEqual(cellRuleWarnings({ resourceName: "timer", config: rtTimer }), []);
 });

@@ -16,11 +16,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { liveStateScript } from "../../provider/src/resources/live-state";
-import { readInventory } from "../lab/lab";
+import { type LabHost, readInventory } from "../lab/lab";
 import { benchRecording, describeState, type Recording, start as startSimHosts } from "../support/sim-hosts";
 import { repoRoot } from "../workbench";
 import { type CheckOutcome, outcome, type ReadStateJob } from "./ansible/read-state";
 import { declaredCells, fleetSizes, seconds } from "./fleet-scale";
+import { median, medianRange } from "../support/stats";
 
 const execFileAsync = promisify(execFile);
 
@@ -35,6 +36,19 @@ export interface Target {
     fingerprint: string;
     /** For OpenSSH (Ansible): a known_hosts file that lists this host. */
     knownHostsPath: string;
+}
+
+/** A lab host as both tools reach it. */
+export function labTarget(h: LabHost): Target {
+    return {
+        name: h.name,
+        host: h.address,
+        port: h.port,
+        user: h.user,
+        privateKeyPath: h.keyPath,
+        fingerprint: h.hostKeyFingerprint,
+        knownHostsPath: h.knownHostsPath,
+    };
 }
 
 export interface SideBySideRow {
@@ -244,15 +258,7 @@ export async function sideBySide(
         try {
             lab = readInventory()
                 .hosts.filter((h) => h.name === "h1" || h.name === "h2")
-                .map((h) => ({
-                    name: h.name,
-                    host: h.address,
-                    port: h.port,
-                    user: h.user,
-                    privateKeyPath: h.keyPath,
-                    fingerprint: h.hostKeyFingerprint,
-                    knownHostsPath: h.knownHostsPath,
-                }));
+                .map(labTarget);
         } catch (error) {
             notes.push(`Real lab hosts not measured: ${(error as Error).message}.`);
         }
@@ -283,14 +289,8 @@ export async function sideBySide(
     return { rows, notes, ansibleVersion };
 }
 
-const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 export function sideBySideTable(rows: SideBySideRow[]): { columns: string[]; rows: Array<Array<string | number>> } {
-    const time = (values: number[]) => `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)})`;
+    const time = (values: number[]) => medianRange(values);
     const found = (o: CheckOutcome) => `${o.inSync}/${o.hostsChecked} in sync${o.drift.length ? `; ${o.drift.join(", ")}` : ""}`;
     return {
         columns: [

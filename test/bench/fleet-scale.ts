@@ -20,6 +20,7 @@ import { benchRecording, describeState, type Recording, start as startSimHosts, 
 import { testStack } from "../support/stack";
 import { driftOf } from "./ansible/read-state";
 import { cacheDir, repoRoot } from "../workbench";
+import { medianRange } from "../support/stats";
 
 export const fleetSizes = [1, 2, 4, 8, 16, 32];
 
@@ -59,11 +60,6 @@ export function declaredCells(): string[] {
         .map((c) => String((loadConfigFile(path.resolve(path.dirname(file), c.config)).config as { name: string }).name));
 }
 
-const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 export const seconds = (ms: number) => Math.round(ms) / 1000;
 
 /** The Pulumi CLI's --parallel when none is given: 4 x the CPUs it sees (since v3.100, pulumi/pulumi#15016). */
@@ -314,7 +310,7 @@ export function fleetScaleTable(rows: FleetScaleRow[]): { columns: string[]; row
             `${r.declared} / ${r.inState}`,
             r.upSeconds.toFixed(1),
             r.upOutcome,
-            `${median(r.previewSeconds).toFixed(2)} (${Math.min(...r.previewSeconds).toFixed(2)}-${Math.max(...r.previewSeconds).toFixed(2)})`,
+            medianRange(r.previewSeconds),
             r.previewAllParallelSeconds === undefined ? "same as default" : r.previewAllParallelSeconds.toFixed(2),
             r.roundTrips ? `${r.roundTrips.min}-${r.roundTrips.max}, ${r.roundTrips.mean.toFixed(1)}` : "not counted",
             Object.entries(r.changes)

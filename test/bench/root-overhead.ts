@@ -11,6 +11,7 @@ import { labHost } from "../support/lab-hosts";
 import { testStack } from "../support/stack";
 import { hypervisorProgram } from "../e2e/programs";
 import { repoRoot } from "../workbench";
+import { median } from "../support/stats";
 
 // Random read-modify-write over 16 MiB (mostly TLB and cache misses, the
 // part stage-2 translation can slow) followed by a pure-CPU loop; prints
@@ -56,8 +57,6 @@ export interface OverheadFigures {
 function onHost(host: LabHost, command: string, input?: string): string {
     return execFileSync("ssh", [...sshArgs(host), command], { encoding: "utf8", input, timeout: 600_000 });
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function runWorkload(host: LabHost): { memory: number; cpu: number } {
     const out = onHost(host, "taskset -c 0 /root/pj-workload");

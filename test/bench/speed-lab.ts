@@ -13,28 +13,21 @@ import { fleetProgram, readFleet } from "../../examples/lab/fleet";
 import { closeAll, withHost } from "../../provider/src/host";
 import { liveStateScript, readerCommand } from "../../provider/src/resources/live-state";
 import type { LabHost } from "../lab/lab";
-import { labHost } from "../support/lab-hosts";
+import { labHost, labHostConnection } from "../support/lab-hosts";
 import { buildNativeCli, nativeCliPath } from "../support/native-cli";
 import { testStack } from "../support/stack";
 import { repoRoot } from "../workbench";
-import { runAnsible, type Target, writeInventory } from "./ansible";
+import { labTarget, runAnsible, type Target, writeInventory } from "./ansible";
 import { declaredCells } from "./fleet-scale";
-import { median, parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
+import { parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
+import { median } from "../support/stats";
 
 export const speedLabHosts = () => (process.env.PJ_BENCH_SPEED_HOSTS || "h2").split(",").filter(Boolean);
-
-const connectionOf = (h: LabHost) => ({
-    host: h.address,
-    port: h.port,
-    user: h.user,
-    privateKeyPath: h.keyPath,
-    hostKey: { fingerprint: h.hostKeyFingerprint },
-});
 
 /** The host's own CLI when it has `state`, else one built from this checkout in a folder of its own (reused when there). */
 async function nativeCli(host: LabHost): Promise<string> {
     for (const cli of ["jailhouse", nativeCliPath]) {
-        const has = await withHost(connectionOf(host), (s) => s.exec(`${cli} state --json >/dev/null 2>&1`));
+        const has = await withHost(labHostConnection(host), (s) => s.exec(`${cli} state --json >/dev/null 2>&1`));
         if (has.code === 0) return cli;
     }
     return buildNativeCli(host);
@@ -43,7 +36,7 @@ async function nativeCli(host: LabHost): Promise<string> {
 export async function readerSpeed(host: LabHost, repeats: number): Promise<SpeedRow[]> {
     const cli = await nativeCli(host);
     const rows: SpeedRow[] = [];
-    await withHost(connectionOf(host), async (s) => {
+    await withHost(labHostConnection(host), async (s) => {
         // One read each first: the connection is made and the hash cache filled, as after the first deployment.
         await s.exec(readerCommand({ reader: "native", cli }));
         await s.exec(readerCommand({ reader: "shell" }));
@@ -97,15 +90,7 @@ export async function noopUpSpeed(hosts: LabHost[], repeats: number): Promise<{ 
     try {
         const converge = await timed(() => t.stack.up());
         await empty.stack.up();
-        const targets: Target[] = hosts.map((h) => ({
-            name: h.name,
-            host: h.address,
-            port: h.port,
-            user: h.user,
-            privateKeyPath: h.keyPath,
-            fingerprint: h.hostKeyFingerprint,
-            knownHostsPath: h.knownHostsPath,
-        }));
+        const targets: Target[] = hosts.map(labTarget);
         const inventory = writeInventory(dir, targets);
         const scriptPath = path.join(dir, "live-state.sh");
         fs.writeFileSync(scriptPath, liveStateScript);

@@ -2,6 +2,7 @@
 // The shape of the fleet-speed figures: each a measurement, the anchor it is
 // divided by (measured in the same run), the ratio and the issue's goal.
 import { spawn } from "node:child_process";
+import { medianRange } from "../support/stats";
 
 export interface SpeedRow {
     row: string;
@@ -14,15 +15,13 @@ export interface SpeedRow {
     met?: boolean;
 }
 
-export const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 /** "1.23 s (1.10-1.40)" from milliseconds. */
 export const timeText = (ms: number[]) =>
-    `${(median(ms) / 1000).toFixed(2)} s (${(Math.min(...ms) / 1000).toFixed(2)}-${(Math.max(...ms) / 1000).toFixed(2)})`;
+    medianRange(
+        ms.map((t) => t / 1000),
+        2,
+        "s",
+    );
 
 export async function timed(fn: () => Promise<unknown>): Promise<number> {
     const begin = performance.now();

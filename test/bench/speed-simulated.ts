@@ -14,7 +14,8 @@ import { readerCommand } from "../../provider/src/resources/live-state";
 import { connectionOf, type SimFleet, start as startSimHosts } from "../support/sim-hosts";
 import { convergedState, simHostProgram } from "../support/sim-states";
 import { testStack } from "../support/stack";
-import { median, parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
+import { parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
+import { median } from "../support/stats";
 
 const kind = "SIMULATED";
 

@@ -105,6 +105,21 @@ export function existingImage(): { dir: string; kernelAbi: string } {
     return { dir, kernelAbi: fs.readFileSync(path.join(dir, "kernel-abi"), "utf8").trim() };
 }
 
+/** A machine's own disk in `dir` (disk.qcow2): a copy-on-write layer over the image's base.qcow2. */
+export function createDisk(imageDir: string, dir: string): void {
+    execFileSync("qemu-img", [
+        "create",
+        "-q",
+        "-f",
+        "qcow2",
+        "-F",
+        "qcow2",
+        "-b",
+        path.join(imageDir, "base.qcow2"),
+        path.join(dir, "disk.qcow2"),
+    ]);
+}
+
 function isRunning(pidFile: string): boolean {
     if (!fs.existsSync(pidFile)) return false;
     const pid = Number(fs.readFileSync(pidFile, "utf8").trim());
@@ -238,17 +253,19 @@ export function sshArgs(host: LabHost, extra: string[] = []): string[] {
     ];
 }
 
-async function answersSsh(host: LabHost): Promise<boolean> {
+/** Whether the host lets the lab's key log in and run a command (a banner alone comes before the key is in place). */
+export async function answersSsh(host: LabHost, timeoutMs = 30_000): Promise<boolean> {
     try {
-        await execFileAsync("ssh", sshArgs(host, ["-o", "ConnectTimeout=10"]).concat("true"), { timeout: 30_000 });
+        await execFileAsync("ssh", sshArgs(host, ["-o", "ConnectTimeout=10"]).concat("true"), { timeout: timeoutMs });
         return true;
     } catch {
         return false;
     }
 }
 
-function consoleTail(host: LabHost, lines = 15): string {
-    if (!fs.existsSync(host.consoleLog)) return "(no console output)";
+/** The last lines of the host's serial console (kernel and hypervisor UART output). */
+export function consoleTail(host: LabHost | undefined, lines = 40): string {
+    if (!host || !fs.existsSync(host.consoleLog)) return "(no console log)";
     return fs.readFileSync(host.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n").slice(-lines).join("\n");
 }
 
@@ -257,7 +274,7 @@ async function waitForSsh(host: LabHost, log: (line: string) => void): Promise<v
     const deadline = started + bootTimeoutSeconds() * 1000;
     while (Date.now() < deadline) {
         if (!isRunning(host.pidFile)) {
-            throw new LabError(`lab up: ${host.name}'s QEMU exited during boot; last console lines:\n${consoleTail(host)}`);
+            throw new LabError(`lab up: ${host.name}'s QEMU exited during boot; last console lines:\n${consoleTail(host, 15)}`);
         }
         if (await answersSsh(host)) {
             log(`${host.name}: SSH up on 127.0.0.1:${host.port} after ${Math.round((Date.now() - started) / 1000)} s`);
@@ -267,7 +284,7 @@ async function waitForSsh(host: LabHost, log: (line: string) => void): Promise<v
     }
     throw new LabError(
         `lab up: ${host.name} did not answer SSH on 127.0.0.1:${host.port} within ${bootTimeoutSeconds()} s; ` +
-            `see ${host.consoleLog} or raise PJ_LAB_BOOT_TIMEOUT; last console lines:\n${consoleTail(host)}`,
+            `see ${host.consoleLog} or raise PJ_LAB_BOOT_TIMEOUT; last console lines:\n${consoleTail(host, 15)}`,
     );
 }
 
@@ -295,17 +312,7 @@ export async function up(count: number, log: (line: string) => void = console.er
         if (known && isRunning(known.pidFile)) stopHost(known);
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir, { recursive: true });
-        execFileSync("qemu-img", [
-            "create",
-            "-q",
-            "-f",
-            "qcow2",
-            "-F",
-            "qcow2",
-            "-b",
-            path.join(image.dir, "base.qcow2"),
-            path.join(dir, "disk.qcow2"),
-        ]);
+        createDisk(image.dir, dir);
         const identity = makeSeed(dir, name);
         const host: LabHost = {
             name,

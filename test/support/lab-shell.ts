@@ -58,12 +58,7 @@ export function hasCrossCompiler(): boolean {
     }
 }
 
-/** The last lines of the host's serial console (kernel and hypervisor UART output). */
-export function consoleTail(host: LabHost | undefined, lines = 40): string {
-    if (!host || !fs.existsSync(host.consoleLog)) return "(no console log)";
-    const text = fs.readFileSync(host.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n");
-    return text.slice(-lines).join("\n");
-}
+export { consoleTail } from "../lab/lab";
 
 /** A connection to the host's cell UART (the lab's PCI 16550, which uart-echo takes). */
 export async function connectUart(host: LabHost) {

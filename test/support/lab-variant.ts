@@ -3,11 +3,11 @@
 // (another CPU model, kernel options, or QEMU flags such as -icount), on a
 // throw-away overlay disk and a free SSH port. It shares the lab host's seed,
 // so it presents the same pinned host key and accepts the same client key.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { type LabHost, sshArgs } from "../lab/lab";
+import { answersSsh, consoleTail, createDisk, type LabHost } from "../lab/lab";
 import { labInventory } from "./lab-hosts";
 
 export interface VariantBoot {
@@ -37,19 +37,6 @@ function freePort(): Promise<number> {
     });
 }
 
-/** Asynchronous, so several machines can boot at once. */
-function answers(vm: LabHost): Promise<boolean> {
-    return new Promise((resolve) => execFile("ssh", [...sshArgs(vm), "true"], { timeout: 40_000 }, (error) => resolve(!error)));
-}
-
-export function consoleTail(vm: LabHost, lines = 40): string {
-    try {
-        return fs.readFileSync(vm.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n").slice(-lines).join("\n");
-    } catch {
-        return "(no console log)";
-    }
-}
-
 /** Boots the variant next to `like` (a lab host) in `workDir` and waits for SSH. */
 export async function bootVariant(like: LabHost, v: VariantBoot, workDir: string, timeoutMs = 900_000): Promise<VariantMachine> {
     const image = labInventory().image;
@@ -57,17 +44,7 @@ export async function bootVariant(like: LabHost, v: VariantBoot, workDir: string
     if (!fs.existsSync(seed)) throw new Error(`no lab seed disk at ${seed}; boot the lab first: npm run lab -- up 1`);
     const dir = path.join(workDir, `vm-${v.name}`);
     fs.mkdirSync(dir, { recursive: true });
-    execFileSync("qemu-img", [
-        "create",
-        "-q",
-        "-f",
-        "qcow2",
-        "-F",
-        "qcow2",
-        "-b",
-        path.join(image, "base.qcow2"),
-        path.join(dir, "disk.qcow2"),
-    ]);
+    createDisk(image, dir);
     const port = await freePort();
     const knownHosts = path.join(dir, "known_hosts");
     fs.writeFileSync(knownHosts, `[127.0.0.1]:${port} ${like.hostPublicKey}\n`);
@@ -126,7 +103,7 @@ export async function bootVariant(like: LabHost, v: VariantBoot, workDir: string
         }
     };
     const deadline = Date.now() + timeoutMs;
-    while (!(await answers(vm))) {
+    while (!(await answersSsh(vm, 40_000))) {
         if (Date.now() > deadline) {
             stop();
             throw new Error(`${vm.name} did not answer SSH within ${timeoutMs / 1000} s:\n${consoleTail(vm)}`);

@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { liveStateScript, parseLiveState, type LiveHostState } from "../../provider/src/resources/live-state";
 import { type LabHost, readInventory } from "../lab/lab";
 import { cacheDir } from "../workbench";
-import { descendants, listenOutsideLab } from "./sshd";
+import { answersSshBanner, listenOutsideLab, stopSshdProcess } from "./sshd";
 
 /**
  * The line of the live-state script the forced command recognises it by.
@@ -169,24 +169,6 @@ async function freePorts(count: number, taken: number[]): Promise<number[]> {
     return ports;
 }
 
-async function answersSsh(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const socket = net.connect(port, "127.0.0.1");
-        let text = "";
-        const done = (ok: boolean) => {
-            socket.destroy();
-            resolve(ok);
-        };
-        socket.setTimeout(1000, () => done(false));
-        socket.on("data", (d) => {
-            text += d.toString();
-            if (text.includes("\n")) done(text.startsWith("SSH-2.0-"));
-        });
-        socket.on("error", () => done(false));
-        socket.on("close", () => done(false));
-    });
-}
-
 const running = new Set<ChildProcess>();
 // A benchmark that dies must not leave its sshd listening.
 process.on("exit", () => {
@@ -290,7 +272,7 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
             });
             const deadline = Date.now() + 10_000;
             while (!ready && Date.now() < deadline && proc.exitCode === null) {
-                ready = (await Promise.all(mine.map(answersSsh))).every(Boolean);
+                ready = (await Promise.all(mine.map(answersSshBanner))).every(Boolean);
                 if (!ready) await new Promise((resolve) => setTimeout(resolve, 50));
             }
             if (ready) {
@@ -348,21 +330,7 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
         },
         log: () => logText,
         async stop() {
-            for (const proc of children) {
-                if (!proc.pid || proc.exitCode !== null || proc.signalCode !== null) continue;
-                const exited = new Promise((resolve) => proc.once("exit", resolve));
-                // Frozen first, so it accepts nothing new while its sessions are killed.
-                process.kill(proc.pid, "SIGSTOP");
-                for (const pid of descendants(proc.pid).reverse()) {
-                    try {
-                        process.kill(pid, "SIGKILL");
-                    } catch {
-                        // Already gone.
-                    }
-                }
-                process.kill(proc.pid, "SIGKILL");
-                await exited;
-            }
+            for (const proc of children) await stopSshdProcess(proc);
             fs.rmSync(dir, { recursive: true, force: true });
         },
     };

@@ -74,6 +74,23 @@ function keygen(file: string, comment: string): void {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file], { stdio: "pipe" });
 }
 
+/** Stops an sshd and every session it runs; resolves once the sshd has exited. */
+export async function stopSshdProcess(proc: ChildProcess | undefined): Promise<void> {
+    if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((resolve) => proc.once("exit", resolve));
+    // Frozen first, so it accepts nothing new while its connections are collected and killed.
+    process.kill(proc.pid, "SIGSTOP");
+    for (const pid of descendants(proc.pid).reverse()) {
+        try {
+            process.kill(pid, "SIGKILL");
+        } catch {
+            // Already gone.
+        }
+    }
+    process.kill(proc.pid, "SIGKILL");
+    await exited;
+}
+
 /** Process ids of every descendant of `pid`, read from /proc. */
 export function descendants(pid: number): number[] {
     const children = new Map<number, number[]>();
@@ -132,6 +149,25 @@ export function tcpSocketInode(localPort: number, remotePort: number): string | 
     return undefined;
 }
 
+/** Whether an SSH server answers on the loopback port: its first line is an SSH-2.0 banner within a second. */
+export function answersSshBanner(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const socket = net.connect(port, "127.0.0.1");
+        let text = "";
+        const done = (ok: boolean) => {
+            socket.destroy();
+            resolve(ok);
+        };
+        socket.setTimeout(1000, () => done(false));
+        socket.on("data", (d) => {
+            text += d.toString();
+            if (text.includes("\n")) done(text.startsWith("SSH-2.0-"));
+        });
+        socket.on("error", () => done(false));
+        socket.on("close", () => done(false));
+    });
+}
+
 async function waitForBanner(port: number, child: ChildProcess, log: () => string, deadlineMs: number): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     for (;;) {
@@ -140,22 +176,7 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
                 `sshd on 127.0.0.1:${port} exited (${child.exitCode ?? child.signalCode}) before answering:\n${log().slice(-2000)}`,
             );
         }
-        const banner = await new Promise<string>((resolve) => {
-            const socket = net.connect(port, "127.0.0.1");
-            let text = "";
-            const done = () => {
-                socket.destroy();
-                resolve(text);
-            };
-            socket.setTimeout(1000, done);
-            socket.on("data", (d) => {
-                text += d.toString();
-                if (text.includes("\n")) done();
-            });
-            socket.on("error", done);
-            socket.on("close", done);
-        });
-        if (banner.startsWith("SSH-2.0-")) return;
+        if (await answersSshBanner(port)) return;
         if (Date.now() > deadline)
             throw new Error(`sshd on 127.0.0.1:${port} gave no SSH banner within ${deadlineMs} ms:\n${log().slice(-2000)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -223,22 +244,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
         }
     }
 
-    const stop = async () => {
-        const proc = child;
-        if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
-        const exited = new Promise((resolve) => proc.once("exit", resolve));
-        // Frozen first, so it accepts nothing new while its connections are collected and killed.
-        process.kill(proc.pid, "SIGSTOP");
-        for (const pid of descendants(proc.pid).reverse()) {
-            try {
-                process.kill(pid, "SIGKILL");
-            } catch {
-                // Already gone.
-            }
-        }
-        process.kill(proc.pid, "SIGKILL");
-        await exited;
-    };
+    const stop = () => stopSshdProcess(child);
 
     const sshd: Sshd = {
         name,

@@ -10,20 +10,20 @@ import { after, test } from "node:test";
 import { readFleet } from "../../examples/lab/fleet";
 import { review } from "../../examples/review/review";
 import { resolveCellConfig, storeCellConfig } from "../../provider/src/resources/plan";
+import { repoRoot } from "../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-examples-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 test("review: only the changed cell is replaced, and the reason is in partition terms", () => {
-    assert.deepEqual(review(path.join(repo, "examples/lab/fleet.yaml"), path.join(repo, "examples/review/fleet-more-cpus.yaml")), [
+    assert.deepEqual(review(path.join(repoRoot, "examples/lab/fleet.yaml"), path.join(repoRoot, "examples/review/fleet-more-cpus.yaml")), [
         "h1-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB, phys 0x70000000 -> 0x70300000",
         "h1-uart-hello: no change",
         "h2-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB, phys 0x70000000 -> 0x70300000",
         "h2-uart-hello: no change",
     ]);
     assert.ok(
-        review(path.join(repo, "examples/lab/fleet.yaml"), path.join(repo, "examples/lab/fleet.yaml")).every((l) =>
+        review(path.join(repoRoot, "examples/lab/fleet.yaml"), path.join(repoRoot, "examples/lab/fleet.yaml")).every((l) =>
             l.endsWith(": no change"),
         ),
     );
@@ -34,11 +34,11 @@ test("existing cells: a .cell built like Jailhouse's (gcc, objcopy -O binary) is
     const cell = path.join(work, "rt-timer.cell");
     const source = path.join(work, "rt-timer-config.c");
     // Jailhouse's configs are a single object named config; ours is static in the vector, so export it.
-    fs.writeFileSync(source, `#include "${path.join(repo, "test/vectors/rt-timer.c")}"\nconst void *keep = &config;\n`);
-    execFileSync("gcc", ["-c", "-I", path.join(repo, "hypervisor/include"), "-o", object, source]);
+    fs.writeFileSync(source, `#include "${path.join(repoRoot, "test/vectors/rt-timer.c")}"\nconst void *keep = &config;\n`);
+    execFileSync("gcc", ["-c", "-I", path.join(repoRoot, "hypervisor/include"), "-o", object, source]);
     execFileSync("objcopy", ["-O", "binary", "-j", ".rodata", "--remove-section=.note.gnu.property", object, cell]);
     const fromCell = storeCellConfig(resolveCellConfig(cell));
-    const fromYaml = storeCellConfig(resolveCellConfig(path.join(repo, "examples/lab/rt-timer.yaml")));
+    const fromYaml = storeCellConfig(resolveCellConfig(path.join(repoRoot, "examples/lab/rt-timer.yaml")));
     assert.equal(fromCell.sha256, fromYaml.sha256);
 });
 

@@ -9,6 +9,7 @@ export * from "./decompile";
 export * from "./diff";
 export * from "./load";
 export * from "./schema";
+export * from "./shutdown";
 export * from "./units";
 export * from "./validate";
 export { type CreatedSystem, type CreateOptions, systemFromLiveState } from "./create/system-from-live";

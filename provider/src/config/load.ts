@@ -9,6 +9,7 @@ import { ConfigFormatError, decodeConfig, encodeCell, encodeSystem, sniffConfig 
 import { compileCell, CompileError, compileSystem } from "./compile";
 import { decompileCell, decompileSystem } from "./decompile";
 import { type CellConfig, CellConfigSchema, type SystemConfig, SystemConfigSchema } from "./schema";
+import { normaliseShutdown } from "./shutdown";
 import { ConfigValidationError, type ValidationIssue } from "./validate";
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -68,7 +69,7 @@ function parseWith<T extends z.ZodType>(schema: T, input: unknown, prefix: strin
 }
 
 export function parseCellConfig(input: unknown, prefix = ""): CellConfig {
-    return parseWith(CellConfigSchema, input, prefix);
+    return normaliseShutdown(parseWith(CellConfigSchema, input, prefix), prefix);
 }
 
 export function parseSystemConfig(input: unknown, prefix = ""): SystemConfig {

@@ -22,6 +22,7 @@ import {
 import { iommuDesc, x86Platform } from "./binary";
 import { amdVendorData, pvuVendorData } from "./iommus";
 import { zeroHex } from "./layout";
+import { onTimeoutActions } from "./shutdown";
 import { parseAddress, parseCpuList, parseInteger, parseSize, UnitError } from "./units";
 
 const numeric = z.union([z.number(), z.bigint(), z.string()]);
@@ -230,6 +231,20 @@ export const PciDeviceSchema = z.strictObject({
 
 export const PciCapabilitySchema = z.strictObject({ id: U16, start: U16, len: U16, flags: U16.default(0) });
 
+export const ShutdownSchema = z
+    .strictObject({
+        timeoutMs: U32.optional().describe(
+            "Milliseconds the hypervisor waits for the cell's answer to a shutdown request (and to the notice that another cell came or went); stored as msgReplyTimeout, so give only one of the two. 0 waits for ever.",
+        ),
+        onTimeout: z
+            .enum(onTimeoutActions)
+            .optional()
+            .describe(
+                'What the provider does when the cell did not answer in time and the hypervisor marked it failed: "fail" (default) fails the resource and leaves the failed cell on the host for a person to look at; "force" destroys it and goes on. Not stored in the .cell.',
+            ),
+    })
+    .describe("How the cell is asked before it is stopped, and what happens when it does not answer.");
+
 export const CellConfigSchema = z
     .strictObject({
         name: z
@@ -263,6 +278,7 @@ export const CellConfigSchema = z
         console: ConsoleSchema.default(defaultConsole).describe(
             "The console the cell's inmate should use, handed over in the comm region.",
         ),
+        shutdown: ShutdownSchema.optional(),
         id: U32.default(0).describe("Assigned by the driver at creation; leave it out."),
     })
     .describe("A cell: the CPUs, memory, interrupts and devices split off the root.");

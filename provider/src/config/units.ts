@@ -74,35 +74,90 @@ export function formatSize(value: bigint): string {
     return value < 1024n ? `${value} B` : formatHex(value);
 }
 
-/** "0-1,3" style CPU list, also accepting numbers and arrays of either. */
-export function parseCpuList(value: unknown, maxCpu = 1023): number[] {
+/** What a range list counts: its name in messages, the largest number and the examples a message offers. */
+export interface RangeListKind {
+    /** "CPU", "SPI", "pin". */
+    what: string;
+    /** How messages name the numbering, e.g. "CPUs are numbered". */
+    numbered: string;
+    max: number;
+    /** Valid single items, e.g. '"1", "2-3"'. */
+    items: string;
+    /** A valid list in one string, e.g. '"0,2-3"'. */
+    list: string;
+    /** A valid array, e.g. '[0, "2-3"]'. */
+    array: string;
+}
+
+export const cpuListKind: RangeListKind = {
+    what: "CPU",
+    numbered: "CPUs are numbered",
+    max: 1023,
+    items: '"1", "2-3"',
+    list: '"0,2-3"',
+    array: '[0, "2-3"]',
+};
+
+/** GIC shared peripheral interrupts, numbered from INTID 32 (SPI 0) to INTID 1019. */
+export const spiListKind: RangeListKind = {
+    what: "SPI",
+    numbered: "SPIs are numbered (GIC INTID minus 32)",
+    max: 1019 - 32,
+    items: '"1", "32-35"',
+    list: '"1,7"',
+    array: '[1, "32-35"]',
+};
+
+/** "0-1,3" style list of numbers of one kind, also accepting numbers and arrays of either; sorted, each once. */
+export function parseRangeList(value: unknown, kind: RangeListKind): number[] {
     const parts: unknown[] = Array.isArray(value) ? value : [value];
-    const cpus = new Set<number>();
+    const numbers = new Set<number>();
     for (const part of parts) {
         if (typeof part === "number" || typeof part === "bigint") {
-            addCpu(cpus, Number(part), maxCpu, String(part));
+            addInRange(numbers, Number(part), kind, String(part));
             continue;
         }
         if (typeof part !== "string")
             throw new UnitError(
-                `CPU list item ${JSON.stringify(String(part))} is not a CPU number or range; write e.g. "1", "2-3" or [0, "2-3"]`,
+                `${kind.what} list item ${JSON.stringify(String(part))} is neither a number nor a range; write e.g. ${kind.items} or ${kind.array}`,
             );
         for (const item of part.split(",")) {
             const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(item);
-            if (!match) throw new UnitError(`CPU list ${JSON.stringify(part)} is not understood; write e.g. "1", "2-3" or "0,2-3"`);
+            if (!match)
+                throw new UnitError(
+                    `${kind.what} list ${JSON.stringify(part)} is not understood; write e.g. ${kind.items} or ${kind.list}`,
+                );
             const first = Number(match[1]);
             const last = match[2] === undefined ? first : Number(match[2]);
-            if (last < first) throw new UnitError(`CPU range "${item.trim()}" runs backwards; write "${last}-${first}"`);
-            for (let cpu = first; cpu <= last; cpu++) addCpu(cpus, cpu, maxCpu, item.trim());
+            if (last < first) throw new UnitError(`${kind.what} range "${item.trim()}" runs backwards; write "${last}-${first}"`);
+            for (let n = first; n <= last; n++) addInRange(numbers, n, kind, item.trim());
         }
     }
-    return [...cpus].sort((a, b) => a - b);
+    return [...numbers].sort((a, b) => a - b);
 }
 
-function addCpu(cpus: Set<number>, cpu: number, maxCpu: number, text: string) {
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu > maxCpu)
-        throw new UnitError(`CPU ${text} is out of range; CPUs are numbered 0 to ${maxCpu}`);
-    cpus.add(cpu);
+function addInRange(numbers: Set<number>, n: number, kind: RangeListKind, text: string) {
+    if (!Number.isInteger(n) || n < 0 || n > kind.max)
+        throw new UnitError(`${kind.what} ${text} is out of range; ${kind.numbered} 0 to ${kind.max}`);
+    numbers.add(n);
+}
+
+/** "0-1,3" style CPU list, also accepting numbers and arrays of either. */
+export function parseCpuList(value: unknown, maxCpu = cpuListKind.max): number[] {
+    return parseRangeList(value, { ...cpuListKind, max: maxCpu });
+}
+
+/** "1,32-35" style SPI list (GIC INTID minus 32), also accepting numbers and arrays of either. */
+export function parseSpiList(value: unknown): number[] {
+    return parseRangeList(value, spiListKind);
+}
+
+/**
+ * A CPU list as the kernel writes it (/sys/devices/system/cpu/online):
+ * text only, and empty text is no CPU at all.
+ */
+export function parseCpuListText(text: string): number[] {
+    return text.trim() === "" ? [] : parseRangeList(text.trim(), cpuListKind);
 }
 
 /** The shortest range form of a CPU list: [0,1,2,5] -> "0-2,5". */

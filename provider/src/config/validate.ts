@@ -10,6 +10,7 @@
 import { MEM_IO_WIDTH_MASK, memoryFlags, PAGE_SIZE } from "./abi";
 import { FIRST_SPI, ownedInterrupts } from "./irqchips";
 import type { CellConfig, MemoryRegion, SystemConfig } from "./schema";
+import { shutdownIssues } from "./shutdown";
 import { formatBdf, formatCpuList, formatHex, formatSize } from "./units";
 
 export interface ValidationIssue {
@@ -143,6 +144,7 @@ export function validateCell(cell: CellConfig, path: string, isRoot = false): Va
             );
     }
 
+    if (!isRoot) issues.push(...shutdownIssues(cell, path));
     if (!isRoot && !regions.some((r) => has(r, "comm-region"))) {
         const fix = "add { virt: 0x80000000, size: 4 KiB, flags: [read, write, comm-region] }";
         // Without the passive flag the hypervisor asks the cell before a shutdown

@@ -2,7 +2,16 @@
 // The partition rules across the cells of one host, applied in a Cell's
 // check(): the same rules as `jailhouse-config check`, reported on paths the
 // user finds in the program ("<resource name>: cpus: ...").
-import { type CellConfig, cellConflicts, errorsOf, type SystemConfig, validateCell, validateHost, type ValidationIssue } from "../config";
+import {
+    type CellConfig,
+    cellConflicts,
+    errorsOf,
+    shutdownIssues,
+    type SystemConfig,
+    validateCell,
+    validateHost,
+    type ValidationIssue,
+} from "../config";
 
 /** A cell declared in this deployment, by its Pulumi resource name. */
 export interface DeclaredCell {
@@ -39,4 +48,12 @@ export function cellRuleFailures(cell: DeclaredCell, others: readonly DeclaredCe
             return { property: "config", reason: `${cell.resourceName}: ${field}: ${issue.message}` };
         })
         .filter((failure) => !seen.has(failure.reason) && seen.add(failure.reason));
+}
+
+/**
+ * Warnings the deployment goes on with but shows: a cell that can neither
+ * answer a shutdown request nor be forced (config/shutdown.ts).
+ */
+export function cellRuleWarnings(cell: DeclaredCell): string[] {
+    return shutdownIssues(cell.config, "config").map((issue) => `${cell.resourceName}: warning: ${issue.path}: ${issue.message}`);
 }

@@ -98,6 +98,12 @@ export function sysfsStateMatches(sysfsState: string, desired: CellState): boole
     return desired === "running" ? sysfsState === "running" || sysfsState === "running/locked" : sysfsState === "shut down";
 }
 
+/**
+ * The state a Cell's liveState output shows: a cell that locked itself is
+ * running, so a refresh while it holds the lock records no change.
+ */
+export const reportedState = (sysfsState: string) => (sysfsState === "running/locked" ? "running" : sysfsState);
+
 export function liveStateMatches(live: LiveCell, desired: CellState): boolean {
     return sysfsStateMatches(live.state, desired);
 }
@@ -125,6 +131,8 @@ export interface CellResourceState {
     configSha256: string;
     imagesSha256: string;
     state: CellState;
+    /** The config's shutdown.onTimeout (absent in older state: "fail"). */
+    onTimeout?: string;
     /** From the last read: what the host showed. */
     liveCpus?: string;
     liveState?: string;
@@ -144,8 +152,9 @@ export interface CellDiff {
  * a running cell's resources), so any config change replaces it, and so do
  * a move to another host and a live CPU set that drifted from the config.
  * Images and the desired run state are applied in place. A new way to log
- * in to the same host (key, password, pin, user, jump host) is an update
- * that stores the connection and touches nothing on the host.
+ * in to the same host (key, password, pin, user, jump host), or a new
+ * shutdown.onTimeout, is an update that stores it and touches nothing on
+ * the host.
  */
 export function diffCellResource(olds: CellResourceState, news: CellResourceState): CellDiff {
     const replaces = new Set<string>();
@@ -169,6 +178,10 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
     let inPlace = false;
     const connectionFields = olds.host === news.host ? changedConnectionFields(olds.connection, news.connection) : [];
     if (connectionFields.length) reasons.push(`cell ${String(news.config.name)}: ${connectionChangeReason(connectionFields)}`);
+    // The provider's own policy: stored, nothing on the host changes.
+    const onTimeoutChanged = (olds.onTimeout ?? "fail") !== (news.onTimeout ?? "fail");
+    if (onTimeoutChanged)
+        reasons.push(`cell ${String(news.config.name)}: shutdown.onTimeout ${olds.onTimeout ?? "fail"} -> ${news.onTimeout ?? "fail"}`);
     if (olds.imagesSha256 !== news.imagesSha256) {
         inPlace = true;
         reasons.push(`cell ${String(news.config.name)}: images changed (reload)`);
@@ -184,7 +197,12 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
         replaces.add("config");
         reasons.push(`cell ${String(news.config.name)}: gone from the host (recreate)`);
     }
-    return { changes: replaces.size > 0 || inPlace || connectionFields.length > 0, replaces: [...replaces], reasons, reload: inPlace };
+    return {
+        changes: replaces.size > 0 || inPlace || connectionFields.length > 0 || onTimeoutChanged,
+        replaces: [...replaces],
+        reasons,
+        reload: inPlace,
+    };
 }
 
 export type CellCreatePlan = { action: "adopt"; loadAndStart: boolean } | { action: "create" } | { action: "conflict"; message: string };

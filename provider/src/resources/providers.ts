@@ -17,16 +17,18 @@ import {
     summarizeCell,
     summarizeSystem,
     errorsOf,
+    type OnTimeout,
+    onTimeoutOf,
     validateHost,
 } from "../config";
 import { hostLabel, type HostSession, parseHostConnection, shellQuote, withHost } from "../host";
 import { declareCell, declaredOn, declareSystem } from "./declared-partitions";
-import { cellRuleFailures } from "./host-rules";
+import { cellRuleFailures, cellRuleWarnings } from "./host-rules";
 import { liveStateOf } from "./host-snapshot";
 import { type LinuxImage, linuxImageFailures, planLinuxBoot } from "./linux-image";
 import type { LiveHostState } from "./live-state";
 import { preflight } from "./preflight";
-import { cellRefusal } from "./refusal";
+import { stopFailure } from "./refusal";
 import {
     cellDrift,
     checkFailures,
@@ -36,6 +38,7 @@ import {
     issueFailures,
     planCellCreate,
     planHypervisorUpdate,
+    reportedState,
     resolveCellConfig,
     resolveSystemConfig,
     storeCellConfig,
@@ -269,6 +272,8 @@ interface CellProps {
     images: ImageInput[];
     imagesSha256: string;
     state: "running" | "stopped";
+    /** The config's shutdown.onTimeout; absent in state written before it existed. */
+    onTimeout?: OnTimeout;
     liveState?: string;
     liveCpus?: string;
 }
@@ -354,9 +359,27 @@ async function cellOutputs(host: HostSession, inputs: CellProps, live?: LiveHost
     return {
         ...inputs,
         cellId: cell?.id ?? -1,
-        liveState: cell?.state ?? "gone",
+        liveState: cell ? reportedState(cell.state) : "gone",
         liveCpus: cell ? formatCpuList(parseCellConfig({ name: "x", cpus: cell.cpusAssigned || [] }).cpus) : "",
     };
+}
+
+/**
+ * Shuts down or destroys a cell, which the hypervisor asks first. A refusal
+ * fails the resource; a cell that did not answer in time (now failed) is
+ * destroyed, or left for the reload, when its config says force.
+ */
+async function stopCell(host: HostSession, name: string, step: "shut down" | "destroy", onTimeout: OnTimeout = "fail") {
+    const command = `jailhouse cell ${step === "destroy" ? "destroy" : "shutdown"} ${shellQuote(name)}`;
+    try {
+        await host.run(`${step} cell ${name}`, command);
+    } catch (error) {
+        const decision = stopFailure(host.label, error, onTimeout);
+        if (decision.action === "throw") throw decision.error;
+        log(`${host.label}: cell ${name} did not answer in time and is failed; shutdown.onTimeout is force: go on`);
+        // A failed cell is not asked again: destroy now, or the reload loads it.
+        if (step === "destroy") await host.run(`destroy failed cell ${name}`, command);
+    }
 }
 
 const cellProvider: ProviderImplementation = {
@@ -399,6 +422,7 @@ const cellProvider: ProviderImplementation = {
                 const host = String(inputs.host);
                 const neighbours = isKnownHost(host) ? declaredOn(host) : { cells: [] };
                 failures.push(...cellRuleFailures(declared, neighbours.cells, neighbours.system));
+                cellRuleWarnings(declared).forEach(log);
                 if (isKnownHost(host)) declareCell(host, declared);
                 // A generated DTB's errors (RAM not loadable, too small) show in preview.
                 if (linux && !linux.dtb && inputs.systemConfig && !containsUnknown(inputs.systemConfig) && typeof linux.kernel === "string")
@@ -407,6 +431,7 @@ const cellProvider: ProviderImplementation = {
                         initrdSize: linux.initrd && fs.existsSync(linux.initrd) ? fs.statSync(linux.initrd).size : undefined,
                     });
                 const stored = storeCellConfig(config);
+                inputs.onTimeout = onTimeoutOf(config);
                 inputs.config = stored.config;
                 inputs.configSha256 = stored.sha256;
                 inputs.partition = summarizeCell(config);
@@ -480,16 +505,13 @@ const cellProvider: ProviderImplementation = {
                     const cell = live.cells.find((c) => c.name === name);
                     if (!cell) throw new Error(`${host.label}: cell ${name} is gone; run pulumi refresh, then up to recreate it`);
                     if (!reload) {
-                        log(`${host.label}: new connection works; nothing on the host changes`);
+                        log(`${host.label}: cell ${name}: new settings stored; nothing on the host changes`);
                         return cellOutputs(host, inputs, live);
                     }
                     if (cell.state === "running/locked")
                         throw new Error(`${host.label}: cell ${name} refused shutdown (running/locked); nothing was changed`);
                     // `jailhouse cell linux` destroys and recreates a Linux cell itself.
-                    if (cell.state !== "shut down" && !linuxImageOf(inputs))
-                        await host.run(`shut down cell ${name}`, `jailhouse cell shutdown ${shellQuote(name)}`).catch((error: unknown) => {
-                            throw cellRefusal(host.label, error);
-                        });
+                    if (cell.state !== "shut down" && !linuxImageOf(inputs)) await stopCell(host, name, "shut down", inputs.onTimeout);
                     await loadAndStart(host, inputs);
                     return cellOutputs(host, inputs);
                 },
@@ -509,9 +531,7 @@ const cellProvider: ProviderImplementation = {
                     log(`${host.label}: cell ${name} is already gone`);
                     return;
                 }
-                await host.run(`destroy cell ${name}`, `jailhouse cell destroy ${shellQuote(name)}`).catch((error: unknown) => {
-                    throw cellRefusal(host.label, error);
-                });
+                await stopCell(host, name, "destroy", inputs.onTimeout);
             },
             log,
         );

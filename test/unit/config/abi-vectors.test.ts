@@ -14,10 +14,10 @@ import * as binary from "../../../provider/src/config/binary";
 
 const { sizes } = binary;
 import { decodeConfig, encodeConfig, encodeLoaded, loadConfigFile } from "../../../provider/src/config";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const include = path.join(repo, "hypervisor", "include");
-const vectors = path.join(repo, "test", "vectors");
+const include = path.join(repoRoot, "hypervisor", "include");
+const vectors = path.join(repoRoot, "test", "vectors");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-abi-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -47,7 +47,7 @@ describe("C header vs TypeScript encoder on shared vectors", () => {
     for (const [vector, yaml] of cases)
         test(`${vector}.c = ${yaml}`, () => {
             const fromC = gccRun(vector, ["-include", path.join(vectors, `${vector}.c`), path.join(vectors, "emit.c")]);
-            const fromTs = encodeLoaded(loadConfigFile(path.join(repo, yaml)));
+            const fromTs = encodeLoaded(loadConfigFile(path.join(repoRoot, yaml)));
             assert.ok(fromC.equals(fromTs), firstDifference(fromC, fromTs));
             assert.ok(encodeConfig(decodeConfig(fromC)).equals(fromC), "decode then encode of the C bytes changed them");
         });

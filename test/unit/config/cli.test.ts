@@ -9,10 +9,10 @@ import * as path from "node:path";
 import { after, describe, mock, test } from "node:test";
 import * as load from "../../../provider/src/config/load";
 import { main } from "../../../provider/src/config/cli";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const cli = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-const example = (name: string) => path.join(repo, "examples", "lab", name);
+const cli = path.join(repoRoot, "dist", "provider", "src", "config", "cli.js");
+const example = (name: string) => path.join(repoRoot, "examples", "lab", name);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-cli-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -122,7 +122,7 @@ describe("jailhouse-config", () => {
     });
 
     test("diff names the part of an x86 platform that changed", () => {
-        const vector = path.join(repo, "test", "vectors", "x86-system.yaml");
+        const vector = path.join(repoRoot, "test", "vectors", "x86-system.yaml");
         const changed = path.join(work, "x86-iommu.yaml");
         fs.writeFileSync(changed, fs.readFileSync(vector, "utf8").replace("features: 0x80048824", "features: 0x80048825"));
         const diff = run("diff", vector, changed, "--exit-code");
@@ -165,7 +165,7 @@ describe("jailhouse-config", () => {
     test("the committed config reference is what the schemas generate", () => {
         const result = run("reference");
         assert.equal(result.status, 0);
-        const committed = fs.readFileSync(path.join(repo, "provider", "config-reference.md"), "utf8");
+        const committed = fs.readFileSync(path.join(repoRoot, "provider", "config-reference.md"), "utf8");
         assert.equal(
             committed,
             result.stdout,

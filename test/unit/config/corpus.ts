@@ -7,9 +7,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-export const corpusDir = path.join(repo, "test", "vectors", "corpus");
+export const corpusDir = path.join(repoRoot, "test", "vectors", "corpus");
 
 export interface CorpusConfig {
     /** File name without .c, "<board>-<role>". */
@@ -40,10 +40,14 @@ export function buildCorpus(): CorpusConfig[] {
             byToolchain.set(toolchain, [...(byToolchain.get(toolchain) ?? []), path.join(corpusDir, file)]);
         }
         for (const [toolchain, files] of byToolchain)
-            execFileSync(`${toolchain}gcc`, ["-O2", "-Wall", "-Werror", "-c", "-I", path.join(repo, "hypervisor", "include"), ...files], {
-                cwd: work,
-                stdio: ["ignore", "inherit", "inherit"],
-            });
+            execFileSync(
+                `${toolchain}gcc`,
+                ["-O2", "-Wall", "-Werror", "-c", "-I", path.join(repoRoot, "hypervisor", "include"), ...files],
+                {
+                    cwd: work,
+                    stdio: ["ignore", "inherit", "inherit"],
+                },
+            );
         built = sources.map((file) => {
             const name = file.slice(0, -2);
             const cell = path.join(work, `${name}.cell`);

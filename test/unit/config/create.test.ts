@@ -19,11 +19,11 @@ import { diffSystem } from "../../../provider/src/config/diff";
 import { encodeSystemConfig, loadConfigFile } from "../../../provider/src/config/load";
 import type { CellConfig } from "../../../provider/src/config/schema";
 import { errorsOf, validateHost } from "../../../provider/src/config/validate";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const cli = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-const vector = path.join(repo, "test", "vectors", "live-h3");
-const example = (name: string) => path.join(repo, "examples", "lab", name);
+const cli = path.join(repoRoot, "dist", "provider", "src", "config", "cli.js");
+const vector = path.join(repoRoot, "test", "vectors", "live-h3");
+const example = (name: string) => path.join(repoRoot, "examples", "lab", name);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-create-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -31,7 +31,7 @@ const h3 = (): LiveState => readLiveStateDir(vector);
 const cell = (name: string) => loadConfigFile(example(name)).config as CellConfig;
 
 function run(...args: string[]) {
-    const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: repo });
+    const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: repoRoot });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -7,10 +7,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import { linuxBootLayout } from "../../../provider/src/config/linux/boot-layout";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const cli = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-const example = (name: string) => path.join(repo, "examples", "lab", name);
+const cli = path.join(repoRoot, "dist", "provider", "src", "config", "cli.js");
+const example = (name: string) => path.join(repoRoot, "examples", "lab", name);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-dtb-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 

@@ -6,12 +6,12 @@ import { test } from "node:test";
 import { linuxBootLayout } from "../../../provider/src/config/linux/boot-layout";
 import { cellRam } from "../../../provider/src/config/linux/ram";
 import { loadConfigFile } from "../../../provider/src/config/load";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
 const MiB = 0x100000n;
 
 test("the lab's linux cell: kernel at the RAM start, DTB in the last 2 MiB, initrd right below it", () => {
-    const loaded = loadConfigFile(path.join(repo, "examples/lab/linux.yaml"));
+    const loaded = loadConfigFile(path.join(repoRoot, "examples/lab/linux.yaml"));
     assert.equal(loaded.kind, "cell");
     const ram = cellRam(loaded.config as Extract<typeof loaded, { kind: "cell" }>["config"]);
     assert.deepEqual(

@@ -2,21 +2,27 @@
 // Every validation rule: a config that breaks it, and the message it gets
 // (path, the offending value and the fix). The lab configs are the baseline.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import {
     type CellConfig,
     type CellConfigInput,
+    compileCell,
     ConfigValidationError,
+    decompileCell,
+    encodeCellConfig,
     loadConfigFile,
     parseCellConfig,
+    onTimeoutOf,
     parseSystemConfig,
     type SystemConfig,
+    validateCell,
     validateHost,
 } from "../../../provider/src/config";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const lab = (name: string) => loadConfigFile(path.join(repo, "examples", "lab", `${name}.yaml`)).config;
+const lab = (name: string) => loadConfigFile(path.join(repoRoot, "examples", "lab", `${name}.yaml`)).config;
 const system = lab("system") as SystemConfig;
 const rtTimer = lab("rt-timer") as CellConfig;
 const uartHello = lab("uart-hello") as CellConfig;
@@ -25,6 +31,8 @@ function cell(patch: Partial<CellConfigInput>): CellConfig {
     return parseCellConfig({
         name: "probe",
         cpus: 3,
+        // As the lab configs: the hypervisor waits for the probe's answer for a bounded time.
+        msgReplyTimeout: 3000,
         memory: [
             { name: "ram", phys: 0x70200000, virt: 0, size: "1 MiB", flags: ["read", "write", "execute", "loadable"] },
             { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
@@ -200,6 +208,74 @@ describe("rules that follow upstream's acceptance: warnings, not errors", () => 
             findings([cell({ memory })]).join("\n"),
             /^error: cells\[probe\]\.memory: cell "probe" has no comm region, .*a shutdown request is never answered/,
         );
+    });
+});
+
+describe("a cell's say in its own shutdown (shutdown.timeoutMs, onTimeout)", () => {
+    const findings = (cells: CellConfig[]) =>
+        validateHost(system, cells, { cpuCount: 4 }).map((i) => `${i.severity ?? "error"}: ${i.path}: ${i.message}`);
+    test("shutdown.timeoutMs is the .cell's msg_reply_timeout; onTimeout is the provider's and defaults to fail", () => {
+        const given = cell({ msgReplyTimeout: 0, shutdown: { timeoutMs: 2500, onTimeout: "force" } });
+        assert.equal(given.msgReplyTimeout, 2500n);
+        assert.equal(onTimeoutOf(given), "force");
+        assert.equal(onTimeoutOf(cell({})), "fail");
+        // Round trip: the .cell keeps the timeout; YAML to .cell to config to .cell is byte-identical.
+        const bytes = encodeCellConfig(given);
+        const back = parseCellConfig(decompileCell(compileCell(given), null));
+        assert.equal(back.msgReplyTimeout, 2500n);
+        assert.deepEqual(encodeCellConfig(back), bytes);
+        assert.deepEqual(encodeCellConfig(cell({ msgReplyTimeout: 2500 })), bytes);
+    });
+
+    test("the timeout given twice, differently, names both fields and the fix", () => {
+        assert.throws(
+            () => cell({ msgReplyTimeout: 1000, shutdown: { timeoutMs: 2000 } }),
+            (error: ConfigValidationError) =>
+                error.issues.length === 1 &&
+                error.issues[0].path === "shutdown.timeoutMs" &&
+                /^2000 ms differs from msgReplyTimeout 1000 ms, .*remove msgReplyTimeout/.test(error.issues[0].message),
+        );
+        assert.equal(cell({ msgReplyTimeout: 2000, shutdown: { timeoutMs: 2000 } }).msgReplyTimeout, 2000n);
+    });
+
+    test("an unknown onTimeout names the value and the choices", () => {
+        assert.throws(
+            () => cell({ shutdown: { onTimeout: "kill" as "force" } }),
+            (error: ConfigValidationError) =>
+                error.issues[0].path === "shutdown.onTimeout" &&
+                /^"kill" is not allowed; use one of "fail", "force"$/.test(error.issues[0].message),
+        );
+    });
+
+    test("an active comm region with timeout 0 can neither answer nor be forced: a warning", () => {
+        const forever = findings([cell({ msgReplyTimeout: 0, shutdown: { onTimeout: "force" } })]);
+        assert.equal(forever.length, 1, forever.join("\n"));
+        assert.match(
+            forever[0],
+            /^warning: cells\[probe\]\.shutdown\.timeoutMs: cell "probe" can neither answer nor be forced: .*waits for ever .*\(shutdown\.onTimeout: force never applies\); set shutdown\.timeoutMs \(e\.g\. 3000\), or add the flag passive-comm-region/,
+        );
+        // A timeout, or a passive comm region (never asked), is a way out; so is the root (never asked).
+        assert.deepEqual(findings([cell({ msgReplyTimeout: 0, shutdown: { timeoutMs: 500 } })]), []);
+        assert.deepEqual(findings([cell({ msgReplyTimeout: 0, flags: ["passive-comm-region"] })]), []);
+        assert.deepEqual(
+            validateCell({ ...cell({}), msgReplyTimeout: 0n }, "root", true).filter((i) => /forced/.test(i.message)),
+            [],
+        );
+    });
+
+    test("every lab and consent config says what it expects", () => {
+        for (const dir of ["lab", "consent", "review"])
+            for (const file of fs
+                .readdirSync(path.join(repo, "examples", dir))
+                .filter((f) => f.endsWith(".yaml") && !f.startsWith("fleet"))) {
+                const loaded = loadConfigFile(path.join(repo, "examples", dir, file));
+                if (loaded.kind !== "cell") continue;
+                assert.deepEqual(
+                    validateCell(loaded.config, loaded.config.name).filter((i) => /forced/.test(i.message)),
+                    [],
+                    `${dir}/${file}`,
+                );
+            }
     });
 });
 

@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { providers } from "../../../provider/src/resources/providers";
-import { cellRuleFailures } from "../../../provider/src/resources/host-rules";
+import { cellRuleFailures, cellRuleWarnings } from "../../../provider/src/resources/host-rules";
 import { resolveCellConfig, resolveSystemConfig, storeCellConfig } from "../../../provider/src/resources/plan";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const lab = (file: string) => path.join(repo, "examples", "lab", file);
+const lab = (file: string) => path.join(repoRoot, "examples", "lab", file);
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const system = resolveSystemConfig(lab("system.yaml"));
 const uartHello = resolveCellConfig(lab("uart-hello.yaml"));
@@ -111,4 +111,14 @@ describe("check() as preview runs it", () => {
         const unknownConfig = await providers.cell.check({}, { connection: connection(20004), config: unknown, resourceName: "d" });
         assert.deepEqual(unknownConfig.failures, []);
     });
+});
+
+test("a cell that can neither answer nor be forced is a warning the deployment shows and goes on with", () => {
+    const forever = { ...resolveCellConfig(path.join(repo, "examples", "consent", "consent-probe.yaml")), msgReplyTimeout: 0n };
+    const declared = { resourceName: "probe", config: forever };
+    assert.deepEqual(cellRuleFailures(declared, [], system), []);
+    const warnings = cellRuleWarnings(declared);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^probe: warning: config\.shutdown\.timeoutMs: cell "consent-probe" can neither answer nor be forced: /);
+    assert.deepEqual(cellRuleWarnings({ resourceName: "timer", config: rtTimer }), []);
 });

@@ -20,9 +20,9 @@ import {
     storeCellConfig,
 } from "../../../provider/src/resources/plan";
 import { providers } from "../../../provider/src/resources/providers";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const lab = (file: string) => path.join(repo, "examples", "lab", file);
+const lab = (file: string) => path.join(repoRoot, "examples", "lab", file);
 const system = resolveSystemConfig(lab("system.yaml"));
 const linuxCell = resolveCellConfig(lab("linux.yaml"));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-linux-image-"));

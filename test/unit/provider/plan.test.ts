@@ -12,15 +12,16 @@ import {
     diffHypervisorResource,
     planCellCreate,
     planHypervisorUpdate,
+    reportedState,
     resolveCellConfig,
     resolveSystemConfig,
     storeCellConfig,
     storeSystemConfig,
 } from "../../../provider/src/resources/plan";
+import { repoRoot } from "../../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
-const rtTimer = resolveCellConfig(path.join(repo, "examples", "lab", "rt-timer.yaml"));
-const system = resolveSystemConfig(path.join(repo, "examples", "lab", "system.yaml"));
+const rtTimer = resolveCellConfig(path.join(repoRoot, "examples", "lab", "rt-timer.yaml"));
+const system = resolveSystemConfig(path.join(repoRoot, "examples", "lab", "system.yaml"));
 
 function state(patch: Partial<CellResourceState> = {}, config = rtTimer): CellResourceState {
     const stored = storeCellConfig(config);
@@ -93,6 +94,22 @@ describe("cell diff", () => {
         });
         const stop = diffCellResource(state({ liveState: "running/locked", liveCpus: "1" }), state({ state: "stopped" }));
         assert.deepEqual([stop.changes, stop.replaces], [true, []]);
+    });
+
+    test("refresh shows a locked cell as running: its liveState output does not change", () => {
+        assert.equal(reportedState("running/locked"), "running");
+        for (const other of ["running", "shut down", "failed"]) assert.equal(reportedState(other), other);
+    });
+
+    test("a new shutdown.onTimeout is stored without touching the cell; state without it means fail", () => {
+        const diff = diffCellResource(state(), state({ onTimeout: "force" }));
+        assert.deepEqual(diff, {
+            changes: true,
+            replaces: [],
+            reasons: ["cell rt-timer: shutdown.onTimeout fail -> force"],
+            reload: false,
+        });
+        assert.equal(diffCellResource(state(), state({ onTimeout: "fail" })).changes, false);
     });
 
     test("moving to another host replaces", () => {

@@ -10,8 +10,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { serializeFunction } from "@pulumi/pulumi/runtime";
 import { packageIdentity, providerShim } from "../../../provider/src/resources/shim";
-
-const repo = path.resolve(__dirname, "..", "..", "..", "..");
+import { repoRoot } from "../../workbench";
 
 /** Serialized the way dynamic.Resource does it. */
 async function serializedProvider(kind: "hypervisor" | "cell"): Promise<string> {
@@ -40,8 +39,8 @@ describe("serialized provider", () => {
     test("names no absolute path of this checkout", async () => {
         for (const kind of ["hypervisor", "cell"] as const) {
             const text = await serializedProvider(kind);
-            assert.ok(!text.includes(repo), `the serialized ${kind} provider contains ${repo}`);
-            assert.ok(!text.includes(fs.realpathSync(repo)));
+            assert.ok(!text.includes(repoRoot), `the serialized ${kind} provider contains ${repoRoot}`);
+            assert.ok(!text.includes(fs.realpathSync(repoRoot)));
             assert.doesNotMatch(text, /dist\/provider|providers\.js/);
             assert.match(text, /pulumi-jailhouse/);
         }
@@ -58,7 +57,7 @@ describe("serialized provider", () => {
         try {
             // What `npm install file:<checkout>` leaves in the program's folder.
             fs.mkdirSync(path.join(program, "node_modules"));
-            fs.symlinkSync(repo, path.join(program, "node_modules", "pulumi-jailhouse"));
+            fs.symlinkSync(repoRoot, path.join(program, "node_modules", "pulumi-jailhouse"));
             const out = checkFromFolder(await serializedProvider("cell"), program);
             assert.doesNotMatch(out, /^ERROR/);
             assert.match(out, /connection: missing/);
@@ -68,9 +67,9 @@ describe("serialized provider", () => {
     });
 
     test("finds the implementation from a program inside the package itself", async () => {
-        const out = checkFromFolder(await serializedProvider("cell"), repo);
+        const out = checkFromFolder(await serializedProvider("cell"), repoRoot);
         assert.match(out, /connection: missing/);
-        const nested = fs.mkdtempSync(path.join(repo, "dist", "pj-shim-"));
+        const nested = fs.mkdtempSync(path.join(repoRoot, "dist", "pj-shim-"));
         try {
             assert.match(checkFromFolder(await serializedProvider("cell"), nested), /connection: missing/);
         } finally {

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { parseCpuList, parseCpuListText, parseSpiList, UnitError } from "../../../provider/src/config/units";
+
+describe("CPU and SPI lists", () => {
+    test("a CPU list reads ranges, numbers and arrays of either, sorted and each once", () => {
+        assert.deepEqual(parseCpuList("0-2,4"), [0, 1, 2, 4]);
+        assert.deepEqual(parseCpuList([3, "0-1", 1n]), [0, 1, 3]);
+        assert.deepEqual(parseCpuList(" 2 - 3 , 2"), [2, 3]);
+    });
+
+    test("a bad CPU list says what is wrong and how to write it", () => {
+        assert.throws(() => parseCpuList("3-1"), { message: 'CPU range "3-1" runs backwards; write "1-3"' });
+        assert.throws(() => parseCpuList("0,,1"), { message: 'CPU list "0,,1" is not understood; write e.g. "1", "2-3" or "0,2-3"' });
+        assert.throws(() => parseCpuList([{}]), {
+            message: 'CPU list item "[object Object]" is neither a number nor a range; write e.g. "1", "2-3" or [0, "2-3"]',
+        });
+        assert.throws(() => parseCpuList(1024), { message: "CPU 1024 is out of range; CPUs are numbered 0 to 1023" });
+        assert.throws(() => parseCpuList("2-9", 7), { message: "CPU 2-9 is out of range; CPUs are numbered 0 to 7" });
+    });
+
+    test("an SPI list is its own kind: SPI messages and the GIC's SPI range", () => {
+        assert.deepEqual(parseSpiList("1,32-33"), [1, 32, 33]);
+        assert.deepEqual(parseSpiList(987), [987]);
+        assert.throws(() => parseSpiList(988), { message: "SPI 988 is out of range; SPIs are numbered (GIC INTID minus 32) 0 to 987" });
+        assert.throws(() => parseSpiList("5-4"), { message: 'SPI range "5-4" runs backwards; write "4-5"' });
+        assert.throws(() => parseSpiList("x"), { message: 'SPI list "x" is not understood; write e.g. "1", "32-35" or "1,7"' });
+        assert.throws(
+            () => parseSpiList([true]),
+            /SPI list item "true" is neither a number nor a range; write e.g. "1", "32-35" or \[1, "32-35"\]/,
+        );
+    });
+
+    test("the kernel's text form: empty is no CPU, anything else must be a CPU list", () => {
+        assert.deepEqual(parseCpuListText("0-3\n"), [0, 1, 2, 3]);
+        assert.deepEqual(parseCpuListText(""), []);
+        assert.deepEqual(parseCpuListText("\n"), []);
+        for (const bad of ["a", "1-", "3-1", "0,,x", "-1"]) assert.throws(() => parseCpuListText(bad), UnitError, bad);
+    });
+});

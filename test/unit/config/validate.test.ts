@@ -266,9 +266,9 @@ describe("a cell's say in its own shutdown (shutdown.timeoutMs, onTimeout)", () 
     test("every lab and consent config says what it expects", () => {
         for (const dir of ["lab", "consent", "review"])
             for (const file of fs
-                .readdirSync(path.join(repo, "examples", dir))
+                .readdirSync(path.join(repoRoot, "examples", dir))
                 .filter((f) => f.endsWith(".yaml") && !f.startsWith("fleet"))) {
-                const loaded = loadConfigFile(path.join(repo, "examples", dir, file));
+                const loaded = loadConfigFile(path.join(repoRoot, "examples", dir, file));
                 if (loaded.kind !== "cell") continue;
                 assert.deepEqual(
                     validateCell(loaded.config, loaded.config.name).filter((i) => /forced/.test(i.message)),

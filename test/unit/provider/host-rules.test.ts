@@ -114,7 +114,7 @@ describe("check() as preview runs it", () => {
 });
 
 test("a cell that can neither answer nor be forced is a warning the deployment shows and goes on with", () => {
-    const forever = { ...resolveCellConfig(path.join(repo, "examples", "consent", "consent-probe.yaml")), msgReplyTimeout: 0n };
+    const forever = { ...resolveCellConfig(path.join(repoRoot, "examples", "consent", "consent-probe.yaml")), msgReplyTimeout: 0n };
     const declared = { resourceName: "probe", config: forever };
     assert.deepEqual(cellRuleFailures(declared, [], system), []);
     const warnings = cellRuleWarnings(declared);

@@ -74,6 +74,26 @@ function keygen(file: string, comment: string): void {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file], { stdio: "pipe" });
 }
 
+/**
+ * The sshd_config lines every test sshd shares: its host key and pid file,
+ * keys only (from `dir`/authorized_keys), root allowed, no PAM, no banners.
+ */
+export function testSshdConfig(dir: string, hostKeyPath: string, pidFile: string): string[] {
+    return [
+        `HostKey ${hostKeyPath}`,
+        `PidFile ${pidFile}`,
+        `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
+        "PermitRootLogin yes",
+        "StrictModes no",
+        "UsePAM no",
+        "PubkeyAuthentication yes",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "PrintMotd no",
+        "PrintLastLog no",
+    ];
+}
+
 /** Stops an sshd and every session it runs; resolves once the sshd has exited. */
 export async function stopSshdProcess(proc: ChildProcess | undefined): Promise<void> {
     if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
@@ -205,18 +225,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
         const config = [
             `Port ${port}`,
             "ListenAddress 127.0.0.1",
-            `HostKey ${hostKeyPath}`,
-            `PidFile ${path.join(dir, "sshd.pid")}`,
-            `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
-            "PermitRootLogin yes",
-            "StrictModes no",
-            "UsePAM no",
-            "PubkeyAuthentication yes",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
+            ...testSshdConfig(dir, hostKeyPath, path.join(dir, "sshd.pid")),
             "AllowTcpForwarding yes",
-            "PrintMotd no",
-            "PrintLastLog no",
             "LogLevel VERBOSE",
         ];
         fs.writeFileSync(path.join(dir, "sshd_config"), `${config.join("\n")}\n`);

@@ -25,6 +25,17 @@ export interface InventoryHost {
     hostKeyFingerprint: string;
 }
 
+/** How the provider reaches a lab host: the lab's key file and the host key's fingerprint. */
+export function hostConnection(host: InventoryHost) {
+    return {
+        host: host.address,
+        port: host.port,
+        user: host.user,
+        privateKeyPath: host.keyPath,
+        hostKey: { fingerprint: host.hostKeyFingerprint },
+    };
+}
+
 export class LabError extends Error {}
 
 export function readInventoryFile<T extends { hosts: InventoryHost[] }>(): T {

@@ -105,15 +105,8 @@ function countInState(deployment: automation.Deployment): number {
     return resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).length;
 }
 
-interface StackRun {
-    declared: number;
-    inState: number;
-    upSeconds: number;
-    upOutcome: string;
-    previewSeconds: number[];
-    previewAllParallelSeconds?: number;
-    changes: Record<string, number>;
-}
+/** What one stack's up and previews measure: a row without the fleet's size, kind and round trips. */
+type StackRun = Omit<FleetScaleRow, "hosts" | "kind" | "roundTrips">;
 
 /**
  * One stack: `up` once (timed on its own), then `repeats` timed previews with

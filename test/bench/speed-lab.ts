@@ -13,7 +13,8 @@ import { fleetProgram, readFleet } from "../../examples/lab/fleet";
 import { closeAll, withHost } from "../../provider/src/host";
 import { liveStateScript, readerCommand } from "../../provider/src/resources/live-state";
 import type { LabHost } from "../lab/lab";
-import { labHost, labHostConnection } from "../support/lab-hosts";
+import { hostConnection } from "../../examples/lab/inventory";
+import { labHost } from "../support/lab-hosts";
 import { buildNativeCli, nativeCliPath } from "../support/native-cli";
 import { testStack } from "../support/stack";
 import { repoRoot } from "../workbench";
@@ -27,7 +28,7 @@ export const speedLabHosts = () => (process.env.PJ_BENCH_SPEED_HOSTS || "h2").sp
 /** The host's own CLI when it has `state`, else one built from this checkout in a folder of its own (reused when there). */
 async function nativeCli(host: LabHost): Promise<string> {
     for (const cli of ["jailhouse", nativeCliPath]) {
-        const has = await withHost(labHostConnection(host), (s) => s.exec(`${cli} state --json >/dev/null 2>&1`));
+        const has = await withHost(hostConnection(host), (s) => s.exec(`${cli} state --json >/dev/null 2>&1`));
         if (has.code === 0) return cli;
     }
     return buildNativeCli(host);
@@ -36,7 +37,7 @@ async function nativeCli(host: LabHost): Promise<string> {
 export async function readerSpeed(host: LabHost, repeats: number): Promise<SpeedRow[]> {
     const cli = await nativeCli(host);
     const rows: SpeedRow[] = [];
-    await withHost(labHostConnection(host), async (s) => {
+    await withHost(hostConnection(host), async (s) => {
         // One read each first: the connection is made and the hash cache filled, as after the first deployment.
         await s.exec(readerCommand({ reader: "native", cli }));
         await s.exec(readerCommand({ reader: "shell" }));

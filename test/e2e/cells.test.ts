@@ -16,19 +16,17 @@
 // Host: the first inventory host (PJ_HV_HOST to choose another). The suite
 // leaves it disabled, module unloaded, all CPUs online.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
 import type { LabHost } from "../lab/lab";
 import { resetHostScript, suiteFolder } from "../support/host-build";
-import { connectUart, consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { cellSession, compileConfig, newest, sysfs, waitFor } from "../support/cell-session";
+import { connectUart, pickHost, run, sh } from "../support/lab-shell";
+import { repoRoot } from "../workbench";
 
-const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-cells";
-const cli = `${remote}/kmod/tools/jailhouse`;
-const sysfs = "/sys/devices/jailhouse";
 // uart-hello's RAM (examples/lab/uart-hello.yaml), the probe's write target.
 const uartHelloRam = 0x70100000;
 // The lab's PCI 16550 that uart-echo takes (examples/lab/uart-echo.yaml).
@@ -41,73 +39,25 @@ const resetHost =
     resetHostScript() +
     `; [ -e /sys/bus/pci/devices/${pciUart}/driver ] || echo ${pciUart} > /sys/bus/pci/drivers/serial/bind 2>/dev/null; true`;
 
-function compileConfig(name: string, dir: string, example = "lab"): string {
-    const out = path.join(dir, `${name}.cell`);
-    const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-    execFileSync(process.execPath, [compiler, "compile", path.join(repo, "examples", example, `${name}.yaml`), "-o", out], {
-        cwd: repo,
-        stdio: "pipe",
-    });
-    return out;
-}
-
-/** The largest number the pattern's first group captures in text, or -1. */
-function newest(text: string, pattern: RegExp): number {
-    return Math.max(-1, ...[...text.matchAll(pattern)].map((m) => Number(m[1])));
-}
-
-/** The line of the lab host's PCI UART, from the machine that runs QEMU. */
-interface CellInfo {
-    id: number;
-    name: string;
-    state: string;
-    cpus_assigned: string;
-    cpus_failed: string;
-}
-
 describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
     let host: LabHost;
     let work: string;
     let dmesgMark = 0;
     let poolAfterEnable = 0;
     const figures: string[] = [];
-    const cellTest = (name: string, fn: () => Promise<void>) =>
-        test(name, async () => {
-            try {
-                await fn();
-            } catch (error) {
-                const message = error instanceof Error ? error.message : String(error);
-                let hv = "";
-                if (host) hv = (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout;
-                throw new Error(`${message}\n--- hypervisor console ---\n${hv}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`, {
-                    cause: error,
-                });
-            }
-        });
-
-    const cells = async (): Promise<CellInfo[]> => JSON.parse(await run(host, `${cli} cell list --json`)) as CellInfo[];
-    const cell = async (name: string): Promise<CellInfo> => {
-        const c = (await cells()).find((x) => x.name === name);
-        assert.ok(c, `no cell ${name}`);
-        return c;
-    };
-    const cellConsole = async (name: string) => run(host, `cat ${sysfs}/cells/${(await cell(name)).id}/console`);
-    const hvConsole = async () => run(host, `cat ${sysfs}/console`);
-    const waitFor = async (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000) => {
-        const deadline = Date.now() + timeoutMs;
-        while (!(await cond())) {
-            if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-            await new Promise((r) => setTimeout(r, 1000));
-        }
-    };
-    /** create + load + start in one round trip, the image's command line at 0x1000. */
-    const launch = (config: string, image: string, args: string) =>
-        `${cli} cell create ${remote}/${config}.cell && ` +
-        `${cli} cell load ${config} ${remote}/${image}.bin -a 0 -s "${args}" -a 0x1000 && ` +
-        `${cli} cell start ${config}`;
+    const {
+        cli,
+        cells,
+        cell,
+        cellConsole,
+        hvConsole,
+        launchCommand: launch,
+        relaunch,
+        probeRun,
+        labTest: cellTest,
+    } = cellSession(() => host, remote);
     /** Restarts rt-timer with the isolation probe (load stops the cell first). */
-    const startProbe = (args: string) =>
-        run(host, `${cli} cell load rt-timer ${remote}/probe.bin -a 0 -s "con=hvc ${args}" -a 0x1000 && ${cli} cell start rt-timer`);
+    const startProbe = (args: string) => relaunch("rt-timer", "probe", `con=hvc ${args}`);
     /** Linux's timer interrupts so far on CPUs 0 and 3 (only online CPUs have a column). */
     const timerTicks = async (): Promise<number[]> => {
         const [header, line] = (await run(host, "head -1 /proc/interrupts; grep arch_timer /proc/interrupts")).trim().split("\n");
@@ -121,9 +71,10 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-cells-"));
         await sh(host, resetHost);
 
-        for (const name of ["system", "rt-timer", "uart-hello", "uart-echo"]) compileConfig(name, work);
+        for (const name of ["system", "rt-timer", "uart-hello", "uart-echo"])
+            compileConfig(`examples/lab/${name}.yaml`, path.join(work, `${name}.cell`));
         // rt-timer with CPUs 1 and 3, from the review example.
-        compileConfig("rt-timer-2cpu", work, "review");
+        compileConfig("examples/review/rt-timer-2cpu.yaml", path.join(work, "rt-timer-2cpu.cell"));
 
         const built = await suiteFolder(host, remote, work, [
             "system.cell",
@@ -244,7 +195,7 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
         let helloImage: Buffer;
 
         before(() => {
-            const demos = path.join(repo, "hypervisor", "inmates", "demos");
+            const demos = path.join(repoRoot, "hypervisor", "inmates", "demos");
             helloImage = fs.readFileSync(path.join(demos, "uart-hello.bin"));
         });
 
@@ -353,24 +304,18 @@ describe("cells on a lab host", { timeout: 30 * 60_000 }, () => {
     });
 
     cellTest("a two-CPU cell starts its second CPU with PSCI CPU_ON, and sees its own PSCI and comm region", async () => {
-        /** The probe's output for one act, once it is done. */
-        const probeRun = async (act: string) => {
-            const thisRun = new RegExp(`probe: act=${act}[^\\n]*\\n((?:(?!probe: act=)[\\s\\S])*)probe: done`);
-            await waitFor(`the probe's ${act}`, async () => thisRun.test(await cellConsole("rt-timer")), 30_000);
-            return thisRun.exec(await cellConsole("rt-timer"))?.[1] ?? "";
-        };
         await run(host, `${cli} cell destroy rt-timer && ${cli} cell create ${remote}/rt-timer-2cpu.cell`);
         await startProbe("act=psci-info");
-        assert.match(await probeRun("psci-info"), /PSCI 1\.0, CPU_ON features 0, SYSTEM_RESET features 0/);
+        assert.match(await probeRun("rt-timer", "psci-info"), /PSCI 1\.0, CPU_ON features 0, SYSTEM_RESET features 0/);
         // The comm region, read by the cell at Jailhouse's offsets: running (0), the lab's GIC.
         await startProbe("act=comm-region");
         assert.match(
-            await probeRun("comm-region"),
+            await probeRun("rt-timer", "comm-region"),
             /comm region JHCOMM revision 2, cell state 0, GICv3 distributor 0x8000000 redistributor 0x80a0000/,
         );
         await startProbe("act=start-sibling cpu=3");
         assert.match(
-            await probeRun("start-sibling cpu=3"),
+            await probeRun("rt-timer", "start-sibling cpu=3"),
             /sibling CPU running, MPIDR 0x3\r?\n[^]*CPU_ON of the cell's MPIDR 0x3 returned 0\r?\n[^]*sibling started and off again/,
         );
         const twoCpus = await cell("rt-timer");

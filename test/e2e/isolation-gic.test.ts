@@ -12,38 +12,23 @@
 // Host: PJ_HV_HOST (else the first inventory host). The suite leaves it
 // disabled, module unloaded, all CPUs online.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../lab/lab";
 import { runBare } from "../support/bare-qemu";
-import { suiteFolder } from "../support/host-build";
-import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { cellSession, compileConfig, newest, waitFor } from "../support/cell-session";
+import { resetHostScript, suiteFolder } from "../support/host-build";
+import { pickHost, run, sh } from "../support/lab-shell";
 
-const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-iso-gic";
-const cli = `${remote}/kmod/tools/jailhouse`;
-const sysfs = "/sys/devices/jailhouse";
 const mod = `${remote}/test/e2e/fixtures/isolation-gic-mod/isogic_mod.ko`;
 // The probe cell's own SPI, and Linux's PL011 (enabled by Linux).
 const ownSpi = 100;
 const ownIntid = ownSpi + 32;
 const linuxIntid = 33;
-const resetHost =
-    `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
-    `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
-    "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
-    "rmmod isogic_mod 2>/dev/null; rmmod jailhouse 2>/dev/null; true";
-
-function compileConfig(yaml: string, dir: string): void {
-    const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-    const out = path.join(dir, `${path.basename(yaml, ".yaml").replace(/^isolation-gic-/, "gic-")}.cell`);
-    execFileSync(process.execPath, [compiler, "compile", yaml, "-o", out], { cwd: repo, stdio: "pipe" });
-}
-
-const newest = (text: string, pattern: RegExp) => Math.max(-1, ...[...text.matchAll(pattern)].map((m) => Number(m[1])));
+const resetHost = resetHostScript(["isogic_mod"]);
 
 describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 60_000 }, () => {
     let host: LabHost;
@@ -51,36 +36,17 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
     let dmesgMark = 0;
     // The evidence lines, printed after the suite for the record.
     const figures: string[] = [];
-    const isoTest = (name: string, fn: () => Promise<void>) =>
-        test(name, async () => {
-            try {
-                await fn();
-            } catch (error) {
-                const message = error instanceof Error ? error.message : String(error);
-                let hv = "";
-                if (host) hv = (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout;
-                throw new Error(`${message}\n--- hypervisor console ---\n${hv}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`, {
-                    cause: error,
-                });
-            }
-        });
-
-    const cells = async () =>
-        JSON.parse(await run(host, `${cli} cell list --json`)) as { id: number; name: string; state: string; cpus_failed: string }[];
-    const cell = async (name: string) => {
-        const c = (await cells()).find((x) => x.name === name);
-        assert.ok(c, `no cell ${name}`);
-        return c;
-    };
-    const cellConsole = async (name: string) => run(host, `cat ${sysfs}/cells/${(await cell(name)).id}/console`);
-    const hvConsole = async () => run(host, `cat ${sysfs}/console`);
-    const waitFor = async (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000) => {
-        const deadline = Date.now() + timeoutMs;
-        while (!(await cond())) {
-            if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-            await new Promise((r) => setTimeout(r, 1000));
-        }
-    };
+    const {
+        cli,
+        cells,
+        cell,
+        cellConsole,
+        hvConsole,
+        launchCommand,
+        relaunch,
+        probeRun,
+        labTest: isoTest,
+    } = cellSession(() => host, remote);
     const newDmesg = async () => (await run(host, "dmesg")).split("\n").slice(dmesgMark).join("\n");
     /** Runs the test module with the given parameters; returns its report lines. */
     const rootAct = async (params: string) => {
@@ -93,14 +59,7 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
             .join("\n");
     };
     /** Loads the probe with an act into gic-probe and starts it (load stops the cell first). */
-    const startProbe = (args: string) =>
-        run(host, `${cli} cell load gic-probe ${remote}/probe.bin -a 0 -s "con=hvc ${args}" -a 0x1000 && ${cli} cell start gic-probe`);
-    /** The probe's output for this run of an act, once it printed "done". */
-    const probeRun = async (act: string) => {
-        const thisRun = new RegExp(`probe: act=${act}[^\\n]*\\n((?:(?!probe: act=)[\\s\\S])*)probe: done`);
-        await waitFor(`the probe's ${act}`, async () => thisRun.test(await cellConsole("gic-probe")), 30_000);
-        return thisRun.exec(await cellConsole("gic-probe"))?.[1] ?? "";
-    };
+    const startProbe = (args: string) => relaunch("gic-probe", "probe", `con=hvc ${args}`);
     /** The bystander keeps printing and the root keeps its CPUs. */
     const othersRun = async () => {
         const hello = async () => newest(await cellConsole("uart-hello"), /hello (\d+) from a cell/g);
@@ -115,9 +74,9 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         host = pickHost();
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-iso-gic-"));
         await sh(host, resetHost);
-        for (const yaml of ["examples/lab/system.yaml", "examples/lab/uart-hello.yaml", "test/e2e/fixtures/isolation-gic-probe.yaml"]) {
-            compileConfig(path.join(repo, yaml), work);
-        }
+        compileConfig("examples/lab/system.yaml", path.join(work, "system.cell"));
+        compileConfig("examples/lab/uart-hello.yaml", path.join(work, "uart-hello.cell"));
+        compileConfig("test/e2e/fixtures/isolation-gic-probe.yaml", path.join(work, "gic-probe.cell"));
         const built = await suiteFolder(host, remote, work, ["system.cell", "uart-hello.cell", "gic-probe.cell"]);
         console.error(`# ${host.name}: module, test module and CLI ${built.reused ? "found" : "built"} on the host in ${built.seconds} s`);
         await run(
@@ -159,10 +118,7 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
 
     isoTest("set-up: the hypervisor runs uart-hello on CPU 2 and the probe cell on CPU 1", async () => {
         await run(host, `${cli} enable ${remote}/system.cell`);
-        await run(
-            host,
-            `${cli} cell create ${remote}/uart-hello.cell && ${cli} cell load uart-hello ${remote}/uart-hello.bin -a 0 -s "con=hvc period-ms=500" -a 0x1000 && ${cli} cell start uart-hello`,
-        );
+        await run(host, launchCommand("uart-hello", "uart-hello", "con=hvc period-ms=500"));
         // Linux routed every SPI to its boot CPU; create hands the probe's to CPU 1.
         assert.match(await rootAct(`router=${ownIntid}`), new RegExp(`INTID ${ownIntid} IROUTER 0x[03]\\b`));
         await run(host, `${cli} cell create ${remote}/gic-probe.cell`);
@@ -177,7 +133,7 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
 
     isoTest("F8: a cell masks and unpends its own SPI; its writes to Linux's SPI have no effect", async () => {
         await startProbe(`act=mask-irq irq=${ownSpi} foreign=${linuxIntid - 32}`);
-        const out = await probeRun("mask-irq");
+        const out = await probeRun("gic-probe", "mask-irq");
         assert.match(
             out,
             new RegExp(`own SPI ${ownIntid}: enabled 1, disabled 1, pending 1, unpended 1\\r?\\nprobe: own SPI masked and unpended`),
@@ -201,7 +157,7 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
     // The root cannot read the routing of an SPI it gave away: the cell reads it.
     isoTest("F7: the cell's SPI was routed to its CPU at create, and reaches the cell, not Linux", async () => {
         await startProbe(`act=spi-self irq=${ownSpi}`);
-        const out = await probeRun("spi-self");
+        const out = await probeRun("gic-probe", "spi-self");
         assert.match(out, new RegExp(`SPI ${ownIntid} routed to 0x1\\r?\\n[^]*own SPI ${ownIntid} taken on this CPU`));
         assert.doesNotMatch(await newDmesg(), /Unexpected interrupt|irq \d+: nobody cared/);
         figures.push(
@@ -258,7 +214,7 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         await run(host, "taskset -c 1 sh -c 'for i in 1 2 3; do cat /proc/self/stat > /dev/null; done'");
         await run(host, `${cli} cell create ${remote}/gic-probe.cell`);
         await startProbe("act=cpu-state mark=1");
-        const fromLinux = await probeRun("cpu-state mark=1");
+        const fromLinux = await probeRun("gic-probe", "cpu-state mark=1");
         assert.match(fromLinux, /probe: state marked/);
         zero(fromLinux.split("probe: state marked")[0]);
         figures.push(
@@ -269,7 +225,7 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
                 .join(" | ")}`,
         );
         await startProbe("act=cpu-state");
-        zero(await probeRun("cpu-state"));
+        zero(await probeRun("gic-probe", "cpu-state"));
         await othersRun();
     });
 
@@ -279,7 +235,7 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
             return line.slice(1, 5).map(Number);
         };
         await startProbe("act=plant-sgi sgi=2");
-        assert.match(await probeRun("plant-sgi sgi=2"), /SGI 2 sent to this CPU, highest pending 2/);
+        assert.match(await probeRun("gic-probe", "plant-sgi sgi=2"), /SGI 2 sent to this CPU, highest pending 2/);
         await run(host, `${cli} cell destroy gic-probe`);
         assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-1,3");
         // CPU 1 runs Linux's work again and never took a CPU stop.

@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { liveStateScript, parseLiveState, type LiveHostState } from "../../provider/src/resources/live-state";
 import { type LabHost, readInventory } from "../lab/lab";
 import { cacheDir } from "../workbench";
-import { answersSshBanner, listenOutsideLab, stopSshdProcess } from "./sshd";
+import { answersSshBanner, listenOutsideLab, stopSshdProcess, testSshdConfig } from "./sshd";
 
 /**
  * The line of the live-state script the forced command recognises it by.
@@ -237,21 +237,11 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
             const configPath = path.join(dir, `sshd_config.${index}`);
             const config = [
                 ...mine.map((p) => `ListenAddress 127.0.0.1:${p}`),
-                `HostKey ${hostKeyPath}`,
-                `PidFile ${path.join(dir, `sshd.${index}.pid`)}`,
-                `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
-                "PermitRootLogin yes",
-                "StrictModes no",
-                "UsePAM no",
-                "PubkeyAuthentication yes",
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
+                ...testSshdConfig(dir, hostKeyPath, path.join(dir, `sshd.${index}.pid`)),
                 // A fleet logs in all at once; sshd's default (10:30:100) would
                 // drop logins at random beyond 10 and the figures would show retries.
                 "MaxStartups 256",
                 "MaxSessions 64",
-                "PrintMotd no",
-                "PrintLastLog no",
                 "LogLevel ERROR",
                 `ForceCommand ${forced}`,
             ];

@@ -74,6 +74,26 @@ function keygen(file: string, comment: string): void {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file], { stdio: "pipe" });
 }
 
+/**
+ * The sshd_config lines every test sshd shares: its host key and pid file,
+ * keys only (from `dir`/authorized_keys), root allowed, no PAM, no banners.
+ */
+export function testSshdConfig(dir: string, hostKeyPath: string, pidFile: string): string[] {
+    return [
+        `HostKey ${hostKeyPath}`,
+        `PidFile ${pidFile}`,
+        `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
+        "PermitRootLogin yes",
+        "StrictModes no",
+        "UsePAM no",
+        "PubkeyAuthentication yes",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "PrintMotd no",
+        "PrintLastLog no",
+    ];
+}
+
 /** Stops an sshd and every session it runs; resolves once the sshd has exited. */
 export async function stopSshdProcess(proc: ChildProcess | undefined): Promise<void> {
     if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
@@ -205,18 +225,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
         const config = [
             `Port ${port}`,
             "ListenAddress 127.0.0.1",
-            `HostKey ${hostKeyPath}`,
-            `PidFile ${path.join(dir, "sshd.pid")}`,
-            `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
-            "PermitRootLogin yes",
-            "StrictModes no",
-            "UsePAM no",
-            "PubkeyAuthentication yes",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
+            ...testSshdConfig(dir, hostKeyPath, path.join(dir, "sshd.pid")),
             "AllowTcpForwarding yes",
-            "PrintMotd no",
-            "PrintLastLog no",
             "LogLevel VERBOSE",
         ];
         fs.writeFileSync(path.join(dir, "sshd_config"), `${config.join("\n")}\n`);
@@ -284,21 +294,20 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     return sshd;
 }
 
-/** A TCP relay to `targetPort` that records when each connection arrives. */
-export async function countingProxy(targetPort: number): Promise<{ port: number; arrivals: number[]; close(): Promise<void> }> {
+/** A loopback TCP server that records when each connection arrives and, on close, drops the sockets `serve` hands it. */
+async function arrivalServer(
+    serve: (socket: net.Socket, track: (s: net.Socket) => void) => void,
+): Promise<{ port: number; arrivals: number[]; close(): Promise<void> }> {
     const arrivals: number[] = [];
     const sockets = new Set<net.Socket>();
-    const server = net.createServer((incoming) => {
+    const track = (s: net.Socket) => {
+        sockets.add(s);
+        s.on("close", () => sockets.delete(s));
+        s.on("error", () => undefined);
+    };
+    const server = net.createServer((socket) => {
         arrivals.push(Date.now());
-        const outgoing = net.connect(targetPort, "127.0.0.1");
-        for (const s of [incoming, outgoing]) {
-            sockets.add(s);
-            s.on("close", () => sockets.delete(s));
-            s.on("error", () => undefined);
-        }
-        incoming.pipe(outgoing).pipe(incoming);
-        incoming.on("close", () => outgoing.destroy());
-        outgoing.on("close", () => incoming.destroy());
+        serve(socket, track);
     });
     const port = await listenOutsideLab(server);
     return {
@@ -311,23 +320,19 @@ export async function countingProxy(targetPort: number): Promise<{ port: number;
     };
 }
 
-/** A TCP server that accepts and never says a word, as a hung host's sshd would. */
-export async function silentServer(): Promise<{ port: number; arrivals: number[]; close(): Promise<void> }> {
-    const arrivals: number[] = [];
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => {
-        arrivals.push(Date.now());
-        sockets.add(socket);
-        socket.on("error", () => undefined);
-        socket.on("close", () => sockets.delete(socket));
+/** A TCP relay to `targetPort` that records when each connection arrives. */
+export function countingProxy(targetPort: number): Promise<{ port: number; arrivals: number[]; close(): Promise<void> }> {
+    return arrivalServer((incoming, track) => {
+        const outgoing = net.connect(targetPort, "127.0.0.1");
+        track(incoming);
+        track(outgoing);
+        incoming.pipe(outgoing).pipe(incoming);
+        incoming.on("close", () => outgoing.destroy());
+        outgoing.on("close", () => incoming.destroy());
     });
-    const port = await listenOutsideLab(server);
-    return {
-        port,
-        arrivals,
-        close: async () => {
-            for (const s of sockets) s.destroy();
-            await new Promise((resolve) => server.close(resolve));
-        },
-    };
+}
+
+/** A TCP server that accepts and never says a word, as a hung host's sshd would. */
+export function silentServer(): Promise<{ port: number; arrivals: number[]; close(): Promise<void> }> {
+    return arrivalServer((socket, track) => track(socket));
 }

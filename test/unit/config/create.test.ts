@@ -194,6 +194,27 @@ describe("create refuses what cannot make a config, and says why", () => {
         refused(() => readLiveStateDir(partial), /hostname.txt is missing; a live-state folder holds/);
     });
 
+    test("a lab host by its inventory name", () => {
+        const inventory = path.join(work, "inventory.json");
+        const h7 = { name: "h7", address: "127.0.0.1", port: 10029, user: "root", keyPath: "/lab/id", hostKeyFingerprint: "SHA256:h7" };
+        fs.writeFileSync(inventory, JSON.stringify({ hosts: [h7] }));
+        const before = process.env.PJ_LAB_INVENTORY;
+        process.env.PJ_LAB_INVENTORY = inventory;
+        try {
+            assert.deepEqual(sshTarget("h7", undefined, undefined), {
+                host: "127.0.0.1",
+                port: 10029,
+                user: "root",
+                privateKeyPath: "/lab/id",
+                hostKey: { fingerprint: "SHA256:h7" },
+            });
+            refused(() => sshTarget("h9", undefined, undefined), /--ssh h9: no such lab host \(the inventory has h7\)/);
+        } finally {
+            if (before === undefined) delete process.env.PJ_LAB_INVENTORY;
+            else process.env.PJ_LAB_INVENTORY = before;
+        }
+    });
+
     test("an SSH target without the key or the fingerprint", () => {
         refused(() => sshTarget("root@10.0.0.5:22", undefined, "SHA256:x"), /needs --key PATH .* --fingerprint SHA256/);
         refused(() => sshTarget("a b", undefined, undefined), /give a lab host name \(h1\) or user@host:port/);

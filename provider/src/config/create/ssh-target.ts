@@ -6,10 +6,10 @@ import type { HostConnectionInput } from "../../host";
 /** A command line that names no reachable host; the message says what to give instead. */
 export class TargetError extends Error {}
 
+type InventoryHost = { name: string; address: string; port: number; user: string; keyPath: string; hostKeyFingerprint: string };
 type Inventory = {
-    readInventoryFile: <
-        T extends { hosts: { name: string; address: string; port: number; user: string; keyPath: string; hostKeyFingerprint: string }[] },
-    >() => T;
+    readInventoryFile: <T extends { hosts: InventoryHost[] }>() => T;
+    hostConnection: (host: InventoryHost) => HostConnectionInput;
 };
 
 function labHost(name: string): HostConnectionInput {
@@ -34,13 +34,7 @@ function labHost(name: string): HostConnectionInput {
         throw new TargetError(
             `--ssh ${name}: no such lab host (the inventory has ${hosts.map((h) => h.name).join(", ") || "none"}); or give user@host:port`,
         );
-    return {
-        host: host.address,
-        port: host.port,
-        user: host.user,
-        privateKeyPath: host.keyPath,
-        hostKey: { fingerprint: host.hostKeyFingerprint },
-    };
+    return inventory.hostConnection(host);
 }
 
 export function sshTarget(target: string, key: string | undefined, fingerprint: string | undefined): HostConnectionInput {

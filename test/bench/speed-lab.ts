@@ -18,7 +18,7 @@ import { buildNativeCli, nativeCliPath } from "../support/native-cli";
 import { testStack } from "../support/stack";
 import { repoRoot } from "../workbench";
 import { runAnsible, type Target, writeInventory } from "./ansible";
-import { declaredCells } from "./fleet-scale";
+import { declaredCells, demoCells } from "./fleet-scale";
 import { median, parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
 
 export const speedLabHosts = () => (process.env.PJ_BENCH_SPEED_HOSTS || "h2").split(",").filter(Boolean);
@@ -75,7 +75,7 @@ function writeFleetFile(dir: string, hosts: string[]): string {
     const document = {
         systemConfig: path.resolve(base, fleet.systemConfig),
         hosts: hosts.map((inventory) => ({ inventory })),
-        cells: fleet.cells.map((c) => ({ ...c, config: path.resolve(base, c.config) })),
+        cells: demoCells(fleet).map((c) => ({ ...c, config: path.resolve(base, c.config) })),
     };
     const file = path.join(dir, "fleet.yaml");
     fs.writeFileSync(file, YAML.stringify(document));

@@ -6,14 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { z } from "zod";
-import { Cell, Hypervisor, plan } from "../../provider/src";
-import { readInventoryFile, type InventoryHost } from "./inventory";
-
-const ImageSchema = z.union([
-    z.strictObject({ demo: z.string(), args: z.string().optional() }),
-    z.strictObject({ file: z.string(), address: z.union([z.number(), z.string()]).optional() }),
-    z.strictObject({ string: z.string(), address: z.union([z.number(), z.string()]) }),
-]);
+import { Cell, CellImageSchema, type CellImage, Hypervisor, plan } from "../../provider/src";
+import { labDir, readInventoryFile, type InventoryHost } from "./inventory";
 
 export const FleetSchema = z.strictObject({
     systemConfig: z.string().describe("Path of the hosts' system config (YAML or .cell)."),
@@ -33,8 +27,12 @@ export const FleetSchema = z.strictObject({
     cells: z.array(
         z.strictObject({
             config: z.string().describe("Path of the cell config (YAML or .cell)."),
-            images: z.array(ImageSchema).default([]),
+            images: z.array(CellImageSchema).default([]),
             state: z.enum(["running", "stopped"]).default("running"),
+            hosts: z
+                .array(z.string())
+                .optional()
+                .describe("The hosts (by name) that run this cell; every host of the fleet when left out."),
         }),
     ),
 });
@@ -44,7 +42,42 @@ export function readFleet(file: string): Fleet {
     const parsed = FleetSchema.safeParse(YAML.parse(fs.readFileSync(file, "utf8")));
     if (!parsed.success)
         throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}`);
+    const names = parsed.data.hosts.map(hostNameOf);
+    parsed.data.cells.forEach((cell, i) =>
+        cell.hosts?.forEach((name, j) => {
+            if (!names.includes(name))
+                throw new Error(`${file}: cells.${i}.hosts.${j}: ${name} is not a host of this fleet; use one of ${names.join(", ")}`);
+        }),
+    );
     return parsed.data;
+}
+
+const hostNameOf = (entry: Fleet["hosts"][number]) => ("inventory" in entry ? entry.inventory : entry.name);
+
+/** Whether the fleet's `cell` runs on the host named `hostName`. */
+export const runsOn = (cell: Fleet["cells"][number], hostName: string) => !cell.hosts || cell.hosts.includes(hostName);
+
+/**
+ * A path in the fleet file: relative to the file, or under the lab's cache
+ * with "lab:" (lab:linux-cell/vmlinuz is the kernel the lab boots, which
+ * `npm run lab -- up` links there with the Linux cell's initramfs).
+ */
+export function fleetPath(dir: string, file: string): string {
+    return file.startsWith("lab:") ? path.join(labDir(), file.slice("lab:".length)) : path.resolve(dir, file);
+}
+
+function resolveImage(dir: string, image: CellImage): CellImage {
+    if ("file" in image) return { ...image, file: fleetPath(dir, image.file) };
+    if (!("linux" in image)) return image;
+    const { kernel, initrd, dtb } = image.linux;
+    return {
+        linux: {
+            ...image.linux,
+            kernel: fleetPath(dir, kernel),
+            ...(initrd === undefined ? {} : { initrd: fleetPath(dir, initrd) }),
+            ...(dtb === undefined ? {} : { dtb: fleetPath(dir, dtb) }),
+        },
+    };
 }
 
 /** A cell's resource is named after its host and the cell's own name (as Jailhouse
@@ -94,10 +127,10 @@ export function fleetProgram(file: string): Record<string, HostOutputs> {
         }
         const hypervisor = new Hypervisor(`${name}-hypervisor`, { connection, systemConfig: path.resolve(dir, fleet.systemConfig) });
         const cells: Record<string, pulumi.Output<string>> = {};
-        for (const cell of fleet.cells) {
+        for (const cell of fleet.cells.filter((c) => runsOn(c, name))) {
             const config = path.resolve(dir, cell.config);
             const names = cellResourceName(name, config);
-            const images = cell.images.map((image) => ("file" in image ? { ...image, file: path.resolve(dir, image.file) } : image));
+            const images = cell.images.map((image) => resolveImage(dir, image));
             const resource = new Cell(names.resource, { hypervisor, config, images, state: cell.state });
             cells[names.cell] = resource.liveState;
         }

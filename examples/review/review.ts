@@ -3,7 +3,7 @@
 // change replaces or updates, and why, decided by the provider's planner.
 // Needs no hosts and no state.
 import * as path from "node:path";
-import { cellResourceName, readFleet } from "../lab/fleet";
+import { cellResourceName, readFleet, runsOn } from "../lab/fleet";
 import { plan } from "../../provider/src";
 
 function hostNames(file: string): string[] {
@@ -15,7 +15,7 @@ function cellStates(file: string): Map<string, plan.CellResourceState> {
     const dir = path.dirname(file);
     const states = new Map<string, plan.CellResourceState>();
     for (const host of hostNames(file))
-        for (const cell of fleet.cells) {
+        for (const cell of fleet.cells.filter((c) => runsOn(c, host))) {
             const file = path.resolve(dir, cell.config);
             const stored = plan.storeCellConfig(plan.resolveCellConfig(file));
             states.set(cellResourceName(host, file).resource, {

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { fleetProgram, readFleet } from "../../examples/lab/fleet";
+import { type Fleet, fleetProgram, readFleet } from "../../examples/lab/fleet";
 import { loadConfigFile } from "../../provider/src/config";
 import { closeAll } from "../../provider/src/host";
 import { readInventory } from "../lab/lab";
@@ -52,11 +52,19 @@ export interface FleetScaleResult {
     notes: string[];
 }
 
-/** The cells the default program declares running, by the names their configs give. */
+/**
+ * What the fleet benches deploy on each host: the default program's demo
+ * cells (the Linux cell needs a lab host's 16550 and boots for a minute),
+ * on every host whichever hosts the fleet file gives them.
+ */
+export const demoCells = (fleet: Fleet) =>
+    fleet.cells.filter((c) => !c.images.some((i) => "linux" in i)).map(({ hosts: _hosts, ...cell }) => cell);
+
+/** The demo cells the default program declares running, by the names their configs give. */
 export function declaredCells(): string[] {
     const file = path.join(repoRoot, "examples", "lab", "fleet.yaml");
-    return readFleet(file)
-        .cells.filter((c) => c.state === "running")
+    return demoCells(readFleet(file))
+        .filter((c) => c.state === "running")
         .map((c) => String((loadConfigFile(path.resolve(path.dirname(file), c.config)).config as { name: string }).name));
 }
 
@@ -73,7 +81,7 @@ function writeFleetFile(dir: string, hosts: Array<SimHost | { inventory: string 
     const document = {
         systemConfig: path.resolve(base, fleet.systemConfig),
         hosts,
-        cells: fleet.cells.map((c) => ({
+        cells: demoCells(fleet).map((c) => ({
             ...c,
             config: path.resolve(base, c.config),
             images: c.images.map((i) => ("file" in i ? { ...i, file: path.resolve(base, i.file) } : i)),

@@ -5,7 +5,7 @@
 //
 //   node dist/test/bench/run.js                      every bench
 //   node dist/test/bench/run.js fleet-scale ...      only the named ones (timer-latency, fleet-scale, side-by-side,
-//                                                    root-overhead, converge, fleet-speed);
+//                                                    root-overhead, converge, fleet-speed, linux-cell);
 //                                                    the other sections of latest.json are kept as they were
 //   node dist/test/bench/run.js record h1            record a lab host's live state for the simulated hosts
 import * as fs from "node:fs";
@@ -18,6 +18,7 @@ import { fleetScale, fleetScaleTable, realLabEnabled, realLabFleetScale } from "
 import { fleetSpeed } from "./fleet-speed";
 import { cellTimerLatency } from "./cell-latency";
 import { convergeTable, convergeTime } from "./converge";
+import { linuxCellBench, linuxCellTable } from "./linux-cell";
 import { rootOverhead, rootOverheadTable } from "./root-overhead";
 import { bareTimerLatency } from "./timer-latency";
 
@@ -73,7 +74,7 @@ function markdown(sections: Section[], host: ReturnType<typeof machine>): string
 }
 
 const timerTitle = "Timer-IRQ latency (timer demo, QEMU -icount)";
-const benches = ["timer-latency", "fleet-scale", "side-by-side", "root-overhead", "converge", "fleet-speed"] as const;
+const benches = ["timer-latency", "fleet-scale", "side-by-side", "root-overhead", "converge", "fleet-speed", "linux-cell"] as const;
 type Bench = (typeof benches)[number];
 
 async function timerSection(): Promise<Section> {
@@ -168,6 +169,16 @@ async function main(): Promise<void> {
             columns: result.columns,
             rows: result.table,
             notes: result.notes,
+        });
+    }
+
+    if (chosen.has("linux-cell")) {
+        const ran = since();
+        fresh.push({
+            id: "linux-cell",
+            title: "Linux in a cell: boot to prompt against a bare machine; rt-timer latency next to it against alone",
+            ran,
+            ...linuxCellTable(await linuxCellBench()),
         });
     }
 

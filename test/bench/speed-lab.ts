@@ -19,7 +19,7 @@ import { buildNativeCli, nativeCliPath } from "../support/native-cli";
 import { testStack } from "../support/stack";
 import { repoRoot } from "../workbench";
 import { labTarget, runAnsible, type Target, writeInventory } from "./ansible";
-import { declaredCells } from "./fleet-scale";
+import { declaredCells, demoCells } from "./fleet-scale";
 import { parallelSsh, type SpeedRow, timed, timeText } from "./speed-rows";
 import { median } from "../support/stats";
 
@@ -69,7 +69,7 @@ function writeFleetFile(dir: string, hosts: string[]): string {
     const document = {
         systemConfig: path.resolve(base, fleet.systemConfig),
         hosts: hosts.map((inventory) => ({ inventory })),
-        cells: fleet.cells.map((c) => ({ ...c, config: path.resolve(base, c.config) })),
+        cells: demoCells(fleet).map((c) => ({ ...c, config: path.resolve(base, c.config) })),
     };
     const file = path.join(dir, "fleet.yaml");
     fs.writeFileSync(file, YAML.stringify(document));

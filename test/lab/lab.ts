@@ -289,9 +289,32 @@ async function waitForSsh(host: LabHost, log: (line: string) => void): Promise<v
 }
 
 /** Boots hosts h1..hN; hosts already running the same image and machine are kept as they are. */
+/**
+ * Links the files a Linux cell boots (the kernel the hosts boot and the
+ * busybox initramfs) under lab/linux-cell/, where the default program's fleet
+ * file finds them as lab:linux-cell/vmlinuz and lab:linux-cell/initramfs.cpio.gz.
+ */
+export function linkLinuxCellFiles(imageDir: string): string {
+    const dir = path.join(labDir(), "linux-cell");
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, target] of [
+        ["vmlinuz", path.join(imageDir, "vmlinuz")],
+        ["initramfs.cpio.gz", buildInitramfs()],
+    ]) {
+        // Made aside and renamed over: another lab command may be linking too.
+        const link = path.join(dir, name);
+        const fresh = `${link}.${process.pid}`;
+        fs.rmSync(fresh, { force: true });
+        fs.symlinkSync(target, fresh);
+        fs.renameSync(fresh, link);
+    }
+    return dir;
+}
+
 export async function up(count: number, log: (line: string) => void = console.error): Promise<Inventory> {
     const image = existingImage();
     ensureClientKey();
+    linkLinuxCellFiles(image.dir);
     const previous = fs.existsSync(inventoryPath()) ? readInventory() : undefined;
     const hosts: LabHost[] = [];
     const booting: LabHost[] = [];

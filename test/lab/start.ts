@@ -3,8 +3,11 @@
 // default program (index.ts) non-interactively on a local file backend kept in
 // the cache, so a second run sees the first run's state.
 import * as automation from "@pulumi/pulumi/automation";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { readFleet, runsOn } from "../../examples/lab/fleet";
 import { recoverInterruptedRun } from "../../provider/src/resources/recovery";
+import { terminalText } from "../support/cell-shell";
 import { buildImage, readInventory, sshRun, up } from "./lab";
 import { cacheDir, pulumiBinDir, pulumiEnv, repoRoot } from "../workbench";
 
@@ -35,6 +38,32 @@ async function main(): Promise<void> {
         console.log(`${name}: ${JSON.stringify(output.value)}`);
     }
     await printCells();
+    await printLinuxConsoles();
+}
+
+const linuxBootTimeoutMs = 5 * 60_000;
+
+/**
+ * Per host with a Linux cell in the fleet file: its UART (the lab logs the
+ * 16550's output) from the newest boot's first lines to its shell prompt,
+ * waited for while the kernel still boots.
+ */
+async function printLinuxConsoles(): Promise<void> {
+    const fleet = readFleet(path.join(repoRoot, "examples", "lab", "fleet.yaml"));
+    const linux = fleet.cells.filter((c) => c.images.some((i) => "linux" in i));
+    for (const host of readInventory().hosts.filter((h) => linux.some((c) => runsOn(c, h.name)))) {
+        const newestBoot = () => {
+            const log = fs.existsSync(host.cellUartLog) ? terminalText(fs.readFileSync(host.cellUartLog, "latin1")) : "";
+            const at = log.lastIndexOf("Booting Linux on physical CPU");
+            return at < 0 ? "" : log.slice(at);
+        };
+        const deadline = Date.now() + linuxBootTimeoutMs;
+        while (!/linux-cell# $/.test(newestBoot()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+        const lines = newestBoot().trimEnd().split("\n");
+        const shown = lines.length > 16 ? [...lines.slice(0, 3), "...", ...lines.slice(-12)] : lines;
+        console.log(`\n${host.name}: the Linux cell's console (npm run lab -- cell-console ${host.name} to type there):`);
+        console.log(shown.length > 1 ? shown.map((l) => `    | ${l}`).join("\n") : "    (no boot seen yet)");
+    }
 }
 
 // Per host, what each cell is doing and the first lines it printed (the

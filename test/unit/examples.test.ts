@@ -17,8 +17,8 @@ after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 test("review: only the changed cell is replaced, and the reason is in partition terms", () => {
     assert.deepEqual(review(path.join(repoRoot, "examples/lab/fleet.yaml"), path.join(repoRoot, "examples/review/fleet-more-cpus.yaml")), [
-        "h1-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB, phys 0x70000000 -> 0x70300000",
-        "h1-uart-hello: no change",
+        "h1-rt-timer: no change",
+        "h1-linux: no change",
         "h2-rt-timer: replace: cell rt-timer: CPUs 1 -> 1,3; region ram: 1 MiB -> 2 MiB, phys 0x70000000 -> 0x70300000",
         "h2-uart-hello: no change",
     ]);
@@ -46,4 +46,21 @@ test("fleet files: unknown keys are errors naming the key", () => {
     const bad = path.join(work, "fleet.yaml");
     fs.writeFileSync(bad, "systemConfig: system.yaml\nhosts: [{ inventory: h1 }]\ncells: [{ config: a.yaml, image: [] }]\n");
     assert.throws(() => readFleet(bad), /fleet\.yaml: cells\.0: Unrecognized key: "image"/);
+});
+
+test("fleet files: images follow the provider's schema, linux included; a cell's hosts must be the fleet's", () => {
+    const file = path.join(work, "hosts.yaml");
+    const linux = "{ linux: { kernel: lab:linux-cell/vmlinuz, cmdline: quiet } }";
+    fs.writeFileSync(
+        file,
+        `systemConfig: system.yaml\nhosts: [{ inventory: h1 }]\ncells: [{ config: a.yaml, hosts: [h1], images: [${linux}] }]\n`,
+    );
+    assert.deepEqual(readFleet(file).cells[0].images, [{ linux: { kernel: "lab:linux-cell/vmlinuz", cmdline: "quiet" } }]);
+    fs.writeFileSync(file, `systemConfig: system.yaml\nhosts: [{ inventory: h1 }]\ncells: [{ config: a.yaml, hosts: [h3] }]\n`);
+    assert.throws(() => readFleet(file), /hosts\.yaml: cells\.0\.hosts\.0: h3 is not a host of this fleet; use one of h1/);
+    fs.writeFileSync(
+        file,
+        `systemConfig: system.yaml\nhosts: [{ inventory: h1 }]\ncells: [{ config: a.yaml, images: [{ linux: { kernel: k, append: x } }] }]\n`,
+    );
+    assert.throws(() => readFleet(file), /hosts\.yaml: cells\.0\.images\.0/);
 });

@@ -4,26 +4,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CellConfigInput, SystemConfigInput } from "../config";
 import type { HostConnectionInput } from "../host";
+import type { CellImage } from "./cell-image";
 import { Hypervisor } from "./hypervisor";
 import { providerShim } from "./shim";
 
-/** One image to load into the cell before it starts. */
-export type CellImage =
-    /** A demo inmate bundled with the package, built on the host: "timer", "uart-hello", "uart-echo" or "probe"; args go to its command line. */
-    | { demo: string; args?: string }
-    /** A local file, loaded at `address` (default 0, the cell's first loadable region). */
-    | { file: string; address?: number | string }
-    /** A string (for example an inmate's command line), loaded at `address`. */
-    | { string: string; address: number | string }
-    /**
-     * A Linux kernel (the Image, or a gzip of it), booted by the host's
-     * `jailhouse cell linux`; the only image of its cell. Paths are on the
-     * machine running Pulumi and uploaded when their content changes. Without
-     * dtb the device tree is generated from the cell's and the hypervisor's
-     * configs with bootargs "console=ttyS0,115200 <cmdline>"; with dtb, cmdline
-     * replaces its bootargs. A changed cmdline reboots only this cell.
-     */
-    | { linux: { kernel: string; initrd?: string; cmdline?: string; dtb?: string } };
+export type { CellImage } from "./cell-image";
 
 export interface CellArgs {
     /** The hypervisor this cell runs under; its connection is used. */

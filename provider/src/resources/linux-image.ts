@@ -8,17 +8,10 @@ import { type CellConfig, type SystemConfig } from "../config";
 import { cellDeviceTree } from "../config/linux/cell-tree";
 import { encodeFdt } from "../config/linux/fdt";
 import { shellQuote } from "../host";
+import { type LinuxImage } from "./cell-image";
 import { remoteCellConfig, remoteCellImages } from "./remote-layout";
 
-export interface LinuxImage {
-    /** The kernel Image (or a gzip of it) on the machine running Pulumi. */
-    kernel: string;
-    initrd?: string;
-    /** Appended to console=ttyS0,115200 in a generated DTB; the whole bootargs with a given one. */
-    cmdline?: string;
-    /** A DTB of one's own; generated from the cell's and the system's configs when left out. */
-    dtb?: string;
-}
+export type { LinuxImage };
 
 export interface LinuxBootPlan {
     uploads: { source: string | Buffer; target: string }[];

@@ -119,50 +119,119 @@ static void online_cpus(const struct cpumask *cpus)
 	}
 }
 
-static int cell_create(struct jailhouse_cell_create __user *arg)
+/* The cell configuration from user space, its header checked. */
+static struct jailhouse_cell_desc *
+copy_cell_config(struct jailhouse_cell_create __user *arg)
 {
 	struct jailhouse_cell_create req;
 	struct jailhouse_cell_desc *config;
-	struct cpumask cpus, taken;
-	struct jh_cell *c;
-	const u8 *set;
-	unsigned int n;
-	long id;
-	int err, cpu;
+	int err;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+		return ERR_PTR(-EFAULT);
 	if (req.config_size < sizeof(*config) ||
 	    req.config_size > JH_MAX_CELL_CONFIG)
-		return jh_fail(-EINVAL, "cell configuration size %u is invalid",
-			       req.config_size);
+		return ERR_PTR(jh_fail(-EINVAL,
+				       "cell configuration size %u is invalid",
+				       req.config_size));
 	config = memdup_user((void __user *)(unsigned long)req.config_address,
 			     req.config_size);
 	if (IS_ERR(config))
-		return PTR_ERR(config);
+		return config;
 	if (memcmp(config->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
-		   JAILHOUSE_SIGNATURE_SIZE)) {
+		   JAILHOUSE_SIGNATURE_SIZE))
 		err = jh_fail(
 			-EINVAL,
 			"not a cell configuration (signature is not JHCLL)");
-		goto out_free;
-	}
-	if (config->revision != JAILHOUSE_CONFIG_REVISION) {
+	else if (config->revision != JAILHOUSE_CONFIG_REVISION)
 		err = jh_fail(
 			-EINVAL,
 			"cell configuration revision %u, this driver needs revision %u",
 			config->revision, JAILHOUSE_CONFIG_REVISION);
-		goto out_free;
-	}
-	if (jailhouse_cell_config_size(config) != req.config_size) {
+	else if (jailhouse_cell_config_size(config) != req.config_size)
 		err = jh_fail(
 			-EINVAL,
 			"cell configuration is %u bytes, its header says %llu",
 			req.config_size,
 			(u64)jailhouse_cell_config_size(config));
-		goto out_free;
+	else
+		err = 0;
+	if (err) {
+		kfree(config);
+		return ERR_PTR(err);
 	}
 	config->name[JAILHOUSE_CELL_NAME_LEN - 1] = 0;
+	return config;
+}
+
+/*
+ * The CPUs a new cell takes, in @cpus: root cell CPUs that are online, no
+ * other cell's, and never the root's last one. Called with jh_lock held.
+ */
+static int new_cell_cpus(const struct jailhouse_cell_desc *config,
+			 struct cpumask *cpus)
+{
+	const u8 *set = (const u8 *)(config + 1);
+	struct jh_cell *c;
+	unsigned int n;
+
+	cpumask_clear(cpus);
+	for (n = 0; n < config->cpu_set_size * 8; n++) {
+		if (!(set[n / 8] & (1 << (n % 8))))
+			continue;
+		if (n >= nr_cpu_ids || !cpumask_test_cpu(n, &jh_root_cpus))
+			return jh_fail(-EINVAL, "CPU %u is not a root cell CPU",
+				       n);
+		cpumask_set_cpu(n, cpus);
+	}
+	if (cpumask_empty(cpus))
+		return jh_fail(-EINVAL, "cell \"%s\" has no CPUs",
+			       config->name);
+	list_for_each_entry (c, &cells, list) {
+		if (cpumask_intersects(&c->cpus, cpus))
+			return jh_fail(-EBUSY,
+				       "CPUs %*pbl belong to cell \"%s\"",
+				       cpumask_pr_args(&c->cpus), c->name);
+	}
+	if (!cpumask_subset(cpus, cpu_online_mask))
+		return jh_fail(-EBUSY,
+			       "cell CPUs %*pbl must be online (online: %*pbl)",
+			       cpumask_pr_args(cpus),
+			       cpumask_pr_args(cpu_online_mask));
+	if (cpumask_subset(cpu_online_mask, cpus))
+		return jh_fail(-EBUSY,
+			       "the root cell must keep at least one CPU");
+	return 0;
+}
+
+/* Takes @cpus from Linux; those it took are in @taken, also on failure. */
+static int offline_cpus(const struct cpumask *cpus, struct cpumask *taken)
+{
+	int cpu, err;
+
+	cpumask_clear(taken);
+	for_each_cpu (cpu, cpus) {
+		err = remove_cpu(cpu);
+		if (err)
+			return jh_fail(err,
+				       "CPU %d could not be taken offline (%d)",
+				       cpu, err);
+		cpumask_set_cpu(cpu, taken);
+	}
+	return 0;
+}
+
+static int cell_create(struct jailhouse_cell_create __user *arg)
+{
+	struct jailhouse_cell_desc *config;
+	struct cpumask cpus, taken;
+	struct jh_cell *c;
+	long id;
+	int err;
+
+	config = copy_cell_config(arg);
+	if (IS_ERR(config))
+		return PTR_ERR(config);
 
 	mutex_lock(&jh_lock);
 	if (!jh_enabled) {
@@ -176,54 +245,12 @@ static int cell_create(struct jailhouse_cell_create __user *arg)
 			goto out_unlock;
 		}
 	}
-
-	cpumask_clear(&cpus);
-	set = (const u8 *)(config + 1);
-	for (n = 0; n < config->cpu_set_size * 8; n++) {
-		if (!(set[n / 8] & (1 << (n % 8))))
-			continue;
-		if (n >= nr_cpu_ids || !cpumask_test_cpu(n, &jh_root_cpus)) {
-			err = jh_fail(-EINVAL, "CPU %u is not a root cell CPU",
-				      n);
-			goto out_unlock;
-		}
-		cpumask_set_cpu(n, &cpus);
-	}
-	if (cpumask_empty(&cpus)) {
-		err = jh_fail(-EINVAL, "cell \"%s\" has no CPUs", config->name);
+	err = new_cell_cpus(config, &cpus);
+	if (err)
 		goto out_unlock;
-	}
-	list_for_each_entry (c, &cells, list) {
-		if (cpumask_intersects(&c->cpus, &cpus)) {
-			err = jh_fail(-EBUSY,
-				      "CPUs %*pbl belong to cell \"%s\"",
-				      cpumask_pr_args(&c->cpus), c->name);
-			goto out_unlock;
-		}
-	}
-	if (!cpumask_subset(&cpus, cpu_online_mask)) {
-		err = jh_fail(-EBUSY,
-			      "cell CPUs %*pbl must be online (online: %*pbl)",
-			      cpumask_pr_args(&cpus),
-			      cpumask_pr_args(cpu_online_mask));
-		goto out_unlock;
-	}
-	if (cpumask_subset(cpu_online_mask, &cpus)) {
-		err = jh_fail(-EBUSY,
-			      "the root cell must keep at least one CPU");
-		goto out_unlock;
-	}
-
-	cpumask_clear(&taken);
-	for_each_cpu (cpu, &cpus) {
-		err = remove_cpu(cpu);
-		if (err) {
-			jh_fail(err, "CPU %d could not be taken offline (%d)",
-				cpu, err);
-			goto out_online;
-		}
-		cpumask_set_cpu(cpu, &taken);
-	}
+	err = offline_cpus(&cpus, &taken);
+	if (err)
+		goto out_online;
 
 	id = jh_hypercall(JAILHOUSE_HC_CELL_CREATE, __pa(config), 0);
 	if (id < 0) {
@@ -256,7 +283,6 @@ out_online:
 	online_cpus(&taken);
 out_unlock:
 	mutex_unlock(&jh_lock);
-out_free:
 	kfree(config);
 	return err;
 }

@@ -116,41 +116,96 @@ static int jh_check_config(const struct jailhouse_system *sys, size_t size)
 	return 0;
 }
 
+/* The system configuration from user space, its header checked. */
+static struct jailhouse_system *
+copy_system_config(struct jailhouse_system __user *arg, size_t *size)
+{
+	struct jailhouse_system head;
+
+	if (copy_from_user(&head, arg, sizeof(head)))
+		return ERR_PTR(-EFAULT);
+	if (memcmp(head.signature, JAILHOUSE_SYSTEM_SIGNATURE,
+		   JAILHOUSE_SIGNATURE_SIZE))
+		return ERR_PTR(jh_fail(
+			-EINVAL,
+			"not a system configuration (signature is not JHSYS)"));
+	if (head.architecture != JAILHOUSE_ARM64)
+		return ERR_PTR(jh_fail(
+			-EINVAL,
+			"configuration is for architecture %u, this host is arm64 (2)",
+			head.architecture));
+	if (head.revision != JAILHOUSE_CONFIG_REVISION)
+		return ERR_PTR(jh_fail(
+			-EINVAL,
+			"configuration revision %u, this driver needs revision 14",
+			head.revision));
+	*size = jailhouse_system_config_size(&head);
+	if (*size > JH_MAX_CONFIG_SIZE)
+		return ERR_PTR(jh_fail(
+			-E2BIG, "system configuration too large (%zu bytes)",
+			*size));
+	return memdup_user(arg, *size);
+}
+
+/*
+ * The firmware image must be ours and fit, with the per-CPU areas, the
+ * configuration and a minimal pool, into the hypervisor memory. Returns the
+ * offset of the configuration in that memory, or a negative errno.
+ */
+static s64 firmware_layout(const struct firmware *fw, u64 hv_size,
+			   unsigned int max_cpus, size_t config_size)
+{
+	const struct jailhouse_header *hdr = (const void *)fw->data;
+	u64 cfg_off;
+
+	if (fw->size < sizeof(*hdr) ||
+	    memcmp(hdr->signature, JAILHOUSE_SIGNATURE, 8))
+		return jh_fail(-EINVAL, "%s is not a hypervisor image",
+			       JH_FIRMWARE);
+	cfg_off = hdr->core_size + (u64)max_cpus * hdr->percpu_size;
+	if (fw->size > hdr->core_size ||
+	    cfg_off + config_size + JH_MIN_POOL_PAGES * PAGE_SIZE > hv_size)
+		return jh_fail(
+			-ENOMEM,
+			"hypervisor memory too small: %llu bytes, need %llu + pool",
+			hv_size, cfg_off + config_size);
+	return cfg_off;
+}
+
+/* Firmware and configuration into the mapped hypervisor memory, cleaned to
+ * the point of coherency: the CPUs enter it with their MMUs off. */
+static void load_hypervisor(const struct firmware *fw,
+			    const struct jailhouse_system *sys, size_t size,
+			    u64 cfg_off, u64 hv_size, unsigned int max_cpus)
+{
+	const struct jailhouse_header *hdr = (const void *)fw->data;
+	struct jailhouse_header *loaded = hv_mem;
+
+	memset(hv_mem, 0, hv_size);
+	memcpy(hv_mem, fw->data, fw->size);
+	loaded->max_cpus = max_cpus;
+	loaded->online_cpus = cpumask_weight(&jh_root_cpus);
+	memcpy(hv_mem + cfg_off, sys, size);
+	hv_console_off = hdr->console_page;
+	jh_clean_to_poc(hv_mem, hv_size);
+	caches_clean_inval_pou((unsigned long)hv_mem,
+			       (unsigned long)hv_mem + hdr->core_size);
+}
+
 static int jh_cmd_enable(struct jailhouse_system __user *arg)
 {
 	const struct jailhouse_header *hdr;
-	struct jailhouse_system head, *sys = NULL;
+	struct jailhouse_system *sys;
 	const struct firmware *fw = NULL;
 	struct cpumask entered;
-	u64 hv_start, hv_size, cfg_off;
+	u64 hv_start, hv_size;
 	unsigned int max_cpus;
 	size_t size;
+	s64 cfg_off;
 	ktime_t t0 = ktime_get();
 	int err;
 
-	if (copy_from_user(&head, arg, sizeof(head)))
-		return -EFAULT;
-	if (memcmp(head.signature, JAILHOUSE_SYSTEM_SIGNATURE,
-		   JAILHOUSE_SIGNATURE_SIZE))
-		return jh_fail(
-			-EINVAL,
-			"not a system configuration (signature is not JHSYS)");
-	if (head.architecture != JAILHOUSE_ARM64)
-		return jh_fail(
-			-EINVAL,
-			"configuration is for architecture %u, this host is arm64 (2)",
-			head.architecture);
-	if (head.revision != JAILHOUSE_CONFIG_REVISION)
-		return jh_fail(
-			-EINVAL,
-			"configuration revision %u, this driver needs revision 14",
-			head.revision);
-	size = jailhouse_system_config_size(&head);
-	if (size > JH_MAX_CONFIG_SIZE)
-		return jh_fail(-E2BIG,
-			       "system configuration too large (%zu bytes)",
-			       size);
-	sys = memdup_user(arg, size);
+	sys = copy_system_config(arg, &size);
 	if (IS_ERR(sys))
 		return PTR_ERR(sys);
 
@@ -177,22 +232,12 @@ static int jh_cmd_enable(struct jailhouse_system __user *arg)
 			JH_FIRMWARE, err);
 		goto out_cpus;
 	}
+	cfg_off = firmware_layout(fw, hv_size, max_cpus, size);
+	if (cfg_off < 0) {
+		err = cfg_off;
+		goto out_fw;
+	}
 	hdr = (const void *)fw->data;
-	if (fw->size < sizeof(*hdr) ||
-	    memcmp(hdr->signature, JAILHOUSE_SIGNATURE, 8)) {
-		err = jh_fail(-EINVAL, "%s is not a hypervisor image",
-			      JH_FIRMWARE);
-		goto out_fw;
-	}
-	cfg_off = hdr->core_size + (u64)max_cpus * hdr->percpu_size;
-	if (fw->size > hdr->core_size ||
-	    cfg_off + size + JH_MIN_POOL_PAGES * PAGE_SIZE > hv_size) {
-		err = jh_fail(
-			-ENOMEM,
-			"hypervisor memory too small: %llu bytes, need %llu + pool",
-			hv_size, cfg_off + size);
-		goto out_fw;
-	}
 
 	hv_res = request_mem_region(hv_start, hv_size, "Jailhouse hypervisor");
 	if (!hv_res) {
@@ -208,17 +253,7 @@ static int jh_cmd_enable(struct jailhouse_system __user *arg)
 			      hv_start);
 		goto out_res;
 	}
-
-	memset(hv_mem, 0, hv_size);
-	memcpy(hv_mem, fw->data, fw->size);
-	((struct jailhouse_header *)hv_mem)->max_cpus = max_cpus;
-	((struct jailhouse_header *)hv_mem)->online_cpus =
-		cpumask_weight(&jh_root_cpus);
-	memcpy(hv_mem + cfg_off, sys, size);
-	hv_console_off = hdr->console_page;
-	jh_clean_to_poc(hv_mem, hv_size);
-	caches_clean_inval_pou((unsigned long)hv_mem,
-			       (unsigned long)hv_mem + hdr->core_size);
+	load_hypervisor(fw, sys, size, cfg_off, hv_size, max_cpus);
 
 	err = jh_enter_cpus(&jh_root_cpus, hv_start + hdr->entry, &entered);
 	if (err) {

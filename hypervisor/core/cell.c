@@ -280,6 +280,8 @@ static long check_unlocked(const struct cell *except, const char *what)
 	return -EBUSY;
 }
 
+static void notify_reconfig(void);
+
 long cell_create(u64 config_address)
 {
 	const struct jailhouse_cell_desc *src =
@@ -365,6 +367,7 @@ long cell_create(u64 config_address)
 	}
 	num_cells++;
 	printk("Created cell \"%s\" (id %u)\n", copy->name, id);
+	notify_reconfig();
 	spin_unlock(&cell_lock);
 	return id;
 
@@ -422,6 +425,24 @@ static long ask_shutdown(struct cell *cell)
 		set_state(cell, JAILHOUSE_CELL_FAILED);
 	}
 	return err;
+}
+
+/*
+ * After a cell was created or destroyed, every other running cell is told
+ * and answers; one that does not answer in time is failed as above.
+ */
+static void notify_reconfig(void)
+{
+	struct cell *cell;
+	unsigned int id;
+
+	for (id = 1; id < HV_MAX_CELLS; id++) {
+		cell = cell_by_id(id);
+		if (cell && comm_notify_reconfig(cell) == -ETIMEDOUT) {
+			suspend_cpus(cell);
+			set_state(cell, JAILHOUSE_CELL_FAILED);
+		}
+	}
 }
 
 /*
@@ -544,6 +565,7 @@ long cell_destroy(unsigned int id)
 	page_free_n(&mem_pool, (void *)cell->config, cell->config_pages);
 	memset(cell, 0, sizeof(*cell));
 	num_cells--;
+	notify_reconfig();
 out:
 	spin_unlock(&cell_lock);
 	return err;

@@ -3,7 +3,9 @@
 // Before the root stops a running cell, the hypervisor posts SHUTDOWN_REQUEST
 // in the cell's comm region and waits for the answer: the timer demo approves
 // at its next tick; the probe's acts deny, never answer, or lock the cell,
-// which holds off the creation and destruction of every other cell.
+// which holds off the creation and destruction of every other cell. After a
+// cell is created or destroyed, every other running cell is told
+// (RECONFIG_COMPLETED) and acknowledges.
 //
 // Cells: examples/consent/*.yaml (reply timeout 3 s). Build as the cells
 // suite: hypervisor and inmates cross-built here (or on the host), module
@@ -115,6 +117,13 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
             [...(await cellConsole("consent-timer")).matchAll(/tick (\d+) /g)].some((m) => Number(m[1]) >= 2),
         );
         assert.equal(await state("consent-timer"), "running");
+        // Another cell comes and goes: the running timer is told each time
+        // (RECONFIG_COMPLETED) and must acknowledge within its 3 s reply
+        // timeout, or it would be failed. (Its "noted" lines may have left
+        // the 8 KiB ring by now; the probe's are counted in the lock test.)
+        await run(host, `${cli} cell create ${remote}/consent-spare.cell && ${cli} cell destroy consent-spare`);
+        assert.equal(await state("consent-timer"), "running");
+        assert.doesNotMatch(await run(host, `cat ${sysfs}/console`), /did not answer the reconfiguration notice/);
         const timed = await run(
             host,
             `t0=$(date +%s%N); ${cli} cell shutdown consent-timer; echo "ms=$(( ($(date +%s%N) - t0) / 1000000 ))"`,
@@ -195,6 +204,8 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
             `${cli} cell create ${remote}/consent-spare.cell && ${cli} cell destroy consent-spare && ${cli} cell destroy consent-timer`,
         );
         assert.equal(await state("consent-timer"), "absent");
+        // Unlocked, the probe was told of each of the three changes.
+        assert.equal((await cellConsole("consent-probe")).match(/probe: reconfiguration noted/g)?.length, 3);
         await run(host, `${cli} cell destroy consent-probe`);
         assert.equal(await state("consent-probe"), "absent");
         assert.match(await run(host, `cat ${sysfs}/console`), /Cell create refused: cell "consent-probe" is running\/locked/);

@@ -34,7 +34,8 @@
  *   act=comm-region     addr=  (what the cell's comm region says; default
  *                               0x80000000, where the lab configs put it)
  *
- * Acts that answer the hypervisor's shutdown request (comm region messages):
+ * Acts that answer the hypervisor's shutdown request (comm region messages;
+ * deny and lock also acknowledge RECONFIG_COMPLETED, printing that they did):
  *   act=deny      count=  (deny count= requests, default 1, then approve)
  *   act=silent            (never answer)
  *   act=lock              (lock the cell, deny the first request and
@@ -79,12 +80,22 @@ static void secondary_entry(void)
 	halt();
 }
 
-/* Answers shutdown requests, denying the first @denials; never returns. */
+/*
+ * Answers shutdown requests, denying the first @denials, and acknowledges
+ * each notice that another cell came or went; never returns.
+ */
 static void serve_requests(u64 denials, int unlock_after_denial)
 {
 	for (;;) {
 		u32 msg = comm_message();
 
+		if (msg == MSG_RECONFIG_COMPLETED) {
+			print("probe: reconfiguration noted\n");
+			comm_answer(msg, 0);
+			while (comm_message() == MSG_RECONFIG_COMPLETED)
+				;
+			continue;
+		}
 		if (msg != MSG_SHUTDOWN_REQUEST) {
 			comm_answer(msg, 0);
 			continue;

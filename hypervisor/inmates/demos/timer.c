@@ -4,7 +4,8 @@
  * interrupt arrived (counter on IRQ entry minus the programmed deadline) with
  * the running minimum and maximum. "ticks=N" stops after N ticks with a
  * summary line, for benchmarks. A shutdown request from the hypervisor is
- * approved at the next tick.
+ * approved, and the news that another cell came or went is acknowledged, at
+ * the next tick.
  */
 #include "inmate.h"
 
@@ -51,6 +52,8 @@ void handle_irq(u64 counter_on_entry)
 	if (msg == MSG_SHUTDOWN_REQUEST)
 		print("timer-demo: shutdown request approved at tick %lu\n",
 		      ticks);
+	else if (msg == MSG_RECONFIG_COMPLETED)
+		print("timer-demo: reconfiguration noted at tick %lu\n", ticks);
 	comm_answer(msg, 1);
 	if (ticks_wanted && ticks >= ticks_wanted) {
 		write_sysreg(cntv_ctl_el0, 0);

@@ -3,7 +3,8 @@
  * The message protocol of the comm region: before the root stops a running
  * cell, the cell is asked (SHUTDOWN_REQUEST) and may approve or deny; a cell
  * may lock itself (RUNNING_LOCKED), which holds off the creation and
- * destruction of every other cell. The page is the cell's to write: what it
+ * destruction of every other cell; after either, every other running cell
+ * is told (RECONFIG_COMPLETED). The page is the cell's to write: what it
  * says only ever decides the cell's own consent and the lock, never who owns
  * memory, CPUs or interrupts.
  */
@@ -23,6 +24,13 @@ struct cell;
  * stops the cell and marks it failed.
  */
 long comm_request_shutdown(struct cell *cell);
+/*
+ * Tell a running @cell that another cell was created or destroyed
+ * (RECONFIG_COMPLETED) and wait for its MSG_RECEIVED, as for a shutdown
+ * request. 0: received, any other answer, or nobody to tell; -ETIMEDOUT:
+ * no answer in time, and the caller fails the cell.
+ */
+long comm_notify_reconfig(struct cell *cell);
 /* The running cell other than @except that holds the lock, or NULL. */
 struct cell *comm_locking_cell(const struct cell *except);
 /*

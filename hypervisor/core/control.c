@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Hypercalls of the root cell. */
+#include <asm/sysregs.h>
+#include <hv/arch.h>
 #include <hv/cell.h>
 #include <hv/control.h>
 #include <hv/errno.h>
@@ -34,6 +36,28 @@ static long hypervisor_get_info(u64 type)
 	}
 }
 
+#ifdef HV_TEST_HOOKS
+/*
+ * Test-only (TEST_HOOKS=1 builds): the calling cell CPU stays at EL2 with
+ * interrupts masked for @ms (at most 10 s), the way a CPU stuck in the
+ * hypervisor would, so that a suite can show the root's bounded wait for a
+ * CPU that does not answer the stop request.
+ */
+#define HC_TEST_STALL 0x7e57
+#define TEST_STALL_MAX_MS 10000
+
+static long test_stall(u64 ms)
+{
+	u64 start = arch_time_ms();
+
+	if (ms > TEST_STALL_MAX_MS)
+		ms = TEST_STALL_MAX_MS;
+	while (arch_time_ms() - start < ms)
+		cpu_relax();
+	return 0;
+}
+#endif
+
 static long cpu_get_info(u64 cpu, u64 type)
 {
 	struct per_cpu *pc;
@@ -67,6 +91,10 @@ long hypercall(struct per_cpu *pc, struct frame *frame, u64 code, u64 arg1,
 			cell_console_putc(cell, (char)arg1);
 			return 0;
 		}
+#ifdef HV_TEST_HOOKS
+		if (code == HC_TEST_STALL)
+			return test_stall(arg1);
+#endif
 		cell_refused(pc, "hypercall %llu refused (root cell only)",
 			     code);
 		return -EPERM;

@@ -24,3 +24,8 @@ export async function bareTimerLatency(ticks = 20): Promise<LatencyFigures> {
     const output = await runBare("timer", `ticks=${ticks}`, /timer-demo: done .*\n/);
     return { setting: "bare emulated machine, no hypervisor (-icount shift=0,sleep=off, -smp 1)", ...parseTimerSummary(output) };
 }
+
+/** The mean latency of `measured` over the anchor's, to two decimals ("n/a" when the anchor's mean is 0). */
+export function latencyRatio(measured: LatencyFigures, anchor: LatencyFigures): string {
+    return anchor.meanNs > 0 ? (measured.meanNs / anchor.meanNs).toFixed(2) : "n/a";
+}

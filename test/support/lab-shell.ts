@@ -25,8 +25,23 @@ export function pickHost(): LabHost {
     return host;
 }
 
+/**
+ * SSH's own failures before the session starts: the command never ran, so
+ * running it again is safe. Under full load an emulated host's sshd can miss
+ * the connect timeout now and then.
+ */
+const notConnected = /Connection timed out during banner exchange|kex_exchange_identification|Connection refused/;
+
 /** Runs a command on the host; never throws on a non-zero exit. */
-export function sh(host: LabHost, command: string, input?: Buffer, timeoutMs = 600_000): Promise<Result> {
+export async function sh(host: LabHost, command: string, input?: Buffer, timeoutMs = 600_000): Promise<Result> {
+    for (let attempt = 1; ; attempt++) {
+        const result = await shOnce(host, command, input, timeoutMs);
+        if (result.code !== 255 || !notConnected.test(result.stderr) || attempt === 4) return result;
+        await new Promise((r) => setTimeout(r, 5000 * attempt));
+    }
+}
+
+function shOnce(host: LabHost, command: string, input: Buffer | undefined, timeoutMs: number): Promise<Result> {
     return new Promise((resolve) => {
         const child = execFile(
             "ssh",

@@ -25,6 +25,10 @@
  *   act=filtered-flood  count=       (count= GICD writes to a foreign SPI)
  *   act=gicr-sleep                   (put its own redistributor to sleep, so
  *                                     the management SGI would not arrive)
+ *   act=el2-stall       ms=          (stay at EL2 for ms= at a time, again
+ *                                     and again, through a hypercall that
+ *                                     only a TEST_HOOKS firmware serves: a
+ *                                     CPU that cannot take the stop request)
  *
  * Three acts are allowed, to show what a cell may do:
  *   act=start-sibling   cpu=   (PSCI CPU_ON of a CPU of the cell itself;
@@ -54,14 +58,21 @@
 #define GICD_IROUTER 0x6000
 
 #define HC_CELL_CREATE 1UL
+/* Served by test builds of the firmware only (TEST_HOOKS=1, core/control.c). */
+#define HC_TEST_STALL 0x7e57UL
 
-static s64 root_only_hypercall(void)
+static s64 hypercall1(u64 code, u64 arg)
 {
-	register u64 x0 asm("x0") = HC_CELL_CREATE;
-	register u64 x1 asm("x1") = 0;
+	register u64 x0 asm("x0") = code;
+	register u64 x1 asm("x1") = arg;
 
 	asm volatile("hvc #0x4a48" : "+r"(x0) : "r"(x1) : "memory");
 	return (s64)x0;
+}
+
+static s64 root_only_hypercall(void)
+{
+	return hypercall1(HC_CELL_CREATE, 0);
 }
 
 static volatile int sibling_ran;
@@ -806,6 +817,22 @@ void inmate_main(void)
 
 		print("probe: cell create hypercall returned %ld\n", ret);
 		verdict(ret < 0, "root-only hypercall");
+	} else if (equal(act, "el2-stall")) {
+		/* Served by TEST_HOOKS firmware only; others stop the cell. */
+		u64 ms = cmdline_u64("ms", 5000), n;
+
+		print("probe: staying at EL2 for %lu ms, again and again\n",
+		      ms);
+		for (n = 1;; n++) {
+			s64 ret = hypercall1(HC_TEST_STALL, ms);
+
+			/* Quiet after the first: time at EL1 takes the stop. */
+			if (n == 1 || ret)
+				print("probe: stall %lu returned %ld\n", n,
+				      ret);
+			if (ret)
+				break;
+		}
 	} else if (consent_act(act)) {
 	} else if (!isolation_core_act(act, gicd)) {
 		print("probe: unknown act; see demos/probe.c\n");

@@ -288,7 +288,6 @@ async function waitForSsh(host: LabHost, log: (line: string) => void): Promise<v
     );
 }
 
-/** Boots hosts h1..hN; hosts already running the same image and machine are kept as they are. */
 /**
  * Links the files a Linux cell boots (the kernel the hosts boot and the
  * busybox initramfs) under lab/linux-cell/, where the default program's fleet
@@ -311,10 +310,14 @@ export function linkLinuxCellFiles(imageDir: string): string {
     return dir;
 }
 
+/**
+ * Boots hosts h1..hN; hosts already running the same image and machine are
+ * kept as they are. The Linux cell's files are linked once the hosts answer,
+ * so a boot that fails says why without building the initramfs first.
+ */
 export async function up(count: number, log: (line: string) => void = console.error): Promise<Inventory> {
     const image = existingImage();
     ensureClientKey();
-    linkLinuxCellFiles(image.dir);
     const previous = fs.existsSync(inventoryPath()) ? readInventory() : undefined;
     const hosts: LabHost[] = [];
     const booting: LabHost[] = [];
@@ -366,6 +369,7 @@ export async function up(count: number, log: (line: string) => void = console.er
     const inventory: Inventory = { image: image.dir, kernelAbi: image.kernelAbi, hosts: [...hosts, ...others] };
     writeInventory(inventory);
     await Promise.all(booting.map((h) => waitForSsh(h, log)));
+    linkLinuxCellFiles(image.dir);
     return inventory;
 }
 

@@ -4,9 +4,9 @@
 # (reusing hosts that are already up), runs node's test runner over the
 # compiled tests, and stops the hosts this run started.
 set -euo pipefail
-. "$(dirname "$0")/setup/common.sh"
+. "$(dirname "$0")/../examples/lab/setup/common.sh"
 cd "$PJ_ROOT"
-lab() { node dist/test/lab/cli.js "$@"; }
+lab() { node dist/examples/lab/tooling/lab-cli.js "$@"; }
 
 hosts=${PJ_LAB_HOSTS:-2}
 already_up=$(lab status --json | node -e 'const s=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log(s.hosts.filter(h=>h.running).length)')

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The lab's inventory as the default program reads it: which emulated hosts
 // `npm run lab -- up` booted, where they listen and how to log in. The lab
-// itself (test/lab/) writes this file; the program only reads it, so it
+// itself (tooling/) writes this file; the program only reads it, so it
 // needs nothing beyond the package's public API.
 import * as fs from "node:fs";
 import * as os from "node:os";

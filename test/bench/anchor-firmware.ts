@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 /** The hypervisor as it was before the isolation work (issue 13 measures against it). */
 export const anchorCommit = "47d72c2";

@@ -11,19 +11,20 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { consoleTail, type LabHost, sshArgs } from "../lab/lab";
+import { consoleTail, type LabHost, sshArgs } from "../../examples/lab/tooling/lab";
 import { bootVariant } from "../support/lab-variant";
 import { labHost } from "../support/lab-hosts";
 import { testStack } from "../support/stack";
 import { hypervisorProgram } from "../e2e/programs";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 import { type LatencyFigures, parseTimerSummary } from "./timer-latency";
 import { buildFirmwares } from "./anchor-firmware";
+import { cliInTree } from "../../provider/src/resources/remote-layout";
 
 const src = "/var/lib/pulumi-jailhouse/src";
 const artifacts = [
     `${src}/kmod/jailhouse.ko`,
-    `${src}/kmod/tools/jailhouse`,
+    `${src}/${cliInTree}`,
     `${src}/hypervisor/inmates/demos/timer.bin`,
     "/etc/jailhouse/system.cell",
 ];
@@ -34,7 +35,7 @@ function onHost(host: LabHost, command: string, input?: Buffer, timeout = 600_00
 
 /** Enables `firmware` on the icount machine, runs the timer demo in rt-timer, and disables it again. */
 async function timerInCell(vm: LabHost, firmware: Buffer, ticks: number): Promise<Omit<LatencyFigures, "setting">> {
-    const jh = `${src}/kmod/tools/jailhouse`;
+    const jh = `${src}/${cliInTree}`;
     onHost(vm, "mkdir -p /lib/firmware && cat > /lib/firmware/jailhouse.bin", firmware);
     onHost(
         vm,

@@ -6,7 +6,7 @@
 // unchanged since the host's last build.
 import { execFileSync } from "node:child_process";
 import { labFleetProgram } from "../../examples/lab/fleet";
-import { sshArgs } from "../lab/lab";
+import { sshArgs } from "../../examples/lab/tooling/lab";
 import { labInventory } from "../support/lab-hosts";
 import { testStack } from "../support/stack";
 

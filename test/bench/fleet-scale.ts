@@ -15,11 +15,11 @@ import * as YAML from "yaml";
 import { type Fleet, fleetProgram, readFleet } from "../../examples/lab/fleet";
 import { loadConfigFile } from "../../provider/src/config";
 import { closeAll } from "../../provider/src/host";
-import { readInventory } from "../lab/lab";
+import { readInventory } from "../../examples/lab/tooling/lab";
 import { benchRecording, describeState, type Recording, start as startSimHosts, type SimHost } from "../support/sim-hosts";
 import { testStack } from "../support/stack";
 import { driftOf } from "./ansible/read-state";
-import { cacheDir, repoRoot } from "../workbench";
+import { cacheDir, repoRoot } from "../../examples/lab/tooling/workbench";
 import { medianRange } from "../support/stats";
 
 export const fleetSizes = [1, 2, 4, 8, 16, 32];

@@ -17,13 +17,14 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildInitramfs, existingImage } from "../lab/lab";
+import { buildInitramfs, existingImage } from "../../examples/lab/tooling/lab";
 import { hypervisorProgram } from "../e2e/programs";
-import { cellShell, terminalText, waitFor } from "../support/cell-shell";
+import { cellShell, waitFor } from "../support/cell-shell";
+import { terminalText } from "../../examples/lab/tooling/terminal-text";
 import { labHost } from "../support/lab-hosts";
 import { run, sh } from "../support/lab-shell";
 import { testStack } from "../support/stack";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 const remote = "/root/pj-bench-linux";
 const sysfs = "/sys/devices/jailhouse";

@@ -6,11 +6,11 @@
 // sides alike, and the ratio is of the medians.
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { sshArgs, type LabHost } from "../lab/lab";
+import { sshArgs, type LabHost } from "../../examples/lab/tooling/lab";
 import { labHost } from "../support/lab-hosts";
 import { testStack } from "../support/stack";
 import { hypervisorProgram } from "../e2e/programs";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 import { median } from "../support/stats";
 
 // Random read-modify-write over 16 MiB (mostly TLB and cache misses, the

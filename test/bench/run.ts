@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { benchRecording, recordLiveState } from "../support/sim-hosts";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 import { sideBySide, sideBySideTable } from "./ansible";
 import { fleetScale, fleetScaleTable, realLabEnabled, realLabFleetScale } from "./fleet-scale";
 import { fleetSpeed } from "./fleet-speed";

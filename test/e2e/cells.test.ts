@@ -20,11 +20,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe } from "node:test";
-import type { LabHost } from "../lab/lab";
+import type { LabHost } from "../../examples/lab/tooling/lab";
 import { resetHostScript, suiteFolder } from "../support/host-build";
 import { cellSession, compileConfig, newest, sysfs, waitFor } from "../support/cell-session";
 import { connectUart, pickHost, run, sh } from "../support/lab-shell";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 const remote = "/root/pj-cells";
 // uart-hello's RAM (examples/lab/uart-hello.yaml), the probe's write target.

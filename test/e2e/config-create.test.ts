@@ -14,15 +14,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
-import type { LabHost } from "../lab/lab";
+import type { LabHost } from "../../examples/lab/tooling/lab";
 import { resetHostScript, suiteFolder } from "../support/host-build";
 import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { cliInTree } from "../../provider/src/resources/remote-layout";
 
 const execFileAsync = promisify(execFile);
 const repo = path.resolve(__dirname, "..", "..", "..");
 const configCli = path.join(repo, "dist", "provider", "src", "config", "cli.js");
 const remote = "/root/pj-create";
-const cli = `${remote}/kmod/tools/jailhouse`;
+const cli = `${remote}/${cliInTree}`;
 const sysfs = "/sys/devices/jailhouse";
 const resetHost = resetHostScript();
 

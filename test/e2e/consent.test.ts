@@ -17,13 +17,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { LabHost } from "../lab/lab";
+import type { LabHost } from "../../examples/lab/tooling/lab";
 import { suiteFolder } from "../support/host-build";
 import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { cliInTree } from "../../provider/src/resources/remote-layout";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-consent";
-const cli = `${remote}/kmod/tools/jailhouse`;
+const cli = `${remote}/${cliInTree}`;
 const sysfs = "/sys/devices/jailhouse";
 const configs = ["consent-timer", "consent-probe", "consent-spare"];
 // A cell may deny once, lock, or keep silent until it is failed: destroying

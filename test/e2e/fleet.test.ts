@@ -17,11 +17,11 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as YAML from "yaml";
 import { fleetProgram, readFleet, runsOn } from "../../examples/lab/fleet";
-import { type LabHost, sshArgs } from "../lab/lab";
+import { type LabHost, sshArgs } from "../../examples/lab/tooling/lab";
 import { type CellShell, cellShell } from "../support/cell-shell";
 import { labInventory } from "../support/lab-hosts";
 import { type TestStack, testStack } from "../support/stack";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 const bootTimeoutMs = 300_000;
 

@@ -30,14 +30,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { LabHost, sshArgs } from "../lab/lab";
+import { LabHost, sshArgs } from "../../examples/lab/tooling/lab";
 import { suiteFolder } from "../support/host-build";
 import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 import { bootVariant, type VariantMachine } from "../support/lab-variant";
+import { cliInTree } from "../../provider/src/resources/remote-layout";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-hv";
-const cli = `${remote}/kmod/tools/jailhouse`;
+const cli = `${remote}/${cliInTree}`;
 const sysfs = "/sys/devices/jailhouse";
 // Lab layout (examples/lab/system.yaml): hypervisor memory.
 const hvBase = 0x7f000000;
@@ -182,7 +183,7 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
             `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`,
         );
         if (withVariants) {
-            builtArtifacts = await shBuffer(host, `tar -c -C ${remote} kmod/jailhouse.ko kmod/tools/jailhouse system.cell`);
+            builtArtifacts = await shBuffer(host, `tar -c -C ${remote} kmod/jailhouse.ko ${cliInTree} system.cell`);
         }
         dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
     });

@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { LabHost } from "../lab/lab";
+import type { LabHost } from "../../examples/lab/tooling/lab";
 import { runBare } from "../support/bare-qemu";
 import { cellSession, compileConfig, newest, waitFor } from "../support/cell-session";
 import { resetHostScript, suiteFolder } from "../support/host-build";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
-import { sshRun } from "../lab/lab";
+import { sshRun } from "../../examples/lab/tooling/lab";
 import { labInventory } from "../support/lab-hosts";
 
 test("each lab host starts all CPUs at EL2 and leaves EL2 free of KVM", async () => {

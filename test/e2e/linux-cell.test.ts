@@ -27,14 +27,15 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { buildInitramfs, type LabHost } from "../lab/lab";
+import { buildInitramfs, type LabHost } from "../../examples/lab/tooling/lab";
 import { suiteFolder } from "../support/host-build";
 import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 import { median } from "../support/stats";
+import { cliInTree } from "../../provider/src/resources/remote-layout";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-linux";
-const cli = `${remote}/kmod/tools/jailhouse`;
+const cli = `${remote}/${cliInTree}`;
 const sysfs = "/sys/devices/jailhouse";
 const pciUart = "0000:00:04.0";
 // examples/lab/system.yaml and linux.yaml
@@ -48,7 +49,7 @@ const bootTimeoutMs = 240_000;
 
 // The suite's CLI may not be there yet (a fresh host): any earlier one will do.
 const resetHost =
-    `cli=$(ls ${cli} /root/pj-build/*/kmod/tools/jailhouse /root/pj-*/kmod/tools/jailhouse 2>/dev/null | head -1); ` +
+    `cli=$(ls ${cli} /root/pj-build/*/${cliInTree} /root/pj-*/${cliInTree} 2>/dev/null | head -1); ` +
     `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || $cli cell destroy $c; done; ` +
     `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then $cli disable; fi; ` +
     "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { closeAll, withHost } from "../../provider/src/host";
 import { type ReadOptions, readerCommand, readLiveState } from "../../provider/src/resources/live-state";
-import type { LabHost } from "../lab/lab";
+import type { LabHost } from "../../examples/lab/tooling/lab";
 import { pickHost, run } from "../support/lab-shell";
 import { buildNativeCli, nativeCliDir } from "../support/native-cli";
 

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Cell, Hypervisor } from "../../provider/src";
 import { labHost } from "../support/lab-hosts";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 /** The connection to a lab host, with the private key's text as a secret input. */
 export function labConnection(hostName: string) {

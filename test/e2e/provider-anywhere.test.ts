@@ -15,9 +15,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { sshArgs } from "../lab/lab";
+import { sshArgs } from "../../examples/lab/tooling/lab";
 import { labHost } from "../support/lab-hosts";
-import { pulumiBinDir, pulumiEnv, repoRoot } from "../workbench";
+import { pulumiBinDir, pulumiEnv, repoRoot } from "../../examples/lab/tooling/workbench";
 
 const host = labHost(process.env.PJ_PROVIDER_HOST ?? "h2");
 const stackName = "moves";

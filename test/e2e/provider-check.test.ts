@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { Cell, Hypervisor } from "../../provider/src";
 import { openStack, testStack } from "../support/stack";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 const nowhere = { host: "127.0.0.1", port: 9, user: "root", privateKey: "not-a-key", hostKey: { fingerprint: `SHA256:${"A".repeat(43)}` } };
 

@@ -22,7 +22,7 @@ import { resetHostScript, suiteFolder } from "../support/host-build";
 import { labHost } from "../support/lab-hosts";
 import { run, sh } from "../support/lab-shell";
 import { type TestStack, testStack } from "../support/stack";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 import { labConnection } from "./programs";
 
 const host = labHost(process.env.PJ_PROVIDER_HOST ?? "h2");

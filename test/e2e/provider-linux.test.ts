@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { buildInitramfs, existingImage } from "../lab/lab";
+import { buildInitramfs, existingImage } from "../../examples/lab/tooling/lab";
 import { type CellShell, cellShell, waitFor } from "../support/cell-shell";
 import { labHost } from "../support/lab-hosts";
 import { consoleTail, run, sh } from "../support/lab-shell";

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { pendingOperations, recoverInterruptedRun } from "../../provider/src/resources/recovery";
-import { sshArgs } from "../lab/lab";
+import { sshArgs } from "../../examples/lab/tooling/lab";
 import { labHost } from "../support/lab-hosts";
 import { killedUp, type TestStack, testStack } from "../support/stack";
 import { hypervisorProgram, labConnection } from "./programs";

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { labHost, labInventory } from "../support/lab-hosts";
-import { cacheDir, pulumiBinDir, pulumiEnv, pulumiVersion, repoRoot } from "../workbench";
+import { cacheDir, pulumiBinDir, pulumiEnv, pulumiVersion, repoRoot } from "../../examples/lab/tooling/workbench";
 
 test("the built Pulumi CLI reports the pinned version", () => {
     const printed = execFileSync(path.join(pulumiBinDir(), "pulumi"), ["version"], { encoding: "utf8" }).trim();

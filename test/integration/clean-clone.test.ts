@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { treeManifest } from "../../provider/src/resources/tree-manifest";
-import { cacheDir, pulumiVersion, repoRoot } from "../workbench";
+import { cacheDir, pulumiVersion, repoRoot } from "../../examples/lab/tooling/workbench";
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
     const r = spawnSync(command, args, { cwd, env, encoding: "utf8", timeout: 600_000 });
@@ -21,7 +21,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 
 /** Runs one set-up step of the exported tree, as setup.sh runs it, with its own cache folder. */
 function setupStep(tree: string, cache: string, step: string, check: string, build: string) {
-    const script = `set -euo pipefail; . test/setup/common.sh; . test/setup/pulumi.sh; pj_step ${step} ${check} ${build}`;
+    const script = `set -euo pipefail; . examples/lab/setup/common.sh; . examples/lab/setup/pulumi.sh; pj_step ${step} ${check} ${build}`;
     return spawnSync("bash", ["-c", script], {
         cwd: tree,
         encoding: "utf8",
@@ -78,7 +78,7 @@ describe("a clean clone builds from tracked files alone", () => {
     test("a corrupt go.sum fails the language host's step, which names itself and shows the error", () => {
         const broken = path.join(scratch, "broken");
         fs.cpSync(tree, broken, { recursive: true });
-        const sum = path.join(broken, "test", "setup", "language-host", "go.sum");
+        const sum = path.join(broken, "examples", "lab", "setup", "language-host", "go.sum");
         const text = fs.readFileSync(sum, "utf8");
         const corrupt = text.replace(
             /^(github\.com\/pulumi\/pulumi\/sdk\/v3 v\S+ h1:)(.)/m,
@@ -100,7 +100,7 @@ describe("a clean clone builds from tracked files alone", () => {
     test("a step fails at its first failing command, not only at its last, and is not stamped done", () => {
         const cache = path.join(scratch, "step-cache");
         const script = [
-            "set -euo pipefail; . test/setup/common.sh",
+            "set -euo pipefail; . examples/lab/setup/common.sh",
             `marker=${JSON.stringify(path.join(scratch, "marker"))}`,
             'made() { [ -f "$marker" ]; }',
             'half_done() { echo "first command"; false; echo "after the failure"; touch "$marker"; }',
@@ -122,7 +122,7 @@ describe("a clean clone builds from tracked files alone", () => {
     test("a step whose build succeeds but whose result does not check out fails", () => {
         const cache = path.join(scratch, "check-cache");
         const script =
-            "set -euo pipefail; . test/setup/common.sh; never() { false; }; quiet_success() { true; }; pj_step phantom never quiet_success";
+            "set -euo pipefail; . examples/lab/setup/common.sh; never() { false; }; quiet_success() { true; }; pj_step phantom never quiet_success";
         const r = spawnSync("bash", ["-c", script], {
             cwd: tree,
             encoding: "utf8",

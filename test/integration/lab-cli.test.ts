@@ -9,10 +9,10 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
-import { existingImage } from "../lab/lab";
-import { repoRoot } from "../workbench";
+import { existingImage } from "../../examples/lab/tooling/lab";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
-const cli = path.join(repoRoot, "dist", "test", "lab", "cli.js");
+const cli = path.join(repoRoot, "dist", "examples", "lab", "tooling", "lab-cli.js");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pj-lab-cli-"));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The plain CLI path: `pulumi up` / `preview` / `destroy` in a directory with a
 // `runtime: nodejs` Pulumi.yaml, run by the pinned CLI through the workbench's
-// own language host (test/setup/language-host). The program passes config
+// own language host (examples/lab/setup/language-host). The program passes config
 // (plain and secret) through and creates one dynamic resource, so the language
 // host, the runner in @pulumi/pulumi and the dynamic-provider launcher all run.
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { pulumiBinDir, pulumiEnv, repoRoot } from "../workbench";
+import { pulumiBinDir, pulumiEnv, repoRoot } from "../../examples/lab/tooling/workbench";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");

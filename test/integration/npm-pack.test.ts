@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { pulumiBinDir, repoRoot } from "../workbench";
+import { pulumiBinDir, repoRoot } from "../../examples/lab/tooling/workbench";
 
 const sectionTitle = "### Use it in your own project";
 
@@ -85,6 +85,8 @@ describe("the packed package in a project of its own, as the README says", () =>
             "package/dist/provider/src/resources/providers.js",
             "package/hypervisor/Makefile",
             "package/kmod/Kbuild",
+            "package/kmod/cli/Makefile",
+            "package/kmod/cli/jailhouse.c",
             "package/examples/lab/system.yaml",
         ])
             assert.ok(listing.includes(wanted), `${wanted} is missing from the tarball:\n${listing.join("\n")}`);

@@ -8,9 +8,10 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { test } from "node:test";
 import { shellQuote } from "../../provider/src/host/shell-quote";
-import type { LabHost } from "../lab/lab";
-import { repoRoot } from "../workbench";
+import type { LabHost } from "../../examples/lab/tooling/lab";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 import { consoleTail, run, sh } from "./lab-shell";
+import { cliInTree } from "../../provider/src/resources/remote-layout";
 
 export const sysfs = "/sys/devices/jailhouse";
 
@@ -54,7 +55,7 @@ export interface CellSessionOptions {
  * `host()` returns (it is picked in the suite's `before`, hence a function).
  */
 export function cellSession(host: () => LabHost, remote: string, options: CellSessionOptions = {}) {
-    const cli = `${remote}/kmod/tools/jailhouse`;
+    const cli = `${remote}/${cliInTree}`;
     const cells = async (): Promise<CellInfo[]> => JSON.parse(await run(host(), `${cli} cell list --json`)) as CellInfo[];
     const cell = async (name: string): Promise<CellInfo> => {
         const found = (await cells()).find((c) => c.name === name);

@@ -3,7 +3,8 @@
 // exposes as a unix socket on the machine running QEMU. Waits for the
 // busybox prompt, types commands and returns what they printed.
 import assert from "node:assert/strict";
-import { type LabHost } from "../lab/lab";
+import { type LabHost } from "../../examples/lab/tooling/lab";
+import { terminalText } from "../../examples/lab/tooling/terminal-text";
 import { connectUart } from "./lab-shell";
 
 /** Polls `cond` every half second until it holds; fails naming `what` after `timeoutMs`. */
@@ -14,12 +15,6 @@ export async function waitFor(what: string, cond: () => Promise<boolean> | boole
         await new Promise((r) => setTimeout(r, 500));
     }
 }
-
-// eslint-disable-next-line no-control-regex -- the escape character starts the sequences being dropped
-const escapes = /\x1b(\[[0-9;?]*[A-Za-z]?)?/g;
-
-/** A terminal's output as text: line editing's queries (also one still arriving, split over reads) and carriage returns dropped. */
-export const terminalText = (raw: string) => raw.replace(escapes, "").replace(/\r/g, "");
 
 export type CellShell = Awaited<ReturnType<typeof cellShell>>;
 

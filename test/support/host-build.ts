@@ -8,9 +8,10 @@
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as path from "node:path";
-import type { LabHost } from "../lab/lab";
-import { repoRoot } from "../workbench";
+import type { LabHost } from "../../examples/lab/tooling/lab";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 import { hasCrossCompiler, run, sh } from "./lab-shell";
+import { cliInTree, cliSourceDir } from "../../provider/src/resources/remote-layout";
 
 /** Kernel modules of the test fixtures, built next to the driver. */
 const fixtureModules = ["test/e2e/fixtures/hvpoke-mod", "test/e2e/fixtures/isolation-gic-mod"];
@@ -38,7 +39,7 @@ function sourceTar(cross: boolean): Buffer {
         execFileSync("make", ["-s", "-C", path.join(repoRoot, "hypervisor", "inmates")], { stdio: "pipe" });
     }
     const args = ["-c", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner"];
-    args.push("--exclude=kmod/tools/jailhouse", "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*");
+    args.push(`--exclude=${cliInTree}`, "--exclude=*.o", "--exclude=*.ko", "--exclude=.*.cmd", "--exclude=*.mod*");
     args.push("--exclude=modules.order", "--exclude=Module.symvers");
     args.push("-C", repoRoot, "kmod", "hypervisor/include", "test/e2e/fixtures/hvpoke.c", ...fixtureModules);
     if (cross) {
@@ -75,7 +76,7 @@ export async function buildOnHost(host: LabHost): Promise<HostBuild> {
                 : `make -s -C hypervisor && make -s -C hypervisor/inmates && cp hypervisor/jailhouse.bin ${demos.map((d) => `hypervisor/inmates/demos/${d}.bin`).join(" ")} .`,
             ...fixtureModules.map((m, i) => `(${kbuild} M=$PWD/${m} modules > fixture${i}.log 2>&1; echo $? > fixture${i}.rc) &`),
             `${kbuild} -j2 M=$PWD/kmod modules > kmod.log 2>&1 || { cat kmod.log; exit 1; }`,
-            "make -s -C kmod/tools",
+            `make -s -C ${cliSourceDir}`,
             "gcc -O2 -o hvpoke test/e2e/fixtures/hvpoke.c",
             "wait",
             ...fixtureModules.map((_, i) => `{ [ "$(cat fixture${i}.rc)" = 0 ] || { cat fixture${i}.log; exit 1; }; }`),
@@ -85,7 +86,7 @@ export async function buildOnHost(host: LabHost): Promise<HostBuild> {
     }
     return {
         dir,
-        cli: `${dir}/kmod/tools/jailhouse`,
+        cli: `${dir}/${cliInTree}`,
         hvpoke: `${dir}/hvpoke`,
         fixtureModule: (folder, name) => `${dir}/test/e2e/fixtures/${folder}/${name}.ko`,
         reused: found.code === 0,
@@ -101,7 +102,7 @@ export async function buildOnHost(host: LabHost): Promise<HostBuild> {
 export function resetHostScript(fixtureModuleNames: string[] = []): string {
     const sysfs = "/sys/devices/jailhouse";
     return (
-        `J=$(ls ${buildRoot}/*/kmod/tools/jailhouse /root/pj-*/kmod/tools/jailhouse 2>/dev/null | head -1); ` +
+        `J=$(ls ${buildRoot}/*/${cliInTree} /root/pj-*/${cliInTree} 2>/dev/null | head -1); ` +
         `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || $J cell destroy $c; done; ` +
         `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then $J disable; fi; ` +
         "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
@@ -112,7 +113,7 @@ export function resetHostScript(fixtureModuleNames: string[] = []): string {
 
 /**
  * A suite's own folder on the host: links to everything of the shared build
- * (so `<folder>/kmod/tools/jailhouse`, `<folder>/timer.bin` ... work) plus the
+ * (so `<folder>/kmod/cli/jailhouse`, `<folder>/timer.bin` ... work) plus the
  * named files of a local folder (the suite's compiled configs).
  */
 export async function suiteFolder(host: LabHost, remote: string, localDir: string, files: string[]): Promise<HostBuild> {

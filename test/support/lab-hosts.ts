@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // End-to-end tests run against the lab that test/run-tests.sh boots once for
 // the whole run; they read its inventory.
-import { Inventory, LabHost, readInventory } from "../lab/lab";
+import { Inventory, LabHost, readInventory } from "../../examples/lab/tooling/lab";
 
 export function labInventory(): Inventory {
     return readInventory();

@@ -7,7 +7,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { once } from "node:events";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import { type LabHost, sshArgs } from "../lab/lab";
+import { type LabHost, sshArgs } from "../../examples/lab/tooling/lab";
 import { labInventory } from "./lab-hosts";
 
 export interface Result {
@@ -73,7 +73,7 @@ export function hasCrossCompiler(): boolean {
     }
 }
 
-export { consoleTail } from "../lab/lab";
+export { consoleTail } from "../../examples/lab/tooling/lab";
 
 /** A connection to the host's cell UART (the lab's PCI 16550, which uart-echo takes). */
 export async function connectUart(host: LabHost) {

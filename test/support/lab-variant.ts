@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { answersSsh, consoleTail, createDisk, type LabHost } from "../lab/lab";
+import { answersSsh, consoleTail, createDisk, type LabHost } from "../../examples/lab/tooling/lab";
 import { labInventory } from "./lab-hosts";
 
 export interface VariantBoot {

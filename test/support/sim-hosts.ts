@@ -17,8 +17,8 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { liveStateScript, parseLiveState, type LiveHostState } from "../../provider/src/resources/live-state";
-import { type LabHost, readInventory } from "../lab/lab";
-import { cacheDir } from "../workbench";
+import { type LabHost, readInventory } from "../../examples/lab/tooling/lab";
+import { cacheDir } from "../../examples/lab/tooling/workbench";
 import { answersSshBanner, listenOutsideLab, stopSshdProcess, testSshdConfig } from "./sshd";
 
 /**

@@ -4,7 +4,7 @@
 // program of one such host (a Hypervisor and the two lab cells).
 import * as path from "node:path";
 import { Cell, type HostConnectionInput, Hypervisor } from "../../provider/src";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 /** A converged host as the shell reader prints it: the hypervisor enabled, both lab cells in the given states. */
 export function convergedState(cellStates: { rtTimer: string; uartHello: string }): string {

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pulumiBinDir, pulumiEnv, repoRoot } from "../workbench";
+import { pulumiBinDir, pulumiEnv, repoRoot } from "../../examples/lab/tooling/workbench";
 
 /** Where a test stack lives; enough to open it again from another process. */
 export interface StackLocation {

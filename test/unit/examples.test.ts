@@ -10,7 +10,7 @@ import { after, test } from "node:test";
 import { readFleet } from "../../examples/lab/fleet";
 import { review } from "../../examples/review/review";
 import { resolveCellConfig, storeCellConfig } from "../../provider/src/resources/plan";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-examples-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 /** npm scripts that run without hosts; the lab's own commands are run by the lab suites. */
 const runnableScripts = ["config", "review"];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The native reader: `jailhouse state --json` in the CLI built on the host
-// (kmod/tools/state.c), one process reading sysfs directly, and the parser
+// (kmod/cli/state.c), one process reading sysfs directly, and the parser
 // that turns its JSON into the same typed live state the shell reader gives.
 import { z } from "zod";
 import { shellQuote } from "../host";

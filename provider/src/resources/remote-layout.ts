@@ -10,6 +10,9 @@ export const remoteSystemConfig = "/etc/jailhouse/system.cell";
 export const remoteCellConfig = (cell: string) => `/etc/jailhouse/cells/${cell}.cell`;
 export const remoteCellImages = (cell: string) => `${remoteBase}/images/${cell}`;
 export const remoteCli = "/usr/local/sbin/jailhouse";
+/** The user-space `jailhouse` CLI's sources and its binary, relative to a source tree. */
+export const cliSourceDir = "kmod/cli";
+export const cliInTree = `${cliSourceDir}/jailhouse`;
 export const remoteFirmware = "/lib/firmware/jailhouse.bin";
 /** The driver's sysfs folder, present while the module is loaded. */
 export const jailhouseSysfs = "/sys/devices/jailhouse";
@@ -25,11 +28,11 @@ export function buildAndInstallScript(stamp: string): string {
         `cd ${remoteSources}`,
         "make -C hypervisor",
         "make -C kmod",
-        "make -C kmod/tools",
+        `make -C ${cliSourceDir}`,
         "make -C hypervisor/inmates",
         `install -D -m 644 hypervisor/jailhouse.bin ${remoteFirmware}`,
         'install -D -m 644 kmod/jailhouse.ko "/lib/modules/$(uname -r)/extra/jailhouse.ko"',
-        `install -D -m 755 kmod/tools/jailhouse ${remoteCli}`,
+        `install -D -m 755 ${cliInTree} ${remoteCli}`,
         "depmod -a",
         `echo ${shellQuote(stamp)} > ${remoteBuildStamp}`,
     ].join("\n");

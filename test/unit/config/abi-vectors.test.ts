@@ -14,7 +14,7 @@ import * as binary from "../../../provider/src/config/binary";
 
 const { sizes } = binary;
 import { decodeConfig, encodeConfig, encodeLoaded, loadConfigFile } from "../../../provider/src/config";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 const include = path.join(repoRoot, "hypervisor", "include");
 const vectors = path.join(repoRoot, "test", "vectors");

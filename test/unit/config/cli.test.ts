@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { after, describe, mock, test } from "node:test";
 import * as load from "../../../provider/src/config/load";
 import { main } from "../../../provider/src/config/cli";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 const cli = path.join(repoRoot, "dist", "provider", "src", "config", "cli.js");
 const example = (name: string) => path.join(repoRoot, "examples", "lab", name);

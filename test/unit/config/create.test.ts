@@ -19,7 +19,7 @@ import { diffSystem } from "../../../provider/src/config/diff";
 import { encodeSystemConfig, loadConfigFile } from "../../../provider/src/config/load";
 import type { CellConfig } from "../../../provider/src/config/schema";
 import { errorsOf, validateHost } from "../../../provider/src/config/validate";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 const cli = path.join(repoRoot, "dist", "provider", "src", "config", "cli.js");
 const vector = path.join(repoRoot, "test", "vectors", "live-h3");

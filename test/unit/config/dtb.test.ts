@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import { linuxBootLayout } from "../../../provider/src/config/linux/boot-layout";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 const cli = path.join(repoRoot, "dist", "provider", "src", "config", "cli.js");
 const example = (name: string) => path.join(repoRoot, "examples", "lab", name);

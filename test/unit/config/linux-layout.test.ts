@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { linuxBootLayout } from "../../../provider/src/config/linux/boot-layout";
 import { cellRam } from "../../../provider/src/config/linux/ram";
 import { loadConfigFile } from "../../../provider/src/config/load";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 const MiB = 0x100000n;
 

@@ -20,7 +20,7 @@ import {
     validateCell,
     validateHost,
 } from "../../../provider/src/config";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 const lab = (name: string) => loadConfigFile(path.join(repoRoot, "examples", "lab", `${name}.yaml`)).config;
 const system = lab("system") as SystemConfig;

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import { providers } from "../../../provider/src/resources/providers";
 import { cellRuleFailures, cellRuleWarnings } from "../../../provider/src/resources/host-rules";
 import { resolveCellConfig, resolveSystemConfig, storeCellConfig } from "../../../provider/src/resources/plan";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 const lab = (file: string) => path.join(repoRoot, "examples", "lab", file);
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -20,7 +20,7 @@ import {
     storeCellConfig,
 } from "../../../provider/src/resources/plan";
 import { providers } from "../../../provider/src/resources/providers";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 const lab = (file: string) => path.join(repoRoot, "examples", "lab", file);
 const system = resolveSystemConfig(lab("system.yaml"));

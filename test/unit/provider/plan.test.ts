@@ -18,7 +18,7 @@ import {
     storeCellConfig,
     storeSystemConfig,
 } from "../../../provider/src/resources/plan";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 const rtTimer = resolveCellConfig(path.join(repoRoot, "examples", "lab", "rt-timer.yaml"));
 const system = resolveSystemConfig(path.join(repoRoot, "examples", "lab", "system.yaml"));

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { serializeFunction } from "@pulumi/pulumi/runtime";
 import { packageIdentity, providerShim } from "../../../provider/src/resources/shim";
-import { repoRoot } from "../../workbench";
+import { repoRoot } from "../../../examples/lab/tooling/workbench";
 
 /** Serialized the way dynamic.Resource does it. */
 async function serializedProvider(kind: "hypervisor" | "cell"): Promise<string> {

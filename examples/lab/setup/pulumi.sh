@@ -8,7 +8,7 @@
 #
 # Pulumi's Node language host (sdk/nodejs/cmd/pulumi-language-nodejs) is a
 # separate module that this machine's Go proxy does not serve at any version, so
-# our own minimal one (test/setup/language-host) is built and installed next to
+# our own minimal one (examples/lab/setup/language-host) is built and installed next to
 # pulumi under that name: `pulumi up` etc. then run `runtime: nodejs` projects.
 
 pulumi_bin="$PJ_CACHE/pulumi-$PULUMI_VERSION/bin"
@@ -42,7 +42,7 @@ GO
 
 # The language host is rebuilt when its source, the Pulumi version stamped into
 # it or the Go toolchain changes; the hash of those sits next to the binary.
-language_host_src="$PJ_ROOT/test/setup/language-host"
+language_host_src="$PJ_ROOT/examples/lab/setup/language-host"
 language_host_stamp="$pulumi_bin/.pulumi-language-nodejs.hash"
 
 language_host_hash() {

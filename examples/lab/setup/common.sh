@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
 # Shared by the set-up steps: where the cache lives, pinned versions, and how a
 # step reports progress or fails.
-PJ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PJ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 PJ_CACHE=${PULUMI_JAILHOUSE_CACHE:-$HOME/.cache/pulumi-jailhouse}
 mkdir -p "$PJ_CACHE"
 export PJ_ROOT PJ_CACHE
 # shellcheck source=versions.env
-. "$PJ_ROOT/test/setup/versions.env"
+. "$PJ_ROOT/examples/lab/setup/versions.env"
 export PULUMI_VERSION DEBIAN_SUITE
 
 pj_die() {

@@ -4,12 +4,12 @@
 # first. Everything downloaded or built lands in $PULUMI_JAILHOUSE_CACHE
 # (default ~/.cache/pulumi-jailhouse) so a fresh clone on the same machine
 # reuses it. Each step first checks its own result and keeps it when it passes;
-# otherwise it rebuilds, and checks again (test/setup/common.sh, pj_step).
+# otherwise it rebuilds, and checks again (examples/lab/setup/common.sh, pj_step).
 set -euo pipefail
 [ "${1:-}" = --quiet ] && export PJ_QUIET=1
 . "$(dirname "$0")/common.sh"
 # shellcheck source=pulumi.sh
-. "$PJ_ROOT/test/setup/pulumi.sh"
+. "$PJ_ROOT/examples/lab/setup/pulumi.sh"
 cd "$PJ_ROOT"
 
 host_packages=(qemu-system-arm qemu-utils qemu-user-static binfmt-support

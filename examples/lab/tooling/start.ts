@@ -5,11 +5,11 @@
 import * as automation from "@pulumi/pulumi/automation";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readFleet, runsOn } from "../../examples/lab/fleet";
-import { recoverInterruptedRun } from "../../provider/src/resources/recovery";
-import { terminalText } from "../support/cell-shell";
+import { readFleet, runsOn } from "../fleet";
+import { recoverInterruptedRun } from "../../../provider/src/resources/recovery";
+import { terminalText } from "./terminal-text";
 import { buildImage, readInventory, sshRun, up } from "./lab";
-import { cacheDir, pulumiBinDir, pulumiEnv, repoRoot } from "../workbench";
+import { cacheDir, pulumiBinDir, pulumiEnv, repoRoot } from "./workbench";
 
 async function main(): Promise<void> {
     const hosts = Number(process.env.PJ_LAB_HOSTS || 2);

@@ -2,7 +2,7 @@
 // A person at a cell's UART: the terminal in raw mode joined to the lab
 // host's 16550 socket, until Ctrl-] (as telnet) or the socket closes.
 import * as net from "node:net";
-import { LabError } from "../../examples/lab/inventory";
+import { LabError } from "../inventory";
 
 const DETACH = 0x1d; // Ctrl-]
 

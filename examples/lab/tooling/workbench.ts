@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Where the workbench keeps what it builds and downloads, shared by the lab,
-// the tests and `npm start`. Mirrors test/setup/common.sh.
+// the tests and `npm start`. Mirrors examples/lab/setup/common.sh.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cacheDir } from "../examples/lab/inventory";
+import { cacheDir } from "../inventory";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+export const repoRoot = path.resolve(__dirname, "..", "..", "..", "..");
 
 export { cacheDir };
 
 function pinnedVersions(): Record<string, string> {
-    const text = fs.readFileSync(path.join(repoRoot, "test", "setup", "versions.env"), "utf8");
+    const text = fs.readFileSync(path.join(repoRoot, "examples", "lab", "setup", "versions.env"), "utf8");
     const versions: Record<string, string> = {};
     for (const line of text.split("\n")) {
         const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());

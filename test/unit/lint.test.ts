@@ -24,6 +24,15 @@ test("eslint flags a violation in a TypeScript snippet", () => {
     assert.match(result.output, /eqeqeq/);
 });
 
+test("eslint flags a function over 80 lines and a file over 400 in the provider", () => {
+    const body = Array.from({ length: 85 }, (_, i) => `    console.log(${i});\n`).join("");
+    const snippet = `export function long(): void {\n${body}}\n${"// filler\n".repeat(330)}`;
+    const result = run(bin("eslint"), ["--stdin", "--stdin-filename", "provider/src/snippet.ts"], snippet);
+    assert.equal(result.code, 1, result.output);
+    assert.match(result.output, /max-lines-per-function/);
+    assert.match(result.output, /File has too many lines/);
+});
+
 test("eslint passes on every TypeScript file", () => {
     const result = run(bin("eslint"), ["--max-warnings", "0", "."]);
     assert.equal(result.code, 0, result.output);

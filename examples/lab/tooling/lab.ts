@@ -2,33 +2,18 @@
 // The lab: emulated ARM64 hosts (QEMU TCG, the real Debian arm64 kernel, real
 // OpenSSH) booted from one cached base image, each with its own overlay disk,
 // its own SSH host key and an SSH port forwarded on 127.0.0.1.
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { promisify } from "node:util";
-import { inventoryPath, LabError, labDir, readInventoryFile, type InventoryHost } from "../inventory";
+import { inventoryPath, LabError, labDir, readInventoryFile } from "../inventory";
 import { repoRoot } from "./workbench";
 
 export { inventoryPath, LabError, labDir };
-
-const execFileAsync = promisify(execFile);
+export { answersSsh, consoleTail, type LabHost, sshArgs, sshInteractive, sshRun } from "./lab-host";
+import { answersSsh, consoleTail, type LabHost } from "./lab-host";
 
 export const maxHosts = 8;
-
-export interface LabHost extends InventoryHost {
-    hostPublicKey: string;
-    knownHostsPath: string;
-    consoleLog: string;
-    /** A 16550 on PCI (slot 4, INTx on SPI 3) that cells can own; Linux
-     * binds it as ttyS0 but nothing opens it. Its line is this socket, its
-     * output also logged. */
-    cellUartSocket: string;
-    cellUartLog: string;
-    pidFile: string;
-    /** The machine definition it was booted with (machineRevision). */
-    machine?: number;
-}
 
 export interface Inventory {
     image: string;
@@ -232,43 +217,6 @@ function qemuArgs(image: string, dir: string, port: number): string[] {
     ];
 }
 
-export function sshArgs(host: LabHost, extra: string[] = []): string[] {
-    return [
-        "-i",
-        host.keyPath,
-        "-p",
-        String(host.port),
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "StrictHostKeyChecking=yes",
-        "-o",
-        `UserKnownHostsFile=${host.knownHostsPath}`,
-        "-o",
-        "ConnectTimeout=20",
-        "-o",
-        "LogLevel=ERROR",
-        ...extra,
-        `${host.user}@${host.address}`,
-    ];
-}
-
-/** Whether the host lets the lab's key log in and run a command (a banner alone comes before the key is in place). */
-export async function answersSsh(host: LabHost, timeoutMs = 30_000): Promise<boolean> {
-    try {
-        await execFileAsync("ssh", sshArgs(host, ["-o", "ConnectTimeout=10"]).concat("true"), { timeout: timeoutMs });
-        return true;
-    } catch {
-        return false;
-    }
-}
-
-/** The last lines of the host's serial console (kernel and hypervisor UART output). */
-export function consoleTail(host: LabHost | undefined, lines = 40): string {
-    if (!host || !fs.existsSync(host.consoleLog)) return "(no console log)";
-    return fs.readFileSync(host.consoleLog, "utf8").replace(/\r/g, "").trimEnd().split("\n").slice(-lines).join("\n");
-}
-
 async function waitForSsh(host: LabHost, log: (line: string) => void): Promise<void> {
     const started = Date.now();
     const deadline = started + bootTimeoutSeconds() * 1000;
@@ -409,26 +357,4 @@ export function findHost(name: string): LabHost {
         throw new LabError(`lab: no host named '${name}' in the lab (hosts: ${names})`);
     }
     return host;
-}
-
-/** Runs a command on a lab host with OpenSSH, inheriting stdio; resolves to its exit code. */
-export function sshInteractive(host: LabHost, command: string[]): Promise<number> {
-    return new Promise((resolve) => {
-        const child = spawn("ssh", sshArgs(host, command.length ? [] : ["-t"]).concat(command), { stdio: "inherit" });
-        child.on("exit", (code) => resolve(code ?? 255));
-    });
-}
-
-/** Runs a command on a lab host and returns its output; throws with stderr on failure. */
-export async function sshRun(host: LabHost, command: string, timeoutMs = 600_000): Promise<string> {
-    try {
-        const { stdout } = await execFileAsync("ssh", sshArgs(host).concat(command), {
-            timeout: timeoutMs,
-            maxBuffer: 64 * 1024 * 1024,
-        });
-        return stdout;
-    } catch (error) {
-        const e = error as { stderr?: string; code?: number };
-        throw new LabError(`${host.name}: '${command}' failed (exit ${e.code}): ${(e.stderr ?? "").trim().slice(-2000)}`);
-    }
 }

@@ -11,7 +11,7 @@ import { encodeLoaded, type LoadedConfig, loadConfigFile, toYaml } from "./load"
 import { parseMpidrs, writeCellDtb } from "./linux/dtb-command";
 import { configReference } from "./reference";
 import { usage } from "./usage";
-import { jsonSchemas } from "./schema";
+import { jsonSchemas } from "./json-schema";
 import { parseSize, UnitError } from "./units";
 import { ConfigValidationError, errorsOf, validateCell, validateHost, type ValidationIssue, warningsOf } from "./validate";
 

@@ -8,6 +8,7 @@ export * from "./compile";
 export * from "./decompile";
 export * from "./diff";
 export * from "./load";
+export * from "./json-schema";
 export * from "./schema";
 export * from "./shutdown";
 export * from "./units";

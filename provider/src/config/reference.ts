@@ -2,7 +2,7 @@
 // The config reference (provider/config-reference.md), generated from the
 // JSON Schema of the zod schemas so it cannot drift from the code; a unit
 // test compares the committed file with this output.
-import { jsonSchemas } from "./schema";
+import { jsonSchemas } from "./json-schema";
 import { usage } from "./usage";
 
 type Node = Record<string, unknown>;

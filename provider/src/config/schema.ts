@@ -23,78 +23,9 @@ import { iommuDesc, x86Platform } from "./binary";
 import { amdVendorData, pvuVendorData } from "./iommus";
 import { zeroHex } from "./layout";
 import { onTimeoutActions } from "./shutdown";
-import { parseAddress, parseCpuList, parseInteger, parseSize, UnitError } from "./units";
 
-const numeric = z.union([z.number(), z.bigint(), z.string()]);
-
-function converted<T>(convert: (value: unknown) => T, description: string) {
-    return numeric
-        .transform((value, ctx): T => {
-            try {
-                return convert(value);
-            } catch (error) {
-                if (!(error instanceof UnitError)) throw error;
-                ctx.addIssue({ code: "custom", message: error.message, input: value });
-                return z.NEVER;
-            }
-        })
-        .describe(description);
-}
-
-export const Address = converted(parseAddress, 'An address: a number or a hex string such as "0x7f000000".');
-export const Size = converted(parseSize, 'A size: "64 MiB", "4 KiB", a hex string such as "0x1000", or a number of bytes.');
-
-function intField(bits: 8 | 16 | 32, what = "value") {
-    const max = 2 ** bits - 1;
-    return converted((value) => {
-        const n = parseInteger(value, what);
-        if (n < 0n || n > BigInt(max)) throw new UnitError(`${what} ${n} is out of range 0..${max} (${bits}-bit field)`);
-        return Number(n);
-    }, `An integer 0..${max}.`);
-}
-const U8 = intField(8);
-const U16 = intField(16);
-const U32 = intField(32);
-const U64 = converted((v) => parseAddress(v), "A 64-bit integer, decimal or hex string.");
-
-export const CpuList = z
-    .union([z.number(), z.bigint(), z.string(), z.array(z.union([z.number(), z.bigint(), z.string()]))])
-    .transform((value, ctx) => {
-        try {
-            return parseCpuList(value);
-        } catch (error) {
-            if (!(error instanceof UnitError)) throw error;
-            ctx.addIssue({ code: "custom", message: error.message, input: value });
-            return z.NEVER;
-        }
-    })
-    .describe('CPUs as a list or ranges: "1", "2-3", "0,2-3" or [0, "2-3"].');
-
-const SpiList = CpuList.describe('SPI numbers (GIC INTID minus 32) as a list or ranges: "1", "32-35" or [1, 7].');
-
-/** Named flags, plus "0x..." for bits without a name so nothing is lost. */
-function flagListSchema<T extends Record<string, number>>(known: T, what: string) {
-    const names = Object.keys(known) as [string, ...string[]];
-    return z
-        .array(z.string())
-        .default([])
-        .superRefine((flags, ctx) => {
-            flags.forEach((flag, i) => {
-                if (!(flag in known) && !/^0x[0-9a-f]+$/i.test(flag))
-                    ctx.addIssue({
-                        code: "custom",
-                        path: [i],
-                        message: `unknown ${what} flag "${flag}"; use one of ${names.join(", ")} (or "0x..." for a raw bit)`,
-                    });
-            });
-        })
-        .describe(`${what} flags: ${names.join(", ")}.`);
-}
-
-/** A named value, or the raw number for a value newer than these names (kept so nothing is lost). */
-function namedOrRaw(table: Record<string, number>, bits: 8 | 16 | 32) {
-    return z.union([z.enum(Object.keys(table) as [string, ...string[]]), intField(bits)]);
-}
+export { Address, CpuList, Size } from "./schema-fields";
+import { Address, CpuList, flagListSchema, namedOrRaw, Size, SpiList, U8, U16, U32, U64 } from "./schema-fields";
 
 const ArchitectureName = z
     .enum(Object.keys(architectures) as [keyof typeof architectures, ...(keyof typeof architectures)[]])
@@ -401,30 +332,3 @@ export type SystemConfig = z.output<typeof SystemConfigSchema>;
 export type MemoryRegion = z.output<typeof MemoryRegionSchema>;
 export type Irqchip = z.output<typeof IrqchipSchema>;
 export type Console = z.output<typeof ConsoleSchema>;
-
-/** The JSON Schema editors use for YAML completion (`jailhouse-config schema`). */
-export function jsonSchemas(): Record<"system" | "cell", Record<string, unknown>> {
-    const options = { io: "input", unrepresentable: "any" } as const;
-    return {
-        system: tidySchema(z.toJSONSchema(SystemConfigSchema, options)) as Record<string, unknown>,
-        cell: tidySchema(z.toJSONSchema(CellConfigSchema, options)) as Record<string, unknown>,
-    };
-}
-
-// bigint inputs come out as `{}` (anything) in JSON Schema; YAML and JSON
-// numbers are covered by the number branch, so the empty branch only hides
-// mistakes from editors.
-function tidySchema(node: unknown): unknown {
-    if (Array.isArray(node)) return node.map(tidySchema);
-    if (typeof node !== "object" || node === null) return node;
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) out[key] = tidySchema(value);
-    if (Array.isArray(out.anyOf)) {
-        const branches = out.anyOf.filter((b) => typeof b !== "object" || b === null || Object.keys(b).length > 0);
-        if (branches.length === 1) {
-            delete out.anyOf;
-            Object.assign(out, branches[0]);
-        } else out.anyOf = branches;
-    }
-    return out;
-}

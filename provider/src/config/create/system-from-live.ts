@@ -188,24 +188,8 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
             "platform.pci stays zero: the hypervisor does not mediate PCI config space, so the root keeps the host bridge's ECAM as a device region",
         );
 
-    const spis = [
-        ...deviceTreeSpis(tree, found.node, (node) => interruptParent(tree, node)),
-        ...linuxInterrupts.filter((i) => i.intid >= FIRST_SPI).map((i) => i.intid - FIRST_SPI),
-    ];
-    const lastSpi = Math.ceil((Math.max(0, ...spis) + 1) / IRQCHIP_WINDOW) * IRQCHIP_WINDOW - 1;
-
-    const ramRegions = ram
-        .flatMap((span) => subtract(span, [hypervisor.span]))
-        .map((span, index) => ({ name: index === 0 ? "ram" : `ram-${index + 1}`, span }));
-    const regions = [
-        ...devices.map((d) => ({ name: d.name, span: d as Span, flags: ["read", "write", "io"], comment: describeSources(d) })),
-        ...ramRegions.map((r) => ({
-            name: r.name,
-            span: r.span,
-            flags: ["read", "write", "execute", "dma"],
-            comment: "RAM: Linux's and the free RAM later lent to cells",
-        })),
-    ].sort((a, b) => (a.span.start < b.span.start ? -1 : 1));
+    const lastSpi = lastRootSpi(tree, found.node, linuxInterrupts);
+    const regions = rootRegions(devices, ram, hypervisor.span);
 
     const debugConsole = findConsole(tree, notes);
     const input: SystemConfigInput = {
@@ -237,13 +221,9 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
     };
     const config = checkedConfig(input);
 
-    const model = stringOf(tree, "model") ?? "an arm64 host";
     const header = [
-        `System config of ${state.hostname.trim() || "the host"} (${model}), written by jailhouse-config create from its live state.`,
-        `GICv${found.gic.version}, ${cpus.length} CPUs (MPIDR ${cpus.map((c) => `0x${c.mpidr.toString(16)}`).join(", ")}), RAM ${ram.map(describeSpan).join(", ")}, Linux's RAM ${iomem
-            .filter((e) => e.name === "System RAM")
-            .map(describeSpan)
-            .join(", ")}.`,
+        `System config of ${state.hostname.trim() || "the host"} (${stringOf(tree, "model") ?? "an arm64 host"}), written by jailhouse-config create from its live state.`,
+        `GICv${found.gic.version}, ${cpus.length} CPUs (MPIDR ${cpus.map((c) => `0x${c.mpidr.toString(16)}`).join(", ")}), RAM ${ram.map(describeSpan).join(", ")}, Linux's RAM ${linuxRam(iomem)}.`,
         `Hypervisor memory ${describeSpan(hypervisor.span)}: ${hypervisor.origin}.`,
         `The root owns SPIs 0-${lastSpi}: whole blocks of ${IRQCHIP_WINDOW} up to the highest SPI the device tree or /proc/interrupts names.`,
         ...notes,
@@ -255,6 +235,37 @@ export function systemFromLiveState(state: LiveState, options: CreateOptions = {
     );
     return { config, yaml, notes };
 }
+
+/** The root's last SPI: whole blocks of IRQCHIP_WINDOW up to the highest SPI the device tree or Linux names. */
+function lastRootSpi(tree: DtNode, gicNode: DtNode, linuxInterrupts: ReturnType<typeof parseInterrupts>): number {
+    const spis = [
+        ...deviceTreeSpis(tree, gicNode, (node) => interruptParent(tree, node)),
+        ...linuxInterrupts.filter((i) => i.intid >= FIRST_SPI).map((i) => i.intid - FIRST_SPI),
+    ];
+    return Math.ceil((Math.max(0, ...spis) + 1) / IRQCHIP_WINDOW) * IRQCHIP_WINDOW - 1;
+}
+
+/** The root's memory regions: its devices, and the RAM around the hypervisor's, by address. */
+function rootRegions(devices: DeviceRegion[], ram: Span[], hypervisorSpan: Span) {
+    const ramRegions = ram
+        .flatMap((span) => subtract(span, [hypervisorSpan]))
+        .map((span, index) => ({ name: index === 0 ? "ram" : `ram-${index + 1}`, span }));
+    return [
+        ...devices.map((d) => ({ name: d.name, span: d as Span, flags: ["read", "write", "io"], comment: describeSources(d) })),
+        ...ramRegions.map((r) => ({
+            name: r.name,
+            span: r.span,
+            flags: ["read", "write", "execute", "dma"],
+            comment: "RAM: Linux's and the free RAM later lent to cells",
+        })),
+    ].sort((a, b) => (a.span.start < b.span.start ? -1 : 1));
+}
+
+const linuxRam = (iomem: ReturnType<typeof parseIomem>) =>
+    iomem
+        .filter((e) => e.name === "System RAM")
+        .map(describeSpan)
+        .join(", ");
 
 function describeSources(region: DeviceRegion): string {
     const counts = new Map<string, number>();

@@ -49,8 +49,55 @@ export interface CellTree {
 }
 
 export function cellDeviceTree(system: SystemConfig, cell: CellConfig, options: CellTreeOptions = {}): CellTree {
-    const systemSource = options.systemSource ?? "system";
     const cellSource = options.cellSource ?? "cell";
+    const gic = requireFit(system, cell, options.systemSource ?? "system", cellSource);
+    const ram = requireRam(cell, cellSource);
+    const layout = cellBootLayout(ram, options.initrdSize ?? 0n, cellSource);
+    const uart = uartNode(cell, gic.distributor, options, cellSource);
+
+    const cpus = node(
+        "cpus",
+        [
+            ["#address-cells", value.cells(2)],
+            ["#size-cells", value.cells(0)],
+        ],
+        cell.cpus.map((cpu) => cpuNode(cpu, options.mpidrs)),
+    );
+    const memory = ram.map((r) =>
+        node(`memory@${r.start.toString(16)}`, [
+            ["device_type", value.string("memory")],
+            ["reg", reg(r.start, r.size)],
+        ]),
+    );
+
+    const tree = node(
+        "",
+        [
+            ["model", value.string(`Jailhouse cell ${cell.name}`)],
+            ["#address-cells", value.cells(2)],
+            ["#size-cells", value.cells(2)],
+            ["interrupt-parent", value.cells(GIC_PHANDLE)],
+        ],
+        [
+            chosenNode(options.cmdline, uart, layout),
+            ...(uart ? [node("aliases", [["serial0", value.string(`/${uart.name}`)]])] : []),
+            // How a kernel knows it runs in a Jailhouse cell.
+            node("hypervisor", [["compatible", value.string("jailhouse,cell")]]),
+            cpus,
+            psciNode(),
+            ...memory,
+            gicNode(gic, Math.max(...system.rootCell.cpus)),
+            timerNode(),
+            ...(uart ? [uart] : []),
+        ],
+    );
+    return { tree, layout };
+}
+
+type Gic = NonNullable<SystemConfig["platform"]["gic"]>;
+
+/** The system's GICv3, once the cell's CPUs are known to be the host's. */
+function requireFit(system: SystemConfig, cell: CellConfig, systemSource: string, cellSource: string): Gic {
     const gic = system.platform.gic;
     if (!gic || gic.version !== 3)
         fail(
@@ -65,20 +112,11 @@ export function cellDeviceTree(system: SystemConfig, cell: CellConfig, options: 
             `${within(cellSource)}cpus`,
             `CPU ${outside.join(", ")} is not one of the host's (${system.rootCell.cpus.join(", ")}); pick CPUs the root cell has`,
         );
-    const ram = requireRam(cell, cellSource);
-    const layout = cellBootLayout(ram, options.initrdSize ?? 0n, cellSource);
-    const uart = uartNode(cell, gic!.distributor, options, cellSource);
+    return gic!;
+}
 
-    const cpus = node(
-        "cpus",
-        [
-            ["#address-cells", value.cells(2)],
-            ["#size-cells", value.cells(0)],
-        ],
-        cell.cpus.map((cpu) => cpuNode(cpu, options.mpidrs)),
-    );
-    const lastCpu = Math.max(...system.rootCell.cpus);
-    const gicNode = node(`interrupt-controller@${gic!.distributor.toString(16)}`, [
+function gicNode(gic: Gic, lastCpu: number): FdtNode {
+    return node(`interrupt-controller@${gic.distributor.toString(16)}`, [
         ["compatible", value.string("arm,gic-v3")],
         ["#interrupt-cells", value.cells(3)],
         ["interrupt-controller", value.empty()],
@@ -87,57 +125,35 @@ export function cellDeviceTree(system: SystemConfig, cell: CellConfig, options: 
         // finds its own by walking frames until GICR_TYPER.Last, which only
         // the host's last frame has, and the hypervisor lets a cell read any
         // frame's TYPER while keeping the other frames' registers from it.
-        ["reg", Buffer.concat([reg(gic!.distributor, GICD_SIZE), reg(gic!.redistributor, BigInt(lastCpu + 1) * GICR_STRIDE)])],
+        ["reg", Buffer.concat([reg(gic.distributor, GICD_SIZE), reg(gic.redistributor, BigInt(lastCpu + 1) * GICR_STRIDE)])],
         ["phandle", value.cells(GIC_PHANDLE)],
     ]);
-    const timer = node("timer", [
+}
+
+const timerNode = () =>
+    node("timer", [
         ["compatible", value.string("arm,armv8-timer")],
         ["interrupts", value.cells(...TIMER_PPIS.flatMap((ppi) => [GIC_PPI, ppi, IRQ_LEVEL_HIGH]))],
     ]);
-    const psci = node("psci", [
+
+const psciNode = () =>
+    node("psci", [
         ["compatible", value.string("arm,psci-0.2")],
         // The hypervisor takes PSCI from a cell by SMC and by HVC #0; SMC as
         // upstream's cell trees use it, and as the root's firmware does.
         ["method", value.string("smc")],
     ]);
-    const memory = ram.map((r) =>
-        node(`memory@${r.start.toString(16)}`, [
-            ["device_type", value.string("memory")],
-            ["reg", reg(r.start, r.size)],
-        ]),
-    );
 
-    const bootargs = [DEFAULT_BOOTARGS, options.cmdline?.trim()].filter(Boolean).join(" ");
-    const chosenProps: [string, Buffer][] = [["bootargs", value.string(bootargs)]];
-    if (uart) chosenProps.push(["stdout-path", value.string(`/${uart.name}:115200n8`)]);
+function chosenNode(cmdline: string | undefined, uart: FdtNode | undefined, layout: LinuxBootLayout): FdtNode {
+    const bootargs = [DEFAULT_BOOTARGS, cmdline?.trim()].filter(Boolean).join(" ");
+    const props: [string, Buffer][] = [["bootargs", value.string(bootargs)]];
+    if (uart) props.push(["stdout-path", value.string(`/${uart.name}:115200n8`)]);
     if (layout.initrd)
-        chosenProps.push(
+        props.push(
             ["linux,initrd-start", value.cells(...u64Cells(layout.initrd.start))],
             ["linux,initrd-end", value.cells(...u64Cells(layout.initrd.end))],
         );
-
-    const tree = node(
-        "",
-        [
-            ["model", value.string(`Jailhouse cell ${cell.name}`)],
-            ["#address-cells", value.cells(2)],
-            ["#size-cells", value.cells(2)],
-            ["interrupt-parent", value.cells(GIC_PHANDLE)],
-        ],
-        [
-            node("chosen", chosenProps),
-            ...(uart ? [node("aliases", [["serial0", value.string(`/${uart.name}`)]])] : []),
-            // How a kernel knows it runs in a Jailhouse cell.
-            node("hypervisor", [["compatible", value.string("jailhouse,cell")]]),
-            cpus,
-            psci,
-            ...memory,
-            gicNode,
-            timer,
-            ...(uart ? [uart] : []),
-        ],
-    );
-    return { tree, layout };
+    return node("chosen", props);
 }
 
 function cpuNode(cpu: number, mpidrs?: ReadonlyMap<number, bigint>): FdtNode {

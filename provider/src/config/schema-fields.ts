@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// The field types the config schemas are built from: numbers, addresses,
+// sizes and CPU lists in the forms people write them, each converted to its
+// normalised value with a message naming the value and the fix.
+import { z } from "zod";
+import { parseAddress, parseCpuList, parseInteger, parseSize, UnitError } from "./units";
+
+const numeric = z.union([z.number(), z.bigint(), z.string()]);
+
+function converted<T>(convert: (value: unknown) => T, description: string) {
+    return numeric
+        .transform((value, ctx): T => {
+            try {
+                return convert(value);
+            } catch (error) {
+                if (!(error instanceof UnitError)) throw error;
+                ctx.addIssue({ code: "custom", message: error.message, input: value });
+                return z.NEVER;
+            }
+        })
+        .describe(description);
+}
+
+export const Address = converted(parseAddress, 'An address: a number or a hex string such as "0x7f000000".');
+export const Size = converted(parseSize, 'A size: "64 MiB", "4 KiB", a hex string such as "0x1000", or a number of bytes.');
+
+export function intField(bits: 8 | 16 | 32, what = "value") {
+    const max = 2 ** bits - 1;
+    return converted((value) => {
+        const n = parseInteger(value, what);
+        if (n < 0n || n > BigInt(max)) throw new UnitError(`${what} ${n} is out of range 0..${max} (${bits}-bit field)`);
+        return Number(n);
+    }, `An integer 0..${max}.`);
+}
+export const U8 = intField(8);
+export const U16 = intField(16);
+export const U32 = intField(32);
+export const U64 = converted((v) => parseAddress(v), "A 64-bit integer, decimal or hex string.");
+
+export const CpuList = z
+    .union([z.number(), z.bigint(), z.string(), z.array(z.union([z.number(), z.bigint(), z.string()]))])
+    .transform((value, ctx) => {
+        try {
+            return parseCpuList(value);
+        } catch (error) {
+            if (!(error instanceof UnitError)) throw error;
+            ctx.addIssue({ code: "custom", message: error.message, input: value });
+            return z.NEVER;
+        }
+    })
+    .describe('CPUs as a list or ranges: "1", "2-3", "0,2-3" or [0, "2-3"].');
+
+export const SpiList = CpuList.describe('SPI numbers (GIC INTID minus 32) as a list or ranges: "1", "32-35" or [1, 7].');
+
+/** Named flags, plus "0x..." for bits without a name so nothing is lost. */
+export function flagListSchema<T extends Record<string, number>>(known: T, what: string) {
+    const names = Object.keys(known) as [string, ...string[]];
+    return z
+        .array(z.string())
+        .default([])
+        .superRefine((flags, ctx) => {
+            flags.forEach((flag, i) => {
+                if (!(flag in known) && !/^0x[0-9a-f]+$/i.test(flag))
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [i],
+                        message: `unknown ${what} flag "${flag}"; use one of ${names.join(", ")} (or "0x..." for a raw bit)`,
+                    });
+            });
+        })
+        .describe(`${what} flags: ${names.join(", ")}.`);
+}
+
+/** A named value, or the raw number for a value newer than these names (kept so nothing is lost). */
+export function namedOrRaw(table: Record<string, number>, bits: 8 | 16 | 32) {
+    return z.union([z.enum(Object.keys(table) as [string, ...string[]]), intField(bits)]);
+}

@@ -14,7 +14,8 @@ import { after, before, describe, test } from "node:test";
 import { Connection, Server } from "ssh2";
 import { HostConnectionError } from "../../provider/src/host/connection";
 import { closeAll, HostSession, SshError, withHost } from "../../provider/src/host";
-import { parseCpuList, readLiveState } from "../../provider/src/resources/live-state";
+import { parseCpuListText } from "../../provider/src/config/units";
+import { readLiveState } from "../../provider/src/resources/live-state";
 import { treeManifest } from "../../provider/src/resources/tree-manifest";
 import { countingProxy, descendants, listenOutsideLab, silentServer, socketInodes, Sshd, startSshd, tcpSocketInode } from "../support/sshd";
 
@@ -513,7 +514,7 @@ describe("live state", () => {
 
             assert.equal(state.hostname, os.hostname());
             assert.equal(state.kernelRelease, os.release());
-            assert.deepEqual(state.onlineCpus, parseCpuList(fs.readFileSync("/sys/devices/system/cpu/online", "utf8")));
+            assert.deepEqual(state.onlineCpus, parseCpuListText(fs.readFileSync("/sys/devices/system/cpu/online", "utf8")));
             assert.equal(state.cmdline, fs.readFileSync("/proc/cmdline", "utf8").trim());
             const ram = fs
                 .readFileSync("/proc/iomem", "utf8")

@@ -3,7 +3,7 @@
 // each hypervisor state, and on outputs it must refuse rather than guess from.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { LiveStateError, parseCpuList, parseLiveState } from "../../provider/src/resources/live-state";
+import { liveCpuList, LiveStateError, parseLiveState } from "../../provider/src/resources/live-state";
 
 const firmware = "a".repeat(64);
 const sysconfig = "b".repeat(64);
@@ -170,7 +170,7 @@ describe("parseLiveState", () => {
             () => parseLiveState(output([]).replace("ram=40000000-6fffffff", "ram=00000000")),
             /RAM line 'ram=00000000' is not <start>-<end> in hex/,
         );
-        assert.throws(() => parseLiveState(output([], { online: "0-x" })), /'0-x' is not a CPU list like 0-2,4/);
+        assert.throws(() => parseLiveState(output([], { online: "0-x" })), /live state: online='0-x': CPU list "0-x" is not understood/);
         assert.throws(
             () => parseLiveState(output(["jailhouse.enabled=1", "jailhouse.mem_pool_size=lots"], { module: "1" })),
             /jailhouse\.mem_pool_size='lots' is not a whole number/,
@@ -179,15 +179,20 @@ describe("parseLiveState", () => {
     });
 });
 
-describe("parseCpuList", () => {
+describe("liveCpuList", () => {
     test("lists and ranges expand in order", () => {
-        assert.deepEqual(parseCpuList("0-2,4"), [0, 1, 2, 4]);
-        assert.deepEqual(parseCpuList("3"), [3]);
-        assert.deepEqual(parseCpuList(""), []);
-        assert.deepEqual(parseCpuList("0-1,6-7\n"), [0, 1, 6, 7]);
+        assert.deepEqual(liveCpuList("online", "0-2,4"), [0, 1, 2, 4]);
+        assert.deepEqual(liveCpuList("online", "3"), [3]);
+        assert.deepEqual(liveCpuList("online", ""), []);
+        assert.deepEqual(liveCpuList("online", "0-1,6-7\n"), [0, 1, 6, 7]);
     });
 
-    test("anything else is refused", () => {
-        for (const bad of ["a", "1-", "3-1", "0,,x", "-1"]) assert.throws(() => parseCpuList(bad), /is not a CPU list like 0-2,4/, bad);
+    test("anything else is a LiveStateError naming the key, the value and the form", () => {
+        for (const bad of ["a", "1-", "3-1", "0,,x", "-1"])
+            assert.throws(
+                () => liveCpuList("online", bad),
+                (error: Error) => error instanceof LiveStateError && error.message.startsWith(`live state: online='${bad}': CPU `),
+                bad,
+            );
     });
 });

@@ -3,9 +3,11 @@
 // the tests and `npm start`. Mirrors examples/lab/setup/common.sh.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { packageRoot } from "../../../provider/src/package-root";
 import { cacheDir } from "../inventory";
 
-export const repoRoot = path.resolve(__dirname, "..", "..", "..", "..");
+/** The checkout: the package root of the provider built here. */
+export const repoRoot = packageRoot;
 
 export { cacheDir };
 

@@ -3,12 +3,19 @@
 // sizes and CPU lists in the forms people write them, each converted to its
 // normalised value with a message naming the value and the fix.
 import { z } from "zod";
-import { parseAddress, parseCpuList, parseInteger, parseSize, UnitError } from "./units";
+import { parseAddress, parseCpuList, parseInteger, parseSize, parseSpiList, UnitError } from "./units";
 
 const numeric = z.union([z.number(), z.bigint(), z.string()]);
 
-function converted<T>(convert: (value: unknown) => T, description: string) {
-    return numeric
+const numberOrRangeList = z.union([z.number(), z.bigint(), z.string(), z.array(numeric)]);
+
+/** `input` converted by `convert`; a UnitError becomes the issue's message, which names the value and the fix. */
+function converted<T, I extends z.ZodType = typeof numeric>(
+    convert: (value: unknown) => T,
+    description: string,
+    input: I = numeric as unknown as I,
+) {
+    return input
         .transform((value, ctx): T => {
             try {
                 return convert(value);
@@ -37,20 +44,17 @@ export const U16 = intField(16);
 export const U32 = intField(32);
 export const U64 = converted((v) => parseAddress(v), "A 64-bit integer, decimal or hex string.");
 
-export const CpuList = z
-    .union([z.number(), z.bigint(), z.string(), z.array(z.union([z.number(), z.bigint(), z.string()]))])
-    .transform((value, ctx) => {
-        try {
-            return parseCpuList(value);
-        } catch (error) {
-            if (!(error instanceof UnitError)) throw error;
-            ctx.addIssue({ code: "custom", message: error.message, input: value });
-            return z.NEVER;
-        }
-    })
-    .describe('CPUs as a list or ranges: "1", "2-3", "0,2-3" or [0, "2-3"].');
+export const CpuList = converted(
+    (value) => parseCpuList(value),
+    'CPUs as a list or ranges: "1", "2-3", "0,2-3" or [0, "2-3"].',
+    numberOrRangeList,
+);
 
-export const SpiList = CpuList.describe('SPI numbers (GIC INTID minus 32) as a list or ranges: "1", "32-35" or [1, 7].');
+export const SpiList = converted(
+    parseSpiList,
+    'SPI numbers (GIC INTID minus 32) as a list or ranges: "1", "32-35" or [1, 7].',
+    numberOrRangeList,
+);
 
 /** Named flags, plus "0x..." for bits without a name so nothing is lost. */
 export function flagListSchema<T extends Record<string, number>>(known: T, what: string) {

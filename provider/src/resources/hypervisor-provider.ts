@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The Hypervisor resource's implementation: checks its inputs, and builds,
 // installs and enables the hypervisor over SSH around the plan's decisions.
-import * as path from "node:path";
+import { packageRoot } from "../package-root";
 import { encodeSystemConfig, parseSystemConfig, summarizeSystem, errorsOf, validateHost } from "../config";
 import { type HostSession, withHost } from "../host";
 import { declareSystem } from "./declared-partitions";
@@ -28,8 +28,6 @@ import {
     type ProviderImplementation,
     unknownValue,
 } from "./provider-common";
-
-const packageRoot = path.resolve(__dirname, "..", "..", "..", "..");
 
 function bundledSources(): { files: string[]; hash: string } {
     return treeManifest(packageRoot, ["hypervisor", "kmod"]);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The typed document a host's live state is, whichever reader produced it.
 import { z } from "zod";
+import { parseCpuListText, UnitError } from "../config/units";
 
 export const LiveCellSchema = z.object({
     id: z.number().int(),
@@ -61,18 +62,14 @@ export interface ReadOptions {
     cli?: string;
 }
 
-/** "0-2,4" -> [0, 1, 2, 4]; anything else is an error, not a guess. */
-export function parseCpuList(text: string): number[] {
-    const cpus: number[] = [];
-    for (const part of text.trim().split(",").filter(Boolean)) {
-        const match = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-        if (!match) throw new LiveStateError(`'${text.trim()}' is not a CPU list like 0-2,4`);
-        const first = Number(match[1]);
-        const last = match[2] === undefined ? first : Number(match[2]);
-        if (last < first) throw new LiveStateError(`'${text.trim()}' is not a CPU list like 0-2,4 (range ${part} runs backwards)`);
-        for (let cpu = first; cpu <= last; cpu++) cpus.push(cpu);
+/** A CPU list the host printed (sysfs `online`, a cell's `cpus_assigned_list`); a malformed one names the key it came from. */
+export function liveCpuList(key: string, text: string): number[] {
+    try {
+        return parseCpuListText(text);
+    } catch (error) {
+        if (error instanceof UnitError) throw new LiveStateError(`live state: ${key}='${text.trim()}': ${error.message}`);
+        throw error;
     }
-    return cpus;
 }
 
 /** A pool counter as sysfs shows it; an unreadable one (driver busy) reads as empty, and 0 is its honest value then. */

@@ -10,7 +10,7 @@ import {
     type LiveHostState,
     LiveHostStateSchema,
     LiveStateError,
-    parseCpuList,
+    liveCpuList,
     type ReadOptions,
 } from "./live-state-schema";
 import { remoteBuildStamp, remoteFirmware, remoteSystemConfig } from "./remote-layout";
@@ -71,7 +71,7 @@ export function parseNativeOutput(text: string): LiveHostState {
     const state: LiveHostState = {
         hostname: raw.hostname,
         kernelRelease: raw.kernel,
-        onlineCpus: parseCpuList(raw.online),
+        onlineCpus: liveCpuList("online", raw.online),
         cmdline: raw.cmdline,
         bootLog: raw.boot?.join("\n"),
         systemRam: raw.ram.map((range) => {

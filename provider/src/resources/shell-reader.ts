@@ -8,7 +8,7 @@ import {
     type LiveHostState,
     LiveHostStateSchema,
     LiveStateError,
-    parseCpuList,
+    liveCpuList,
     type ReadOptions,
 } from "./live-state-schema";
 import { jailhouseSysfs, remoteBuildStamp, remoteFirmware, remoteSystemConfig } from "./remote-layout";
@@ -98,7 +98,7 @@ export function parseShellOutput(text: string): LiveHostState {
     const state: LiveHostState = {
         hostname: values.get("hostname") ?? "",
         kernelRelease: values.get("kernel") ?? "",
-        onlineCpus: parseCpuList(values.get("online") ?? ""),
+        onlineCpus: liveCpuList("online", values.get("online") ?? ""),
         cmdline: values.get("cmdline") ?? "",
         bootLog: bootLogRead ? boot.join("\n") : undefined,
         systemRam: ram,

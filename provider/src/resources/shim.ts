@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
+import { packageRoot } from "../package-root";
 
 export type ProviderKind = "hypervisor" | "cell";
 
@@ -18,7 +19,7 @@ export const implementationSubpath = "provider";
 
 /** This package's name and version, read from its package.json when a resource is declared. */
 export function packageIdentity(): { name: string; version: string } {
-    const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "package.json"), "utf8")) as {
+    const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
         name: string;
         version: string;
     };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { ConfigValidationError, parseCellConfig } from "../../../provider/src/config";
 import { parseCpuList, parseCpuListText, parseSpiList, UnitError } from "../../../provider/src/config/units";
 
 describe("CPU and SPI lists", () => {
@@ -37,5 +38,19 @@ describe("CPU and SPI lists", () => {
         assert.deepEqual(parseCpuListText(""), []);
         assert.deepEqual(parseCpuListText("\n"), []);
         for (const bad of ["a", "1-", "3-1", "0,,x", "-1"]) assert.throws(() => parseCpuListText(bad), UnitError, bad);
+    });
+
+    test("a config's irqchip SPIs are checked as SPIs: the field, the value and the fix", () => {
+        const withSpis = (spis: unknown) =>
+            parseCellConfig({ name: "c", cpus: 1, irqchips: [{ address: 0x08000000, spis: spis as string }] });
+        assert.deepEqual(withSpis("1,32-33").irqchips[0].spis, [1, 32, 33]);
+        assert.throws(
+            () => withSpis(1000),
+            (error: ConfigValidationError) =>
+                error.issues.length === 1 &&
+                error.issues[0].path === "irqchips[0].spis" &&
+                error.issues[0].message === "SPI 1000 is out of range; SPIs are numbered (GIC INTID minus 32) 0 to 987",
+        );
+        assert.throws(() => withSpis("9-3"), /SPI range "9-3" runs backwards; write "3-9"/);
     });
 });

@@ -7,7 +7,7 @@ import { CELL_NAME_MAXLEN } from "../abi";
 import { FIRST_SPI, IRQCHIP_WINDOW } from "../irqchips";
 import { parseSystemConfig } from "../load";
 import type { SystemConfig, SystemConfigInput } from "../schema";
-import { formatCpuList, formatSize, parseCpuList, UnitError } from "../units";
+import { formatCpuList, formatSize, parseCpuListText, UnitError } from "../units";
 import { ConfigValidationError, errorsOf, validateHost } from "../validate";
 import { deviceRegions, deviceTreeSpans, iomemDeviceSpans, isPciHost, type DeviceRegion } from "./device-regions";
 import {
@@ -60,7 +60,7 @@ function findCpus(tree: DtNode): Cpu[] {
 
 function parseOnline(text: string): number[] {
     try {
-        return parseCpuList(text.trim());
+        return parseCpuListText(text);
     } catch (error) {
         if (error instanceof UnitError)
             throw new LiveStateError(`cpus-online.txt: ${error.message} (it should hold /sys/devices/system/cpu/online, e.g. "0-3")`);

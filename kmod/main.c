@@ -192,6 +192,60 @@ static void load_hypervisor(const struct firmware *fw,
 			       (unsigned long)hv_mem + hdr->core_size);
 }
 
+/*
+ * Load the firmware image and lay it out in the hypervisor memory; returns
+ * the offset of the configuration there (see firmware_layout()), or a
+ * negative errno with the firmware released.
+ */
+static s64 request_hypervisor_firmware(const struct firmware **fw, u64 hv_size,
+				       unsigned int max_cpus,
+				       size_t config_size)
+{
+	s64 cfg_off;
+	int err;
+
+	err = request_firmware(fw, JH_FIRMWARE, jh_dev);
+	if (err)
+		return jh_fail(
+			err,
+			"cannot load firmware %s (%d); install it in /lib/firmware",
+			JH_FIRMWARE, err);
+	cfg_off = firmware_layout(*fw, hv_size, max_cpus, config_size);
+	if (cfg_off < 0)
+		release_firmware(*fw);
+	return cfg_off;
+}
+
+/* Claim the hypervisor memory from the kernel and map it, cached. */
+static int map_hypervisor_memory(u64 start, u64 size)
+{
+	int err;
+
+	hv_res = request_mem_region(start, size, "Jailhouse hypervisor");
+	if (!hv_res)
+		return jh_fail(
+			-EBUSY,
+			"hypervisor memory 0x%llx-0x%llx is in use by another driver",
+			start, start + size - 1);
+	hv_mem = memremap(start, size, MEMREMAP_WB);
+	if (!hv_mem) {
+		err = jh_fail(-ENOMEM, "cannot map hypervisor memory 0x%llx",
+			      start);
+		release_mem_region(start, size);
+		hv_res = NULL;
+		return err;
+	}
+	return 0;
+}
+
+static void unmap_hypervisor_memory(void)
+{
+	memunmap(hv_mem);
+	hv_mem = NULL;
+	release_mem_region(hv_res->start, resource_size(hv_res));
+	hv_res = NULL;
+}
+
 static int jh_cmd_enable(struct jailhouse_system __user *arg)
 {
 	const struct jailhouse_header *hdr;
@@ -225,34 +279,16 @@ static int jh_cmd_enable(struct jailhouse_system __user *arg)
 	hv_size = sys->hypervisor_memory.size;
 	max_cpus = cpumask_last(&jh_root_cpus) + 1;
 
-	err = request_firmware(&fw, JH_FIRMWARE, jh_dev);
-	if (err) {
-		jh_fail(err,
-			"cannot load firmware %s (%d); install it in /lib/firmware",
-			JH_FIRMWARE, err);
-		goto out_cpus;
-	}
-	cfg_off = firmware_layout(fw, hv_size, max_cpus, size);
+	cfg_off = request_hypervisor_firmware(&fw, hv_size, max_cpus, size);
 	if (cfg_off < 0) {
 		err = cfg_off;
-		goto out_fw;
+		goto out_cpus;
 	}
 	hdr = (const void *)fw->data;
 
-	hv_res = request_mem_region(hv_start, hv_size, "Jailhouse hypervisor");
-	if (!hv_res) {
-		err = jh_fail(
-			-EBUSY,
-			"hypervisor memory 0x%llx-0x%llx is in use by another driver",
-			hv_start, hv_start + hv_size - 1);
+	err = map_hypervisor_memory(hv_start, hv_size);
+	if (err)
 		goto out_fw;
-	}
-	hv_mem = memremap(hv_start, hv_size, MEMREMAP_WB);
-	if (!hv_mem) {
-		err = jh_fail(-ENOMEM, "cannot map hypervisor memory 0x%llx",
-			      hv_start);
-		goto out_res;
-	}
 	load_hypervisor(fw, sys, size, cfg_off, hv_size, max_cpus);
 
 	err = jh_enter_cpus(&jh_root_cpus, hv_start + hdr->entry, &entered);
@@ -282,11 +318,7 @@ out_unmap:
 		jh_console_snapshot(last_console, JAILHOUSE_VIRT_CONSOLE_SIZE,
 				    &last_console_tail);
 	}
-	memunmap(hv_mem);
-	hv_mem = NULL;
-out_res:
-	release_mem_region(hv_start, hv_size);
-	hv_res = NULL;
+	unmap_hypervisor_memory();
 out_fw:
 	release_firmware(fw);
 out_cpus:
@@ -335,10 +367,7 @@ static int jh_cmd_disable(void)
 	last_console = saved;
 	last_console_tail = tail;
 	jh_sysfs_root_cell_remove();
-	memunmap(hv_mem);
-	hv_mem = NULL;
-	release_mem_region(hv_res->start, resource_size(hv_res));
-	hv_res = NULL;
+	unmap_hypervisor_memory();
 	module_put(THIS_MODULE);
 	jh_last_error[0] = 0;
 	pr_info("The Jailhouse was closed.\n");

@@ -282,13 +282,59 @@ static long check_unlocked(const struct cell *except, const char *what)
 
 static void notify_reconfig(void);
 
-long cell_create(u64 config_address)
+/*
+ * Copy the root's cell configuration at @config_address into hypervisor
+ * pages and check the copy: the root may change the original.
+ */
+static long copy_cell_config(u64 config_address,
+			     struct jailhouse_cell_desc **copy, u64 *pages)
 {
 	const struct jailhouse_cell_desc *src =
 		(const struct jailhouse_cell_desc *)config_address;
+	u64 size;
+	long err;
+
+	if (!in_root_ram(config_address, sizeof(*src)))
+		return -EINVAL;
+	size = jailhouse_cell_config_size(src);
+	*pages = ALIGN_UP(size, HV_PAGE_SIZE) / HV_PAGE_SIZE;
+	if (*pages > CELL_CONFIG_MAX_PAGES)
+		return -E2BIG;
+	if (!in_root_ram(config_address, size))
+		return -EINVAL;
+	*copy = page_alloc_n(&mem_pool, *pages);
+	if (!*copy)
+		return -ENOMEM;
+	memcpy(*copy, src, size);
+	err = check_config(*copy, size);
+	if (err)
+		page_free_n(&mem_pool, *copy, *pages);
+	return err;
+}
+
+/*
+ * The CPUs change hands held and parked; they stay held until the cell
+ * starts.
+ */
+static void move_cpus_to(struct cell *cell)
+{
+	unsigned int n;
+
+	for (n = 0; n < HV_MAX_CPUS; n++) {
+		if (!(cell->cpu_mask & (1ULL << n)))
+			continue;
+		root_cell.cpu_mask &= ~(1ULL << n);
+		per_cpu(n)->cell = cell;
+		per_cpu(n)->failed = false;
+		memset(per_cpu(n)->stats, 0, sizeof(per_cpu(n)->stats));
+	}
+}
+
+long cell_create(u64 config_address)
+{
 	struct jailhouse_cell_desc *copy;
-	struct cell *cell = NULL;
-	u64 size, pages, mask = 0;
+	struct cell *cell;
+	u64 pages, mask = 0;
 	unsigned int id, n;
 	long err;
 
@@ -299,32 +345,10 @@ long cell_create(u64 config_address)
 		goto out;
 	}
 	err = check_unlocked(NULL, "Cell create");
+	if (!err)
+		err = copy_cell_config(config_address, &copy, &pages);
 	if (err)
 		goto out;
-	if (!in_root_ram(config_address, sizeof(*src))) {
-		err = -EINVAL;
-		goto out;
-	}
-	size = jailhouse_cell_config_size(src);
-	pages = ALIGN_UP(size, HV_PAGE_SIZE) / HV_PAGE_SIZE;
-	if (pages > CELL_CONFIG_MAX_PAGES) {
-		err = -E2BIG;
-		goto out;
-	}
-	if (!in_root_ram(config_address, size)) {
-		err = -EINVAL;
-		goto out;
-	}
-	/* Copy first, check the copy: the root may change the original. */
-	copy = page_alloc_n(&mem_pool, pages);
-	if (!copy) {
-		err = -ENOMEM;
-		goto out;
-	}
-	memcpy(copy, src, size);
-	err = check_config(copy, size);
-	if (err)
-		goto out_free;
 	for (id = 1; id < HV_MAX_CELLS; id++)
 		if (!cells[id].config)
 			break;
@@ -345,26 +369,20 @@ long cell_create(u64 config_address)
 
 	/* From here on no root CPU_ON may wake the CPUs we take. */
 	err = hold_parked_cpus(mask);
-	if (err)
-		goto out_free;
-	err = arch_cell_create(cell);
+	if (!err) {
+		err = arch_cell_create(cell);
+		if (err) {
+			arch_cell_destroy(cell);
+			release_cpus(mask);
+		}
+	}
 	if (err) {
-		arch_cell_destroy(cell);
-		release_cpus(mask);
+		memset(cell, 0, sizeof(*cell));
 		goto out_free;
 	}
 	fill_comm_region(cell);
 	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
-	/* The CPUs change hands held and parked; they stay held until the
-	 * cell starts. */
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		if (!(mask & (1ULL << n)))
-			continue;
-		root_cell.cpu_mask &= ~(1ULL << n);
-		per_cpu(n)->cell = cell;
-		per_cpu(n)->failed = false;
-		memset(per_cpu(n)->stats, 0, sizeof(per_cpu(n)->stats));
-	}
+	move_cpus_to(cell);
 	num_cells++;
 	printk("Created cell \"%s\" (id %u)\n", copy->name, id);
 	notify_reconfig();
@@ -372,8 +390,6 @@ long cell_create(u64 config_address)
 	return id;
 
 out_free:
-	if (cell)
-		memset(cell, 0, sizeof(*cell));
 	page_free_n(&mem_pool, copy, pages);
 out:
 	spin_unlock(&cell_lock);

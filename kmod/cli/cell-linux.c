@@ -182,142 +182,173 @@ static int ioctl_or_report(int fd, unsigned long cmd, void *arg,
 	return -1;
 }
 
-int cmd_cell_linux(int argc, char **argv)
-{
-	const char *config_file = NULL, *kernel_file = NULL;
-	const char *initrd_file = NULL, *dtb_file = NULL;
-	struct chosen_edit edit = { 0 };
+/* What a Linux boot puts where in the cell, filled in step by step. */
+struct linux_boot {
+	const char *config_file, *kernel_file, *initrd_file, *dtb_file;
+	struct chosen_edit edit;
 	struct jailhouse_cell_desc *desc;
+	size_t config_size;
 	const struct jailhouse_memory *ram;
-	struct jailhouse_cell_create create = { 0 };
-	struct jailhouse_cell_load *req;
-	struct jailhouse_cell_id id = { 0 };
-	struct file kernel, initrd = { 0 }, dtb_in;
-	uint64_t text_offset, image_size, ram_end, dtb_addr, stub_addr;
-	uint64_t kernel_addr, kernel_limit;
-	uint8_t stub[STUB_SIZE];
-	char err[256], dir[512];
-	size_t config_size, dtb_size;
+	struct file kernel, initrd;
+	uint64_t image_size, kernel_addr, dtb_addr, stub_addr;
 	void *dtb;
-	int argi, fd;
+	size_t dtb_size;
+	uint8_t stub[STUB_SIZE];
+};
+
+static void parse_args(int argc, char **argv, struct linux_boot *b)
+{
+	int argi;
 
 	for (argi = 3; argi < argc; argi++) {
 		const char *a = argv[argi];
 		bool has_value = argi + 1 < argc;
 
 		if ((!strcmp(a, "-i") || !strcmp(a, "--initrd")) && has_value)
-			initrd_file = argv[++argi];
+			b->initrd_file = argv[++argi];
 		else if ((!strcmp(a, "-c") || !strcmp(a, "--cmdline")) &&
 			 has_value)
-			edit.bootargs = argv[++argi];
+			b->edit.bootargs = argv[++argi];
 		else if ((!strcmp(a, "-d") || !strcmp(a, "--dtb")) && has_value)
-			dtb_file = argv[++argi];
+			b->dtb_file = argv[++argi];
 		else if (a[0] == '-')
 			die("unknown option or missing value: %s (options: -i "
 			    "INITRD, -c CMDLINE, -d DTB)%s",
 			    a, "");
-		else if (!config_file)
-			config_file = a;
-		else if (!kernel_file)
-			kernel_file = a;
+		else if (!b->config_file)
+			b->config_file = a;
+		else if (!b->kernel_file)
+			b->kernel_file = a;
 		else
 			die("one cell config and one kernel, then options; "
 			    "extra argument: %s%s",
 			    a, "");
 	}
-	if (!config_file || !kernel_file)
+	if (!b->config_file || !b->kernel_file)
 		die("usage: jailhouse cell linux CELLCONFIG KERNEL [-i INITRD] "
 		    "[-c CMDLINE] [-d DTB]%s%s",
 		    "", "");
-	if (!dtb_file)
+	if (!b->dtb_file)
 		die("no device tree given (-d DTB). Generate the one for this "
 		    "cell from its config: jailhouse-config dtb SYSTEM.yaml "
 		    "CELL.yaml [--cmdline \"...\"] -o cell.dtb, then pass -d "
 		    "cell.dtb%s%s",
 		    "", "");
+}
 
-	desc = read_file(config_file, &config_size);
-	if (config_size < sizeof(*desc) ||
-	    memcmp(desc->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
+static void read_cell_config(struct linux_boot *b)
+{
+	b->desc = read_file(b->config_file, &b->config_size);
+	if (b->config_size < sizeof(*b->desc) ||
+	    memcmp(b->desc->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
 		   JAILHOUSE_SIGNATURE_SIZE))
 		die("%s: not a cell config (.cell file compiled with "
 		    "jailhouse-config compile)%s",
-		    config_file, "");
-	ram = boot_ram(desc, config_size, config_file);
-	ram_end = ram->virt_start + ram->size;
+		    b->config_file, "");
+	b->ram = boot_ram(b->desc, b->config_size, b->config_file);
+}
 
-	kernel = read_kernel(kernel_file);
-	if (kernel.size < IMAGE_HEADER_SIZE ||
-	    le64((uint8_t *)kernel.data + 56) % (1ULL << 32) != IMAGE_MAGIC)
+/* Read the kernel and place it, the initrd, the dtb and the stub. */
+static void place_images(struct linux_boot *b)
+{
+	const struct jailhouse_memory *ram = b->ram;
+	uint64_t ram_end = ram->virt_start + ram->size;
+	uint64_t text_offset, kernel_limit;
+	char err[256];
+
+	b->kernel = read_kernel(b->kernel_file);
+	if (b->kernel.size < IMAGE_HEADER_SIZE ||
+	    le64((uint8_t *)b->kernel.data + 56) % (1ULL << 32) != IMAGE_MAGIC)
 		die("%s: not an arm64 Linux Image (no \"ARM\\x64\" magic at "
 		    "offset 56; pass the kernel's Image or vmlinuz, gzip'ed or "
 		    "not)%s",
-		    kernel_file, "");
-	text_offset = le64((uint8_t *)kernel.data + 8);
-	image_size = le64((uint8_t *)kernel.data + 16);
-	if (!image_size) {
+		    b->kernel_file, "");
+	text_offset = le64((uint8_t *)b->kernel.data + 8);
+	b->image_size = le64((uint8_t *)b->kernel.data + 16);
+	if (!b->image_size) {
 		text_offset = OLD_TEXT_OFFSET;
-		image_size = kernel.size;
+		b->image_size = b->kernel.size;
 	}
 
-	dtb_addr = (ram_end & ~(SZ_2M - 1)) - SZ_2M;
-	stub_addr = dtb_addr + SZ_2M - SZ_4K;
-	if (initrd_file) {
-		initrd.data = read_file(initrd_file, &initrd.size);
-		edit.has_initrd = 1;
-		edit.initrd_start = (dtb_addr - initrd.size) & ~(SZ_4K - 1);
-		edit.initrd_end = edit.initrd_start + initrd.size;
+	b->dtb_addr = (ram_end & ~(SZ_2M - 1)) - SZ_2M;
+	b->stub_addr = b->dtb_addr + SZ_2M - SZ_4K;
+	if (b->initrd_file) {
+		b->initrd.data = read_file(b->initrd_file, &b->initrd.size);
+		b->edit.has_initrd = 1;
+		b->edit.initrd_start =
+			(b->dtb_addr - b->initrd.size) & ~(SZ_4K - 1);
+		b->edit.initrd_end = b->edit.initrd_start + b->initrd.size;
 	}
-	kernel_addr = ram->virt_start + text_offset;
-	kernel_limit = initrd_file ? edit.initrd_start : dtb_addr;
-	if (dtb_addr <= ram->virt_start || kernel_limit < kernel_addr ||
-	    kernel_limit - kernel_addr < image_size) {
+	b->kernel_addr = ram->virt_start + text_offset;
+	kernel_limit = b->initrd_file ? b->edit.initrd_start : b->dtb_addr;
+	if (b->dtb_addr <= ram->virt_start || kernel_limit < b->kernel_addr ||
+	    kernel_limit - b->kernel_addr < b->image_size) {
 		snprintf(err, sizeof(err),
 			 "0x%llx bytes of cell RAM (virt "
 			 "0x%llx) hold no kernel of 0x%llx bytes",
 			 (unsigned long long)ram->size,
 			 (unsigned long long)ram->virt_start,
-			 (unsigned long long)image_size);
+			 (unsigned long long)b->image_size);
 		die("%s next to %s the 2 MiB device tree block; give the RAM "
 		    "region more memory (a Debian kernel needs about 64 MiB)",
-		    err, initrd_file ? "the initrd and" : "");
+		    err, b->initrd_file ? "the initrd and" : "");
 	}
+}
 
-	dtb_in.data = read_file(dtb_file, &dtb_in.size);
-	dtb = fdt_edit_chosen(dtb_in.data, dtb_in.size, &edit, &dtb_size, err,
-			      sizeof(err));
-	if (!dtb)
-		die("%s: %s", dtb_file, err);
-	if (dtb_size > SZ_2M - SZ_4K)
+/* The given tree with /chosen naming the command line and the initrd. */
+static void edit_dtb(struct linux_boot *b)
+{
+	struct file dtb_in;
+	char err[256];
+
+	dtb_in.data = read_file(b->dtb_file, &dtb_in.size);
+	b->dtb = fdt_edit_chosen(dtb_in.data, dtb_in.size, &b->edit,
+				 &b->dtb_size, err, sizeof(err));
+	if (!b->dtb)
+		die("%s: %s", b->dtb_file, err);
+	if (b->dtb_size > SZ_2M - SZ_4K)
 		die("%s: the device tree must stay below 2 MiB - 4 KiB (the "
 		    "boot stub shares its block)%s",
-		    dtb_file, "");
+		    b->dtb_file, "");
+}
 
+static void write_boot_stub(struct linux_boot *b)
+{
 	/* ldr x0, dtb; ldr x4, kernel; mov x1-x3, xzr; br x4 */
-	put_le32(stub, 0x580000c0);
-	put_le32(stub + 4, 0x580000e4);
-	put_le32(stub + 8, 0xaa1f03e1);
-	put_le32(stub + 12, 0xaa1f03e2);
-	put_le32(stub + 16, 0xaa1f03e3);
-	put_le32(stub + 20, 0xd61f0080);
-	put_le64(stub + 24, dtb_addr);
-	put_le64(stub + 32, kernel_addr);
+	put_le32(b->stub, 0x580000c0);
+	put_le32(b->stub + 4, 0x580000e4);
+	put_le32(b->stub + 8, 0xaa1f03e1);
+	put_le32(b->stub + 12, 0xaa1f03e2);
+	put_le32(b->stub + 16, 0xaa1f03e3);
+	put_le32(b->stub + 20, 0xd61f0080);
+	put_le64(b->stub + 24, b->dtb_addr);
+	put_le64(b->stub + 32, b->kernel_addr);
+}
 
-	fd = open_dev();
-	memcpy(id.name, desc->name, sizeof(desc->name));
-	id.name[sizeof(id.name) - 1] = 0;
-	id.id = JAILHOUSE_CELL_ID_UNUSED;
-	if (!cell_dir(&id, dir, sizeof(dir))) {
+/*
+ * Create the cell (destroying one of that name first), load the images
+ * and start it; 1 when an ioctl failed (it was reported).
+ */
+static int boot_cell(int fd, struct linux_boot *b, struct jailhouse_cell_id *id)
+{
+	struct jailhouse_cell_create create = { 0 };
+	struct jailhouse_cell_load *req;
+	char dir[512];
+
+	memcpy(id->name, b->desc->name, sizeof(b->desc->name));
+	id->name[sizeof(id->name) - 1] = 0;
+	id->id = JAILHOUSE_CELL_ID_UNUSED;
+	if (!cell_dir(id, dir, sizeof(dir))) {
 		printf("Cell \"%s\" exists: destroying it to boot Linux in a "
 		       "fresh one\n",
-		       id.name);
-		if (ioctl_or_report(fd, JAILHOUSE_CELL_DESTROY, &id,
+		       id->name);
+		if (ioctl_or_report(fd, JAILHOUSE_CELL_DESTROY, id,
 				    "JAILHOUSE_CELL_DESTROY"))
 			return 1;
 	}
-	desc->cpu_reset_address = stub_addr;
-	create.config_address = (unsigned long)desc;
-	create.config_size = config_size;
+	b->desc->cpu_reset_address = b->stub_addr;
+	create.config_address = (unsigned long)b->desc;
+	create.config_size = b->config_size;
 	if (ioctl_or_report(fd, JAILHOUSE_CELL_CREATE, &create,
 			    "JAILHOUSE_CELL_CREATE"))
 		return 1;
@@ -325,26 +356,43 @@ int cmd_cell_linux(int argc, char **argv)
 	req = calloc(1, sizeof(*req) + 4 * sizeof(req->image[0]));
 	if (!req)
 		die("out of memory%s%s", "", "");
-	req->cell_id = id;
-	add_image(req, kernel.data, kernel.size, kernel_addr);
-	if (initrd_file)
-		add_image(req, initrd.data, initrd.size, edit.initrd_start);
-	add_image(req, dtb, dtb_size, dtb_addr);
-	add_image(req, stub, sizeof(stub), stub_addr);
-	if (ioctl_or_report(fd, JAILHOUSE_CELL_LOAD, req,
-			    "JAILHOUSE_CELL_LOAD") ||
-	    ioctl_or_report(fd, JAILHOUSE_CELL_START, &id,
-			    "JAILHOUSE_CELL_START"))
+	req->cell_id = *id;
+	add_image(req, b->kernel.data, b->kernel.size, b->kernel_addr);
+	if (b->initrd_file)
+		add_image(req, b->initrd.data, b->initrd.size,
+			  b->edit.initrd_start);
+	add_image(req, b->dtb, b->dtb_size, b->dtb_addr);
+	add_image(req, b->stub, sizeof(b->stub), b->stub_addr);
+	return ioctl_or_report(fd, JAILHOUSE_CELL_LOAD, req,
+			       "JAILHOUSE_CELL_LOAD") ||
+	       ioctl_or_report(fd, JAILHOUSE_CELL_START, id,
+			       "JAILHOUSE_CELL_START");
+}
+
+int cmd_cell_linux(int argc, char **argv)
+{
+	struct linux_boot b = { 0 };
+	struct jailhouse_cell_id id = { 0 };
+	int fd;
+
+	parse_args(argc, argv, &b);
+	read_cell_config(&b);
+	place_images(&b);
+	edit_dtb(&b);
+	write_boot_stub(&b);
+
+	fd = open_dev();
+	if (boot_cell(fd, &b, &id))
 		return 1;
 	printf("Linux in cell \"%s\": kernel at 0x%llx (0x%llx bytes), ",
-	       id.name, (unsigned long long)kernel_addr,
-	       (unsigned long long)image_size);
-	if (initrd_file)
+	       id.name, (unsigned long long)b.kernel_addr,
+	       (unsigned long long)b.image_size);
+	if (b.initrd_file)
 		printf("initrd at 0x%llx-0x%llx, ",
-		       (unsigned long long)edit.initrd_start,
-		       (unsigned long long)edit.initrd_end);
-	printf("dtb at 0x%llx, entry 0x%llx\n", (unsigned long long)dtb_addr,
-	       (unsigned long long)stub_addr);
+		       (unsigned long long)b.edit.initrd_start,
+		       (unsigned long long)b.edit.initrd_end);
+	printf("dtb at 0x%llx, entry 0x%llx\n", (unsigned long long)b.dtb_addr,
+	       (unsigned long long)b.stub_addr);
 	close(fd);
 	return 0;
 }

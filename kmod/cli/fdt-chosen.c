@@ -125,43 +125,69 @@ static int replaced(const char *name, const struct chosen_edit *e)
 	       !strcmp(name, "linux,initrd-end");
 }
 
-void *fdt_edit_chosen(const void *in, size_t in_size,
-		      const struct chosen_edit *e, size_t *out_size, char *err,
-		      size_t err_len)
-{
-	const uint8_t *fdt = in;
-	struct buf st = { 0 }, strings = { 0 }, out = { 0 };
+/* Where the blocks of the input tree are, from its header. */
+struct fdt_in {
+	const uint8_t *fdt;
 	uint32_t off_struct, off_strings, off_rsv, size_struct, size_strings;
-	size_t pos, end;
-	int depth = 0, in_chosen = 0, seen_chosen = 0;
-	uint8_t header[FDT_HEADER_SIZE];
+};
+
+/* Nonzero, with a message in @err, when the header is not one we can use. */
+static int read_header(struct fdt_in *in, const void *data, size_t in_size,
+		       char *err, size_t err_len)
+{
+	const uint8_t *fdt = data;
 
 	if (in_size < FDT_HEADER_SIZE || be32(fdt) != FDT_MAGIC) {
 		snprintf(err, err_len,
 			 "not a flattened device tree (magic "
 			 "0x%08x, expected 0xd00dfeed)",
 			 in_size >= 4 ? be32(fdt) : 0);
-		return NULL;
+		return -1;
 	}
-	off_struct = be32(fdt + 8);
-	off_strings = be32(fdt + 12);
-	off_rsv = be32(fdt + 16);
-	size_strings = be32(fdt + 32);
-	size_struct = be32(fdt + 36);
-	if (be32(fdt + 4) > in_size || off_struct > in_size ||
-	    size_struct > in_size - off_struct || off_strings > in_size ||
-	    size_strings > in_size - off_strings || off_rsv > off_struct ||
-	    be32(fdt + 20) < 17) {
+	in->fdt = fdt;
+	in->off_struct = be32(fdt + 8);
+	in->off_strings = be32(fdt + 12);
+	in->off_rsv = be32(fdt + 16);
+	in->size_strings = be32(fdt + 32);
+	in->size_struct = be32(fdt + 36);
+	if (be32(fdt + 4) > in_size || in->off_struct > in_size ||
+	    in->size_struct > in_size - in->off_struct ||
+	    in->off_strings > in_size ||
+	    in->size_strings > in_size - in->off_strings ||
+	    in->off_rsv > in->off_struct || be32(fdt + 20) < 17) {
 		snprintf(err, err_len,
 			 "device tree header is inconsistent "
 			 "or older than version 17 (truncated file?)");
-		return NULL;
+		return -1;
 	}
-	if (append(&strings, fdt + off_strings, size_strings))
-		goto nomem;
+	return 0;
+}
 
-	pos = off_struct;
-	end = off_struct + size_struct;
+/* A /chosen node with the edit's properties, for a tree without one. */
+static int append_chosen_node(struct buf *st, struct buf *strings,
+			      const struct chosen_edit *e)
+{
+	if (append32(st, FDT_BEGIN_NODE) || append(st, "chosen", 7) ||
+	    pad4(st) || put_chosen_props(st, strings, e) ||
+	    append32(st, FDT_END_NODE))
+		return -1;
+	return 0;
+}
+
+/*
+ * Copy the structure block token by token into @st, with /chosen's
+ * properties replaced; the names of new properties go into @strings.
+ * Returns 0, -1 when out of memory, or 1 when the block is malformed
+ * (with a message in @err).
+ */
+static int copy_structure(const struct fdt_in *in, const struct chosen_edit *e,
+			  struct buf *st, struct buf *strings, char *err,
+			  size_t err_len)
+{
+	const uint8_t *fdt = in->fdt;
+	size_t pos = in->off_struct, end = in->off_struct + in->size_struct;
+	int depth = 0, in_chosen = 0, seen_chosen = 0;
+
 	while (pos + 4 <= end) {
 		uint32_t token = be32(fdt + pos);
 		size_t start = pos;
@@ -172,29 +198,26 @@ void *fdt_edit_chosen(const void *in, size_t in_size,
 			size_t n = strnlen(name, end - pos);
 
 			pos += (n + 4) & ~3u;
-			if (append(&st, fdt + start, pos - start))
-				goto nomem;
+			if (append(st, fdt + start, pos - start))
+				return -1;
 			depth++;
 			if (depth == 2 && !strcmp(name, "chosen")) {
 				in_chosen = seen_chosen = 1;
-				if (put_chosen_props(&st, &strings, e))
-					goto nomem;
+				if (put_chosen_props(st, strings, e))
+					return -1;
 			}
 		} else if (token == FDT_END_NODE) {
+			/* No /chosen: one is added at the end. */
 			if (depth == 1 && !seen_chosen) {
-				/* No /chosen: one is added at the end. */
-				if (append32(&st, FDT_BEGIN_NODE) ||
-				    append(&st, "chosen", 7) || pad4(&st) ||
-				    put_chosen_props(&st, &strings, e) ||
-				    append32(&st, FDT_END_NODE))
-					goto nomem;
+				if (append_chosen_node(st, strings, e))
+					return -1;
 				seen_chosen = 1;
 			}
 			if (depth == 2)
 				in_chosen = 0;
 			depth--;
-			if (append32(&st, token))
-				goto nomem;
+			if (append32(st, token))
+				return -1;
 		} else if (token == FDT_PROP) {
 			uint32_t len, nameoff;
 
@@ -203,63 +226,93 @@ void *fdt_edit_chosen(const void *in, size_t in_size,
 			len = be32(fdt + pos);
 			nameoff = be32(fdt + pos + 4);
 			pos += 8 + ((len + 3) & ~3u);
-			if (pos > end || nameoff >= size_strings)
+			if (pos > end || nameoff >= in->size_strings)
 				break;
 			if (in_chosen && depth == 2 &&
-			    replaced((const char *)fdt + off_strings + nameoff,
+			    replaced((const char *)fdt + in->off_strings +
+					     nameoff,
 				     e))
 				continue;
-			if (append(&st, fdt + start, pos - start))
-				goto nomem;
+			if (append(st, fdt + start, pos - start))
+				return -1;
 		} else if (token == FDT_NOP) {
 			continue;
-		} else if (token == FDT_END) {
-			if (append32(&st, token))
-				goto nomem;
-			break;
 		} else {
+			if (token == FDT_END && append32(st, token))
+				return -1;
 			break;
 		}
 	}
-	if (!st.len || be32(st.data + st.len - 4) != FDT_END || depth) {
+	if (!st->len || be32(st->data + st->len - 4) != FDT_END || depth) {
 		snprintf(err, err_len,
 			 "device tree structure block is "
 			 "malformed at offset 0x%zx",
 			 pos);
-		goto fail;
+		return 1;
 	}
+	return 0;
+}
 
-	/* Header, reservation map (as it was), structure, strings. */
+/*
+ * The output tree: the input's header with new offsets and sizes, its
+ * reservation map as it was, then @st and @strings. NULL when out of memory.
+ */
+static void *assemble(const struct fdt_in *in, const struct buf *st,
+		      const struct buf *strings, size_t *out_size)
+{
+	struct buf out = { 0 };
+	uint8_t header[FDT_HEADER_SIZE];
+	uint32_t off_struct, off_strings;
+
 	memset(header, 0, sizeof(header));
 	if (append(&out, header, sizeof(header)) ||
-	    append(&out, fdt + off_rsv, off_struct - off_rsv))
+	    append(&out, in->fdt + in->off_rsv, in->off_struct - in->off_rsv))
 		goto nomem;
 	while (out.len % 8)
 		if (append(&out, "", 1))
 			goto nomem;
 	off_struct = out.len;
-	if (append(&out, st.data, st.len))
+	if (append(&out, st->data, st->len))
 		goto nomem;
 	off_strings = out.len;
-	if (append(&out, strings.data, strings.len))
+	if (append(&out, strings->data, strings->len))
 		goto nomem;
-	memcpy(out.data, fdt, FDT_HEADER_SIZE);
+	memcpy(out.data, in->fdt, FDT_HEADER_SIZE);
 	put_be32(out.data + 4, out.len);
 	put_be32(out.data + 8, off_struct);
 	put_be32(out.data + 12, off_strings);
 	put_be32(out.data + 16, FDT_HEADER_SIZE);
-	put_be32(out.data + 32, strings.len);
-	put_be32(out.data + 36, st.len);
-	free(st.data);
-	free(strings.data);
+	put_be32(out.data + 32, strings->len);
+	put_be32(out.data + 36, st->len);
 	*out_size = out.len;
 	return out.data;
 
 nomem:
-	snprintf(err, err_len, "out of memory");
-fail:
-	free(st.data);
-	free(strings.data);
 	free(out.data);
 	return NULL;
+}
+
+void *fdt_edit_chosen(const void *in, size_t in_size,
+		      const struct chosen_edit *e, size_t *out_size, char *err,
+		      size_t err_len)
+{
+	struct fdt_in fin;
+	struct buf st = { 0 }, strings = { 0 };
+	void *out = NULL;
+	int res = -1;
+
+	if (read_header(&fin, in, in_size, err, err_len))
+		return NULL;
+	if (!append(&strings, fin.fdt + fin.off_strings, fin.size_strings))
+		res = copy_structure(&fin, e, &st, &strings, err, err_len);
+	if (!res) {
+		out = assemble(&fin, &st, &strings, out_size);
+		if (!out)
+			res = -1;
+	}
+	if (res < 0)
+		snprintf(err, err_len, "out of memory");
+	free(st.data);
+	free(strings.data);
+	return out;
 }

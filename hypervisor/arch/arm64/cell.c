@@ -117,22 +117,13 @@ static bool overlaps_gic(u64 pa, u64 size)
 			      gicr_size());
 }
 
-int arch_cell_create(struct cell *cell)
+/* Check every region before the root loses anything. */
+static int check_cell_regions(const struct cell *cell)
 {
-	const struct jailhouse_system *sys = system_config;
-	const struct jailhouse_memory *hv = &sys->hypervisor_memory;
+	const struct jailhouse_memory *hv = &system_config->hypervisor_memory;
 	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
-	struct page_table s2 = { NULL, s2_start_level() }, rpt = root_pt();
-	const struct jailhouse_pci_device *dev;
 	unsigned int n;
-	int err;
 
-	s2.root = page_alloc(&mem_pool);
-	if (!s2.root)
-		return -ENOMEM;
-	cell->s2_root = s2.root;
-
-	/* Check everything before the root loses anything. */
 	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
 		if ((mem->phys_start | mem->virt_start | mem->size) & 0xfff ||
 		    !mem->size) {
@@ -162,11 +153,16 @@ int arch_cell_create(struct cell *cell)
 			return -EINVAL;
 		}
 	}
-	err = gic_cell_create(cell);
-	if (err)
-		return err;
+	return 0;
+}
 
-	mem = cell_mem_regions(cell->config);
+/* Build the cell's stage-2 table: its regions and its comm page. */
+static int map_cell_regions(struct cell *cell, struct page_table *s2)
+{
+	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
+	unsigned int n;
+	int err;
+
 	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
 		u64 attrs = s2_attrs(mem->flags);
 
@@ -176,12 +172,12 @@ int arch_cell_create(struct cell *cell)
 			cell->comm = page_alloc(&mem_pool);
 			if (!cell->comm)
 				return -ENOMEM;
-			err = pt_map(&s2, mem->virt_start, (u64)cell->comm,
+			err = pt_map(s2, mem->virt_start, (u64)cell->comm,
 				     HV_PAGE_SIZE,
 				     (attrs & ~S2_MEMATTR_DEVICE) |
 					     S2_MEMATTR_NORMAL | PTE_SH_INNER);
 		} else {
-			err = pt_map(&s2, mem->virt_start, mem->phys_start,
+			err = pt_map(s2, mem->virt_start, mem->phys_start,
 				     mem->size, attrs);
 		}
 		if (err)
@@ -193,13 +189,24 @@ int arch_cell_create(struct cell *cell)
 		if (!cell->comm)
 			return -ENOMEM;
 	}
+	return 0;
+}
 
-	/*
-	 * What the root loses from here on is recorded as it goes, so that
-	 * destroy, or this create failing half way, gives back exactly that
-	 * and never another cell's memory.
-	 */
-	mem = cell_mem_regions(cell->config);
+/*
+ * Unmap from the root what the cell now owns: its memory, the
+ * redistributors of its CPUs and its PCI devices' configuration pages.
+ * What the root loses is recorded as it goes, so that destroy, or this
+ * create failing half way, gives back exactly that and never another
+ * cell's memory.
+ */
+static int unmap_from_root(struct cell *cell)
+{
+	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
+	const struct jailhouse_pci_device *dev;
+	struct page_table rpt = root_pt();
+	unsigned int n;
+	int err;
+
 	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
 		cell->arch.regions_taken = n + 1;
 		if (!taken_from_root(mem))
@@ -232,6 +239,33 @@ int arch_cell_create(struct cell *cell)
 		if (err)
 			return err;
 	}
+	return 0;
+}
+
+int arch_cell_create(struct cell *cell)
+{
+	const struct jailhouse_memory *mem;
+	struct page_table s2 = { NULL, s2_start_level() };
+	unsigned int n;
+	int err;
+
+	s2.root = page_alloc(&mem_pool);
+	if (!s2.root)
+		return -ENOMEM;
+	cell->s2_root = s2.root;
+
+	err = check_cell_regions(cell);
+	if (err)
+		return err;
+	err = gic_cell_create(cell);
+	if (err)
+		return err;
+	err = map_cell_regions(cell, &s2);
+	if (err)
+		return err;
+	err = unmap_from_root(cell);
+	if (err)
+		return err;
 	flush_root_s2();
 	/* Out of the root's reach now: nothing it caches can come back. */
 	mem = cell_mem_regions(cell->config);

@@ -675,8 +675,58 @@ static bool access_defined(struct per_cpu *pc, const char *frame, u64 offset,
 	return false;
 }
 
-bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
-		 u64 *value)
+/* IROUTER: only an owned SPI, and only to a CPU of the same cell. */
+static bool gicd_route_access(struct per_cpu *pc, u64 addr, u64 offset,
+			      unsigned int size, bool write, u64 *value)
+{
+	unsigned int irq = (offset - GICD_IROUTER) / 8;
+
+	/*
+	 * A kernel routes every SPI to its boot CPU when it starts
+	 * (Linux's distributor init): for an SPI it does not own,
+	 * aimed inside the cell, that write is ignored, not refused.
+	 */
+	if (!cell_owns_irq(pc->cell, irq) && size == 8 && write &&
+	    pc->cell != &root_cell && route_allowed(pc, *value)) {
+		cell_ignored_write(pc,
+				   "routing of IRQ %u, which the "
+				   "cell does not own, ignored",
+				   irq);
+		return true;
+	}
+	if (!cell_owns_irq(pc->cell, irq) || size != 8) {
+		if (pc->cell != &root_cell)
+			cell_refused(pc,
+				     "access to the routing of "
+				     "IRQ %u refused",
+				     irq);
+		return false;
+	}
+	if (write && !route_allowed(pc, *value)) {
+		if (pc->cell != &root_cell)
+			cell_refused(pc,
+				     "routing IRQ %u to 0x%llx, "
+				     "outside the cell, refused",
+				     irq, *value);
+		else
+			printk("Root cell CPU %u: routing IRQ %u to "
+			       "0x%llx, outside the cell, refused\n",
+			       pc->cpu_id, irq, *value);
+		return false;
+	}
+	if (write)
+		mmio_write(addr, size, *value);
+	else
+		*value = mmio_read(addr, size);
+	return true;
+}
+
+/*
+ * The per-IRQ registers, limited to the IRQs the cell owns. False when
+ * @offset is not one of them.
+ */
+static bool gicd_per_irq_access(struct per_cpu *pc, u64 addr, u64 offset,
+				unsigned int size, bool write, u64 *value)
 {
 	/*
 	 * Each bank starts again at IRQ 0: the set and clear registers are
@@ -698,56 +748,8 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
 		{ GICD_ICFGR, GICD_IGRPMODR, 2, true },
 		{ GICD_IGRPMODR, GICD_IGRPMODR + 0x80, 1, true },
 	};
-	u64 offset = addr - gicd_base, mask, old;
+	u64 mask, old;
 	unsigned int n;
-
-	if (!access_defined(pc, "GICD", offset, size,
-			    offset >= GICD_IPRIORITYR && offset < GICD_ICFGR,
-			    offset >= GICD_IROUTER &&
-				    offset < GICD_IROUTER_END))
-		return false;
-	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END) {
-		unsigned int irq = (offset - GICD_IROUTER) / 8;
-
-		/*
-		 * A kernel routes every SPI to its boot CPU when it starts
-		 * (Linux's distributor init): for an SPI it does not own,
-		 * aimed inside the cell, that write is ignored, not refused.
-		 */
-		if (!cell_owns_irq(pc->cell, irq) && size == 8 && write &&
-		    pc->cell != &root_cell && route_allowed(pc, *value)) {
-			cell_ignored_write(pc,
-					   "routing of IRQ %u, which the "
-					   "cell does not own, ignored",
-					   irq);
-			return true;
-		}
-		if (!cell_owns_irq(pc->cell, irq) || size != 8) {
-			if (pc->cell != &root_cell)
-				cell_refused(pc,
-					     "access to the routing of "
-					     "IRQ %u refused",
-					     irq);
-			return false;
-		}
-		if (write && !route_allowed(pc, *value)) {
-			if (pc->cell != &root_cell)
-				cell_refused(pc,
-					     "routing IRQ %u to 0x%llx, "
-					     "outside the cell, refused",
-					     irq, *value);
-			else
-				printk("Root cell CPU %u: routing IRQ %u to "
-				       "0x%llx, outside the cell, refused\n",
-				       pc->cpu_id, irq, *value);
-			return false;
-		}
-		if (write)
-			mmio_write(addr, size, *value);
-		else
-			*value = mmio_read(addr, size);
-		return true;
-	}
 
 	for (n = 0; n < ARRAY_SIZE(per_irq); n++) {
 		if (offset < per_irq[n].start || offset >= per_irq[n].end)
@@ -774,6 +776,23 @@ bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
 		}
 		return true;
 	}
+	return false;
+}
+
+bool gicd_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
+		 u64 *value)
+{
+	u64 offset = addr - gicd_base;
+
+	if (!access_defined(pc, "GICD", offset, size,
+			    offset >= GICD_IPRIORITYR && offset < GICD_ICFGR,
+			    offset >= GICD_IROUTER &&
+				    offset < GICD_IROUTER_END))
+		return false;
+	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END)
+		return gicd_route_access(pc, addr, offset, size, write, value);
+	if (gicd_per_irq_access(pc, addr, offset, size, write, value))
+		return true;
 
 	/* Identification and global state: readable, never writable. */
 	if (offset == GICD_CTLR || offset == GICD_TYPER ||
@@ -806,6 +825,57 @@ static struct per_cpu *gicr_owner(u64 frame)
 }
 
 /*
+ * The SGI/PPI registers of one of the cell's own redistributors, at @reg
+ * into the SGI frame; the bits of the IRQs in @protect stay ours.
+ */
+static bool gicr_sgi_access(u64 addr, u64 reg, unsigned int size, bool write,
+			    u64 *value, u32 protect)
+{
+	u64 mask, old;
+
+	if (size == 4 &&
+	    (reg == GICR_IGROUPR0 || reg == GICR_ISENABLER0 ||
+	     reg == GICR_ICENABLER0 || reg == GICR_ISPENDR0 ||
+	     reg == GICR_ISPENDR0 + 0x80 || reg == GICR_ISACTIVER0 ||
+	     reg == GICR_ISACTIVER0 + 0x80 || reg == GICR_IGRPMODR0)) {
+		bool rmw = reg == GICR_IGROUPR0 || reg == GICR_IGRPMODR0;
+
+		if (!write) {
+			*value = mmio_read32(addr) & ~protect;
+		} else if (rmw) {
+			old = mmio_read32(addr);
+			mmio_write32(addr,
+				     (old & protect) | (*value & ~protect));
+		} else if (*value & ~protect) {
+			mmio_write32(addr, *value & ~protect);
+		}
+		return true;
+	}
+	if ((reg >= GICR_IPRIORITYR && reg + size <= GICR_IPRIORITYR + 32) ||
+	    (reg >= GICR_ICFGR0 && reg + size <= GICR_ICFGR0 + 8)) {
+		unsigned int bits = reg >= GICR_ICFGR0 ? 2 : 8, i;
+		unsigned int first =
+			(reg - (bits == 2 ? GICR_ICFGR0 : GICR_IPRIORITYR)) *
+			8 / bits;
+
+		if (!write) {
+			*value = mmio_read(addr, size);
+			return true;
+		}
+		mask = 0;
+		for (i = 0; i < size * 8 / bits; i++)
+			if (!(protect & (1u << (first + i))))
+				mask |= ((1ULL << bits) - 1) << (i * bits);
+		old = mmio_read(addr, size);
+		mmio_write(addr, size, (old & ~mask) | (*value & mask));
+		return true;
+	}
+	if (!write)
+		*value = 0;
+	return true;
+}
+
+/*
  * A non-root cell's redistributor accesses. Any frame's identification
  * (TYPER, IIDR, the ID registers) may be read, so the usual search for one's
  * own frame works. In the frames of its own CPUs the cell has the SGI/PPI
@@ -816,7 +886,7 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
 		 u64 *value)
 {
 	u64 frame = gicr_base + ALIGN_DOWN(addr - gicr_base, frame_size);
-	u64 offset = addr - frame, reg, mask, old;
+	u64 offset = addr - frame;
 	struct per_cpu *owner = gicr_owner(frame);
 	u32 protect = 1u << GIC_MGMT_SGI | 1u << maint_irq;
 	bool own = owner && owner->cell == pc->cell;
@@ -863,45 +933,6 @@ bool gicr_access(struct per_cpu *pc, u64 addr, unsigned int size, bool write,
 			*value = 0;
 		return true;
 	}
-	reg = offset - GICR_SGI_BASE;
-	if (size == 4 &&
-	    (reg == GICR_IGROUPR0 || reg == GICR_ISENABLER0 ||
-	     reg == GICR_ICENABLER0 || reg == GICR_ISPENDR0 ||
-	     reg == GICR_ISPENDR0 + 0x80 || reg == GICR_ISACTIVER0 ||
-	     reg == GICR_ISACTIVER0 + 0x80 || reg == GICR_IGRPMODR0)) {
-		bool rmw = reg == GICR_IGROUPR0 || reg == GICR_IGRPMODR0;
-
-		if (!write) {
-			*value = mmio_read32(addr) & ~protect;
-		} else if (rmw) {
-			old = mmio_read32(addr);
-			mmio_write32(addr,
-				     (old & protect) | (*value & ~protect));
-		} else if (*value & ~protect) {
-			mmio_write32(addr, *value & ~protect);
-		}
-		return true;
-	}
-	if ((reg >= GICR_IPRIORITYR && reg + size <= GICR_IPRIORITYR + 32) ||
-	    (reg >= GICR_ICFGR0 && reg + size <= GICR_ICFGR0 + 8)) {
-		unsigned int bits = reg >= GICR_ICFGR0 ? 2 : 8, i;
-		unsigned int first =
-			(reg - (bits == 2 ? GICR_ICFGR0 : GICR_IPRIORITYR)) *
-			8 / bits;
-
-		if (!write) {
-			*value = mmio_read(addr, size);
-			return true;
-		}
-		mask = 0;
-		for (i = 0; i < size * 8 / bits; i++)
-			if (!(protect & (1u << (first + i))))
-				mask |= ((1ULL << bits) - 1) << (i * bits);
-		old = mmio_read(addr, size);
-		mmio_write(addr, size, (old & ~mask) | (*value & mask));
-		return true;
-	}
-	if (!write)
-		*value = 0;
-	return true;
+	return gicr_sgi_access(addr, offset - GICR_SGI_BASE, size, write, value,
+			       protect);
 }

@@ -130,21 +130,13 @@ static int map_device_el2(u64 base, u64 size)
 	return err;
 }
 
-int arch_init_early(void)
+/* Every region the hypervisor maps must lie inside the IPA space. */
+static int check_memory_fits(void)
 {
-	const struct jailhouse_memory *hv = &system_config->hypervisor_memory;
-	const struct jailhouse_console *con = &system_config->debug_console;
 	const struct jailhouse_memory *mem =
 		cell_mem_regions(&system_config->root_cell);
-	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
-	u64 gicr = system_config->platform_info.arm.gicr_base;
-	bool gic_v3 = system_config->platform_info.arm.gic_version == 3;
-	unsigned int t0sz, sl0, n;
-	int err;
+	unsigned int n;
 
-	pa_bits = parange_bits(mmfr0 & 0xf);
-	/* Stage 2: IPA size = PA size (max 48 bits), 4 KiB granule. */
-	ipa_bits = pa_bits > 48 ? 48 : pa_bits;
 	for (n = 0; n < system_config->root_cell.num_memory_regions;
 	     n++, mem++) {
 		if (!(mem->flags & JAILHOUSE_MEM_COMM_REGION) &&
@@ -161,16 +153,19 @@ int arch_init_early(void)
 		       "address space\n");
 		return -ERANGE;
 	}
+	return 0;
+}
 
-	/* EL2 stage 1: T0SZ 25, the walk starts at level 1 (see TCR_EL2). */
-	el2_pt.root = page_alloc(&mem_pool);
-	el2_pt.start_level = 1;
-	if (!el2_pt.root)
-		return -ENOMEM;
-	err = pt_map(&el2_pt, hv->phys_start, hv->phys_start, hv->size,
-		     S1_NORMAL);
-	if (err)
-		return err;
+/*
+ * The devices EL2 reaches before the final tables: the debug UART, the
+ * distributor and the first redistributor frame, and the PCI ECAM.
+ */
+static int map_devices_el2(bool gic_v3)
+{
+	const struct jailhouse_console *con = &system_config->debug_console;
+	u64 gicr = system_config->platform_info.arm.gicr_base;
+	int err;
+
 	if (con->type == JAILHOUSE_CON_TYPE_PL011 &&
 	    (con->flags & JAILHOUSE_CON_ACCESS_MMIO) && con->address) {
 		err = map_device_el2(con->address, HV_PAGE_SIZE);
@@ -201,7 +196,36 @@ int arch_init_early(void)
 		if (err)
 			return err;
 	}
-	err = gic_init_early();
+	return 0;
+}
+
+int arch_init_early(void)
+{
+	const struct jailhouse_memory *hv = &system_config->hypervisor_memory;
+	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	u64 gicr = system_config->platform_info.arm.gicr_base;
+	bool gic_v3 = system_config->platform_info.arm.gic_version == 3;
+	unsigned int t0sz, sl0;
+	int err;
+
+	pa_bits = parange_bits(mmfr0 & 0xf);
+	/* Stage 2: IPA size = PA size (max 48 bits), 4 KiB granule. */
+	ipa_bits = pa_bits > 48 ? 48 : pa_bits;
+	err = check_memory_fits();
+	if (err)
+		return err;
+
+	/* EL2 stage 1: T0SZ 25, the walk starts at level 1 (see TCR_EL2). */
+	el2_pt.root = page_alloc(&mem_pool);
+	el2_pt.start_level = 1;
+	if (!el2_pt.root)
+		return -ENOMEM;
+	err = pt_map(&el2_pt, hv->phys_start, hv->phys_start, hv->size,
+		     S1_NORMAL);
+	if (!err)
+		err = map_devices_el2(gic_v3);
+	if (!err)
+		err = gic_init_early();
 	if (!err)
 		err = map_root_ram_el2();
 	if (err)

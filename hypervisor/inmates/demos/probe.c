@@ -733,17 +733,10 @@ static void soak(u64 gicd)
 
 /* ---- hostile soak: end ---- */
 
-void inmate_main(void)
+/* The acts the hypervisor must block; returns 0 for any other act. */
+static int forbidden_act(const char *act, u64 gicd)
 {
-	const char *act = cmdline_str("act", "none");
-	u64 gicd = cmdline_u64("gicd-base", 0x08000000);
-
-	console_init();
-	print("probe: act=%s\n", act);
-	if (isolation_gic_act(act, gicd)) {
-	} else if (equal(act, "soak")) {
-		soak(gicd);
-	} else if (equal(act, "read-root-ram")) {
+	if (equal(act, "read-root-ram")) {
 		u64 addr = cmdline_u64("addr", 0x40000000);
 
 		u32 value;
@@ -778,7 +771,21 @@ void inmate_main(void)
 
 		print("probe: CPU_ON returned %ld\n", ret);
 		verdict(ret < 0, "foreign CPU_ON");
-	} else if (equal(act, "start-sibling")) {
+	} else if (equal(act, "root-hypercall")) {
+		s64 ret = root_only_hypercall();
+
+		print("probe: cell create hypercall returned %ld\n", ret);
+		verdict(ret < 0, "root-only hypercall");
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* The acts a cell may do; returns 0 for any other act. */
+static int allowed_act(const char *act)
+{
+	if (equal(act, "start-sibling")) {
 		u64 mpidr = cmdline_u64("cpu", 1);
 		s64 ret = psci_cpu_on(mpidr, sibling_entry);
 
@@ -812,27 +819,42 @@ void inmate_main(void)
 		      mmio_read32(comm + 8), mmio_read8(comm + 64),
 		      *(volatile u64 *)(comm + 72),
 		      *(volatile u64 *)(comm + 88));
-	} else if (equal(act, "root-hypercall")) {
-		s64 ret = root_only_hypercall();
+	} else {
+		return 0;
+	}
+	return 1;
+}
 
-		print("probe: cell create hypercall returned %ld\n", ret);
-		verdict(ret < 0, "root-only hypercall");
+/* Served by TEST_HOOKS firmware only; others stop the cell. */
+static void el2_stall(void)
+{
+	u64 ms = cmdline_u64("ms", 5000), n;
+
+	print("probe: staying at EL2 for %lu ms, again and again\n", ms);
+	for (n = 1;; n++) {
+		s64 ret = hypercall1(HC_TEST_STALL, ms);
+
+		/* Quiet after the first: time at EL1 takes the stop. */
+		if (n == 1 || ret)
+			print("probe: stall %lu returned %ld\n", n, ret);
+		if (ret)
+			break;
+	}
+}
+
+void inmate_main(void)
+{
+	const char *act = cmdline_str("act", "none");
+	u64 gicd = cmdline_u64("gicd-base", 0x08000000);
+
+	console_init();
+	print("probe: act=%s\n", act);
+	if (isolation_gic_act(act, gicd)) {
+	} else if (equal(act, "soak")) {
+		soak(gicd);
+	} else if (forbidden_act(act, gicd) || allowed_act(act)) {
 	} else if (equal(act, "el2-stall")) {
-		/* Served by TEST_HOOKS firmware only; others stop the cell. */
-		u64 ms = cmdline_u64("ms", 5000), n;
-
-		print("probe: staying at EL2 for %lu ms, again and again\n",
-		      ms);
-		for (n = 1;; n++) {
-			s64 ret = hypercall1(HC_TEST_STALL, ms);
-
-			/* Quiet after the first: time at EL1 takes the stop. */
-			if (n == 1 || ret)
-				print("probe: stall %lu returned %ld\n", n,
-				      ret);
-			if (ret)
-				break;
-		}
+		el2_stall();
 	} else if (consent_act(act)) {
 	} else if (!isolation_core_act(act, gicd)) {
 		print("probe: unknown act; see demos/probe.c\n");

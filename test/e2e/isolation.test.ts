@@ -17,14 +17,26 @@
 //      refused, uart-hello's RAM stays out of the root's reach;
 //  F6  a cell puts its redistributor to sleep (act=gicr-sleep): the write
 //      has no effect and the cell still stops;
+//  F6  a cell CPU that does not take the stop request: SIMULATED with a
+//      firmware built with TEST_HOOKS=1 only for this test, where a
+//      hypercall keeps the calling CPU at EL2 for 5 s (act=el2-stall; the
+//      shipped firmware refuses it and stops the cell): destroy gives up on
+//      the CPU after its bounded wait and fails with a report, the root runs on;
 //  F11 a cell repeats a forbidden act (act=refusal-flood): it is stopped at
 //      the first, with one line on the console; a cell repeating a filtered
 //      write (act=filtered-flood) gets one line, not one per write;
 //  F14 a cell writes ACTLR_EL1 (act=actlr): the write traps and is ignored,
 //      the cell runs on; a cell leaves values in its comm page
 //      (act=comm-dirty): the next start finds a fresh one;
-//  soak (bare machine only, for now): both CPUs of the cell repeat every
-//      act the hypervisor filters without stopping the cell (act=soak).
+//  F13 the root moves the BAR of the PCI UART uart-echo owns and turns its
+//      decoding off (config space writes from a root shell): while the root
+//      has the device they take effect, while the cell owns it they have no
+//      effect and the cell keeps echoing;
+//  soak: both CPUs of the cell repeat every act the hypervisor filters
+//      without stopping the cell (act=soak) while the root creates, starts
+//      and destroys uart-hello PJ_SOAK_CYCLES times (default 100): the cell
+//      keeps going, and afterwards Linux gets every CPU back, the page pool
+//      is back at its baseline and disable succeeds.
 //
 // Host: PJ_HV_HOST (else the first inventory host). The suite leaves it
 // disabled, module unloaded, all CPUs online.
@@ -37,7 +49,7 @@ import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../lab/lab";
 import { buildInmates, runBare } from "../support/bare-qemu";
 import { suiteFolder } from "../support/host-build";
-import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { connectUart, consoleTail, pickHost, run, sh } from "../support/lab-shell";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-isolation";
@@ -49,12 +61,29 @@ const uartHelloRam = 0x70100000;
 const hypervisorRam = 0x7f000000;
 // The lab's PCI 16550 (slot 4), which uart-echo takes, and its config space.
 const pciUart = "0000:00:04.0";
+const pciUartConfig = `/sys/bus/pci/devices/${pciUart}/config`;
 const resetHost =
     `for c in $(ls ${sysfs}/cells 2>/dev/null); do [ "$c" = 0 ] || ${cli} cell destroy $c; done; ` +
     `if [ "$(cat ${sysfs}/enabled 2>/dev/null)" = 1 ]; then ${cli} disable; fi; ` +
     "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
     `[ -e /sys/bus/pci/devices/${pciUart}/driver ] || echo ${pciUart} > /sys/bus/pci/drivers/serial/bind 2>/dev/null; ` +
     "rmmod hvpoke_mod 2>/dev/null; rmmod jailhouse 2>/dev/null; true";
+
+/**
+ * The firmware built with TEST_HOOKS=1 (core/control.c), in a copy of the
+ * sources under `work`: a cell CPU can stay at EL2 through a hypercall.
+ * Built here with the toolchain hypervisor/toolchain.mk picks, as the
+ * firmware of the bare-machine runs is.
+ */
+function testHooksFirmware(work: string): Buffer {
+    const dir = path.join(work, "test-hooks");
+    fs.cpSync(path.join(repo, "hypervisor"), path.join(dir, "hypervisor"), {
+        recursive: true,
+        filter: (f) => !/\.(o|elf|bin)$/.test(f) && !f.includes(`${path.sep}inmates`),
+    });
+    execFileSync("make", ["-s", "-C", path.join(dir, "hypervisor"), "TEST_HOOKS=1", "jailhouse.bin"], { stdio: "pipe" });
+    return fs.readFileSync(path.join(dir, "hypervisor", "jailhouse.bin"));
+}
 
 function compile(yamlPath: string, out: string): Buffer {
     execFileSync(process.execPath, [compiler, "compile", yamlPath, "-o", out], { cwd: repo, stdio: "pipe" });
@@ -183,10 +212,11 @@ interface CellInfo {
     cpus_failed: string;
 }
 
-describe("isolation attacks on a lab host: each is blocked, the root and uart-hello keep running", { timeout: 40 * 60_000 }, () => {
+describe("isolation attacks on a lab host: each is blocked, the root and uart-hello keep running", { timeout: 120 * 60_000 }, () => {
     let host: LabHost;
     let work: string;
     let poolAfterEnable = 0;
+    let poolBaseline = 0;
     let dmesgMark = 0;
     const figures: string[] = [];
 
@@ -207,6 +237,7 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             }
         });
 
+    const poolUsed = async () => Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
     const cells = async (): Promise<CellInfo[]> => JSON.parse(await run(host, `${cli} cell list --json`)) as CellInfo[];
     const cell = async (name: string): Promise<CellInfo> => {
         const c = (await cells()).find((x) => x.name === name);
@@ -252,7 +283,7 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         await waitFor("uart-hello to print on", async () => (await helloLines()) > before, 15_000);
         assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), onlineCpus);
         assert.equal((await run(host, "taskset -c 0 echo root-alive")).trim(), "root-alive");
-        assert.ok(Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim()) > 0, "the hypervisor answers");
+        assert.ok((await poolUsed()) > 0, "the hypervisor answers");
     };
     /** The root still cannot read `addr` (stage 2 refuses it: SIGBUS, and the console says so). */
     const rootCannotRead = async (addr: number) => {
@@ -324,7 +355,21 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         );
         dmesgMark = (await run(host, "dmesg")).split("\n").length - 1;
         await run(host, `${cli} enable ${remote}/system.cell`);
-        poolAfterEnable = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
+        poolAfterEnable = await poolUsed();
+        // One run of every cell the suite starts: the first take of a region
+        // splits the root's block mappings, and those page tables stay. From
+        // here on the pool must come back to exactly this baseline.
+        await run(
+            host,
+            `echo ${pciUart} > /sys/bus/pci/drivers/serial/unbind && ${launch("uart-echo", "uart-echo", "con=hvc")} && ` +
+                `${cli} cell destroy uart-echo && { [ -e /sys/bus/pci/devices/${pciUart}/driver ] || echo ${pciUart} > /sys/bus/pci/drivers/serial/bind; }`,
+        );
+        await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
+        await run(host, `${cli} cell create ${remote}/rt-timer.cell`);
+        await startProbe("act=actlr");
+        await run(host, `${cli} cell destroy rt-timer && ${cli} cell destroy uart-hello`);
+        poolBaseline = await poolUsed();
+        figures.push(`page pool: ${poolAfterEnable} pages after enable, ${poolBaseline} after one run of each cell (the baseline)`);
         await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
         await run(host, `${cli} cell create ${remote}/rt-timer.cell`);
         await waitFor("uart-hello's first line", async () => (await helloLines()) >= 1, 30_000);
@@ -338,7 +383,7 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
     });
 
     isoTest("F1: both CPUs of a cell print at once: lines stay inside the buffer, the cell gains nothing", async () => {
-        const pool = Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
+        const pool = await poolUsed();
         const mark = await hvMark();
         await startProbe("act=console-race cpu=3 count=6000");
         // The cell's own capture keeps its newest lines only: the act's
@@ -359,7 +404,7 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         assert.ok(raced.length >= 3, `${raced.length} lines of the race in the cell's capture`);
         for (const l of raced) assert.ok(l.replace("\r", "").length <= 119, `a line of ${l.length} bytes`);
         assert.equal((await cell("rt-timer")).state, "running");
-        assert.equal(Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim()), pool);
+        assert.equal(await poolUsed(), pool);
         await othersCarryOn("0");
     });
 
@@ -516,12 +561,206 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         await othersCarryOn("0");
     });
 
-    isoTest("afterwards: cells go, the page pool is back where it was, disable succeeds, all CPUs online", async () => {
+    /** The PCI UART's command register and BAR 0, as the root reads them. */
+    const uartConfig = async () => {
+        const words = (await run(host, `od -An -tx2 -j4 -N2 ${pciUartConfig}; od -An -tx4 -j16 -N4 ${pciUartConfig}`)).trim().split(/\s+/);
+        return { command: Number(`0x${words[0]}`), bar0: Number(`0x${words[1]}`) };
+    };
+    /** Root shell writes: the command register (16 bits) and BAR 0 (32 bits), little endian. */
+    const writeUartConfig = (command: number, bar0: number) => {
+        const bytes = (v: number, n: number) =>
+            Array.from({ length: n }, (_, i) => `\\x${((v >> (8 * i)) & 0xff).toString(16).padStart(2, "0")}`).join("");
+        return run(
+            host,
+            `printf '${bytes(bar0, 4)}' | dd of=${pciUartConfig} bs=4 seek=4 conv=notrunc status=none && ` +
+                `printf '${bytes(command, 2)}' | dd of=${pciUartConfig} bs=2 seek=2 conv=notrunc status=none`,
+        );
+    };
+
+    isoTest("F13: the root cannot move or switch off the BAR of a PCI device a cell owns; the cell keeps it", async () => {
+        await run(host, `${cli} cell destroy uart-hello && echo ${pciUart} > /sys/bus/pci/drivers/serial/unbind`);
+        const owned = await uartConfig();
+        assert.equal(owned.command & 1, 1, "I/O decoding is on");
+        // While the root has the device its writes take effect.
+        await writeUartConfig(owned.command & ~1, owned.bar0 + 0x100);
+        const moved = await uartConfig();
+        assert.deepEqual(moved, { command: owned.command & ~1, bar0: owned.bar0 + 0x100 });
+        figures.push(
+            `F13 root's own device: command 0x${owned.command.toString(16)} -> 0x${moved.command.toString(16)}, BAR0 0x${owned.bar0.toString(16)} -> 0x${moved.bar0.toString(16)}`,
+        );
+        await writeUartConfig(owned.command, owned.bar0);
+        assert.deepEqual(await uartConfig(), owned);
+
+        const uart = await connectUart(host);
+        const waitForUart = (pattern: RegExp) => waitFor(`${pattern} on the PCI UART`, async () => pattern.test(uart.received()), 60_000);
+        try {
+            await run(host, launch("uart-echo", "uart-echo", "con=hvc"));
+            await waitForUart(/uart-echo ready\r\n/);
+            const mark = await hvMark();
+            await writeUartConfig(owned.command & ~1, owned.bar0 + 0x100);
+            assert.deepEqual(await uartConfig(), owned, "the writes had no effect");
+            const since = await hvConsoleSince(mark);
+            const line = /Root cell CPU \d: write to config register 0x10 of PCI device 00:04\.0 ignored: cell "uart-echo" owns the device/;
+            assert.match(since, line);
+            figures.push(`F13 cell's device: ${line.exec(since)?.[0]}`);
+            uart.send("still mine\r");
+            await waitForUart(/echo: STILL MINE\r\n/);
+            assert.equal((await cell("uart-echo")).state, "running");
+            // Destroy hands the device back: the root's writes work again.
+            await run(host, `${cli} cell destroy uart-echo`);
+            await writeUartConfig(owned.command & ~1, owned.bar0);
+            assert.equal((await uartConfig()).command, owned.command & ~1);
+            await writeUartConfig(owned.command, owned.bar0);
+        } finally {
+            uart.close();
+        }
+        await run(host, `echo ${pciUart} > /sys/bus/pci/drivers/serial/bind`);
+        const relaunched = await hvMark();
+        await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
+        await waitFor(
+            "the new uart-hello's first line",
+            async () => /\[uart-hello\] uart-hello: hello 1 from a cell/.test(await hvConsoleSince(relaunched)),
+            30_000,
+        );
+        await othersCarryOn("0");
+    });
+
+    /** The root's create/load/start/destroy cycles of uart-hello, run on the host in the background. */
+    const soakLog = `${remote}/soak.log`;
+    const soakCycles = (cycles: number) =>
+        `for i in $(seq ${cycles}); do ` +
+        `${cli} cell destroy uart-hello && ${launch("uart-hello", "uart-hello", "con=hvc period-ms=500")} ` +
+        `|| { echo "cycle $i failed"; exit 1; }; echo "cycle $i done"; done; echo "cycles done"`;
+
+    isoTest("soak: a hostile two-CPU cell while the root creates and destroys another cell, cycle after cycle", async () => {
+        const cycles = Number(process.env.PJ_SOAK_CYCLES ?? 100);
+        assert.ok(
+            Number.isInteger(cycles) && cycles > 0,
+            `PJ_SOAK_CYCLES=${process.env.PJ_SOAK_CYCLES}: give a whole number of cycles, e.g. 100`,
+        );
+        const rounds = async () => {
+            const all = [...(await cellConsole("rt-timer")).matchAll(/soak rounds (\d+) and (\d+)/g)];
+            const last = all.at(-1);
+            return last ? [Number(last[1]), Number(last[2])] : [0, 0];
+        };
+        await startProbe("act=soak cpu=3");
+        await waitFor("the soak's first report", async () => (await rounds())[1] > 0, 120_000);
+        const before = await rounds();
+        const poolBefore = await poolUsed();
+        const started = Date.now();
+        // The loop runs on the host, detached from this SSH session; progress
+        // is read from its log. Under full load one command can take 20 s, so
+        // only a cycle that makes no progress for minutes counts as a hang.
+        await run(host, `rm -f ${soakLog}; nohup sh -c '${soakCycles(cycles)}' > ${soakLog} 2>&1 < /dev/null &`);
+        const stallMs = 300_000;
+        let done = 0;
+        let progressAt = Date.now();
+        let log: string;
+        for (;;) {
+            log = (await sh(host, `cat ${soakLog}`)).stdout;
+            if (/cycles done|failed/.test(log)) break;
+            const now = [...log.matchAll(/cycle (\d+) done/g)].length;
+            if (now > done) [done, progressAt] = [now, Date.now()];
+            if (Date.now() - progressAt > stallMs)
+                assert.fail(`cycle ${done + 1} of ${cycles} made no progress for ${stallMs / 1000} s\n${log.slice(-2000)}`);
+            await new Promise((r) => setTimeout(r, 5000));
+        }
+        assert.match(log, /cycles done/, log.slice(-2000));
+        const seconds = Math.round((Date.now() - started) / 1000);
+        figures.push(`soak: ${cycles} create/load/start/destroy cycles of uart-hello in ${seconds} s`);
+        // The hostile cell ran on through all of it, on both CPUs.
+        await waitFor(
+            "the soak to report again",
+            async () => {
+                const now = await rounds();
+                return now[0] > before[0] && now[1] > before[1];
+            },
+            120_000,
+        );
+        figures.push(`soak rounds: ${before.join(" and ")} before the cycles, ${(await rounds()).join(" and ")} after`);
+        assert.equal((await cell("rt-timer")).state, "running");
+        assert.doesNotMatch(await hvConsole(), /FATAL|did not stop/);
+        // Nothing of the cycles stays in the page pool.
+        const poolAfter = await poolUsed();
+        figures.push(`soak page pool: ${poolBefore} pages before the cycles, ${poolAfter} after`);
+        assert.equal(poolAfter, poolBefore);
+        await othersCarryOn("0");
+    });
+
+    isoTest("F6: the shipped firmware has no stall hook: the test-only hypercall is refused and stops the cell", async () => {
+        const mark = await hvMark();
+        await startProbe("act=el2-stall ms=5000");
+        await waitFor("the refusal", async () => /hypercall 32343 refused/.test(await hvConsoleSince(mark)), 30_000);
+        assert.match(
+            await hvConsoleSince(mark),
+            /Cell "rt-timer" CPU 1: hypercall 32343 refused \(root cell only\): cell stopped, state failed/,
+        );
+        await waitFor("the probe cell to be failed", async () => (await cell("rt-timer")).state === "failed", 10_000);
+        assert.doesNotMatch(await cellConsole("rt-timer"), /probe: stall \d+ returned/);
+        await othersCarryOn("0");
+    });
+
+    isoTest("afterwards: cells go, the page pool is back at its baseline, disable succeeds, all CPUs online", async () => {
         await run(host, `${cli} cell destroy rt-timer && ${cli} cell destroy uart-hello`);
-        assert.equal(Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim()) - poolAfterEnable <= 4, true);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
+        const pool = await poolUsed();
+        figures.push(`page pool after the suite: ${pool} pages, baseline ${poolBaseline}`);
+        assert.equal(pool, poolBaseline);
         await run(host, `${cli} disable && rmmod jailhouse`);
         assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
         const dmesg = (await run(host, "dmesg")).split("\n").slice(dmesgMark).join("\n");
         assert.doesNotMatch(dmesg, /WARNING|BUG|Oops|Call trace|stall/i);
     });
+    isoTest(
+        "F6 (SIMULATED stuck CPU: a test-only firmware keeps it at EL2): destroy gives up on it with a report, the root runs on",
+        async () => {
+            // No cell can keep its CPU from the stop request under the shipped
+            // firmware (gicr-sleep above). A CPU stuck in the hypervisor (what F5
+            // did) is stood in for by a TEST_HOOKS build, where a hypercall keeps
+            // the calling cell CPU at EL2 with interrupts masked for 5 s.
+            const firmware = testHooksFirmware(work);
+            try {
+                await sh(host, "cat > /lib/firmware/jailhouse.bin", firmware);
+                await run(host, `insmod ${remote}/kmod/jailhouse.ko && ${cli} enable ${remote}/system.cell`);
+                await run(host, `${cli} cell create ${remote}/rt-timer.cell`);
+                await startProbe("act=el2-stall ms=5000");
+                await waitFor(
+                    "the probe's first stall",
+                    async () => /probe: stall 1 returned 0/.test(await cellConsole("rt-timer")),
+                    60_000,
+                );
+                const mark = await hvMark();
+                const started = Date.now();
+                const destroy = await sh(host, `timeout 120 ${cli} cell destroy rt-timer`);
+                figures.push(
+                    `F6 destroy of a cell whose CPU stays at EL2: rc ${destroy.code} after ${Date.now() - started} ms: ${destroy.stderr.trim()}`,
+                );
+                assert.notEqual(destroy.code, 0);
+                assert.notEqual(destroy.code, 124, "destroy did not hang");
+                assert.match(
+                    destroy.stderr,
+                    /cell "rt-timer" did not answer in time \(the shutdown request or the stop of its CPUs\) and is now failed/,
+                );
+                const since = await hvConsoleSince(mark);
+                assert.match(since, /Cell "rt-timer": CPU 1 did not stop \(no answer to the management interrupt\): request refused/);
+                // The root, its CPUs and the hypervisor carry on.
+                assert.equal((await cell("rt-timer")).state, "failed");
+                assert.equal(
+                    (await run(host, "taskset -c 0 echo root-alive; taskset -c 2 echo cpu-2-alive")).trim(),
+                    "root-alive\ncpu-2-alive",
+                );
+                assert.ok((await poolUsed()) > 0, "the hypervisor answers");
+                // Once out of the hypervisor the CPU takes the stop: destroy succeeds.
+                await waitFor(
+                    "destroy to succeed",
+                    async () => (await sh(host, `timeout 120 ${cli} cell destroy rt-timer`)).code === 0,
+                    60_000,
+                );
+                assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
+                await run(host, `${cli} disable && rmmod jailhouse`);
+            } finally {
+                await sh(host, `${resetHost}; cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin`);
+            }
+        },
+    );
 });

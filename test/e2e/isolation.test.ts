@@ -46,14 +46,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { LabHost } from "../lab/lab";
+import type { LabHost } from "../../examples/lab/tooling/lab";
+import { repoRoot as repo } from "../../examples/lab/tooling/workbench";
+import { cliInTree } from "../../provider/src/resources/remote-layout";
 import { buildInmates, runBare } from "../support/bare-qemu";
 import { suiteFolder } from "../support/host-build";
 import { connectUart, consoleTail, pickHost, run, sh } from "../support/lab-shell";
 
-const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-isolation";
-const cli = `${remote}/kmod/tools/jailhouse`;
+const cli = `${remote}/${cliInTree}`;
 const sysfs = "/sys/devices/jailhouse";
 const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
 // uart-hello's RAM (examples/lab/uart-hello.yaml) and the hypervisor's (system.yaml).

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../workbench";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 const maxBodyLines = 80;
 

@@ -19,7 +19,7 @@
 //      has no effect and the cell still stops;
 //  F6  a cell CPU that does not take the stop request: SIMULATED with a
 //      firmware built with TEST_HOOKS=1 only for this test, where a
-//      hypercall keeps the calling CPU at EL2 for 5 s (act=el2-stall; the
+//      hypercall keeps the calling CPU at EL2 for a minute (act=el2-stall; the
 //      shipped firmware refuses it and stops the cell): destroy gives up on
 //      the CPU after its bounded wait and fails with a report, the root runs on;
 //  F11 a cell repeats a forbidden act (act=refusal-flood): it is stopped at
@@ -28,6 +28,9 @@
 //  F14 a cell writes ACTLR_EL1 (act=actlr): the write traps and is ignored,
 //      the cell runs on; a cell leaves values in its comm page
 //      (act=comm-dirty): the next start finds a fresh one;
+//  F14 the root brings a CPU online in a loop while cells are created on it
+//      and destroyed again: each create either takes the CPU (Linux cannot
+//      bring it up while the cell has it) or is refused and says why;
 //  F13 the root moves the BAR of the PCI UART uart-echo owns and turns its
 //      decoding off (config space writes from a root shell): while the root
 //      has the device they take effect, while the cell owns it they have no
@@ -633,6 +636,41 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         `${cli} cell destroy uart-hello && ${launch("uart-hello", "uart-hello", "con=hvc period-ms=500")} ` +
         `|| { echo "cycle $i failed"; exit 1; }; echo "cycle $i done"; done; echo "cycles done"`;
 
+    isoTest(
+        "F14 root-side race: the root brings a CPU online over and over while cells are made on it; the CPU is the cell's or Linux's, never both",
+        async () => {
+            await run(host, `${cli} cell destroy rt-timer`);
+            const online = "/sys/devices/system/cpu/cpu1/online";
+            const raceCycles = 10;
+            // The onliner runs until the cycles end; each cycle reports whether
+            // create won the CPU (and then what Linux says of it) or was refused.
+            const race =
+                `rm -f ${remote}/race.stop ${remote}/race.err; ` +
+                `( while [ ! -e ${remote}/race.stop ]; do echo 1 > ${online} 2>/dev/null; sleep 0.05; done ) & ` +
+                `for i in $(seq ${raceCycles}); do ` +
+                `if ${cli} cell create ${remote}/rt-timer.cell 2>>${remote}/race.err; then ` +
+                `echo "cycle $i: created, Linux's CPU 1 online=$(cat ${online}), cell CPUs $(${cli} cell list --json | grep -o '"cpus_assigned": *"[^"]*"' | tail -1)"; ` +
+                `${cli} cell destroy rt-timer || echo "cycle $i: destroy failed"; ` +
+                `else echo "cycle $i: create refused"; fi; sleep 0.3; done; touch ${remote}/race.stop; wait; echo "race done"`;
+            const out = await run(host, race);
+            const refusals = (await sh(host, `cat ${remote}/race.err`)).stdout;
+            figures.push(
+                `F14 root race: ${out.trim().split("\n").length - 1} cycles: ${out.trim().replace(/\n/g, " | ")}${refusals ? ` || ${refusals.trim().split("\n").at(-1)}` : ""}`,
+            );
+            assert.match(out, /race done/);
+            assert.doesNotMatch(out, /destroy failed/);
+            // A cell that got the CPU has it alone: Linux could not bring it up.
+            for (const m of out.matchAll(/cycle \d+: created, Linux's CPU 1 online=(\d)/g)) assert.equal(m[1], "0", out);
+            assert.ok(/created/.test(out), `no create won the CPU in ${raceCycles} cycles:\n${out}\n${refusals}`);
+            // A refused create says why, and leaves nothing behind.
+            if (/create refused/.test(out)) assert.match(refusals, /CPU|busy|online/i);
+            assert.ok(!(await cells()).some((c) => c.name === "rt-timer"));
+            await run(host, `echo 1 > ${online}`);
+            await run(host, `${cli} cell create ${remote}/rt-timer.cell`);
+            await othersCarryOn("0");
+        },
+    );
+
     isoTest("soak: a hostile two-CPU cell while the root creates and destroys another cell, cycle after cycle", async () => {
         const cycles = Number(process.env.PJ_SOAK_CYCLES ?? 100);
         assert.ok(
@@ -718,16 +756,19 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             // No cell can keep its CPU from the stop request under the shipped
             // firmware (gicr-sleep above). A CPU stuck in the hypervisor (what F5
             // did) is stood in for by a TEST_HOOKS build, where a hypercall keeps
-            // the calling cell CPU at EL2 with interrupts masked for 5 s.
+            // the calling cell CPU at EL2 with interrupts masked.
             const firmware = testHooksFirmware(work);
             try {
                 await sh(host, "cat > /lib/firmware/jailhouse.bin", firmware);
                 await run(host, `insmod ${remote}/kmod/jailhouse.ko && ${cli} enable ${remote}/system.cell`);
                 await run(host, `${cli} cell create ${remote}/rt-timer.cell`);
-                await startProbe("act=el2-stall ms=5000");
+                // The first stall begins as the probe says so and lasts a
+                // minute: the destroy below starts well inside it, far from
+                // its end, where the stop would be taken within the bound.
+                await startProbe("act=el2-stall ms=60000");
                 await waitFor(
                     "the probe's first stall",
-                    async () => /probe: stall 1 returned 0/.test(await cellConsole("rt-timer")),
+                    async () => /probe: staying at EL2 for 60000 ms/.test(await cellConsole("rt-timer")),
                     60_000,
                 );
                 const mark = await hvMark();
@@ -755,7 +796,7 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
                 await waitFor(
                     "destroy to succeed",
                     async () => (await sh(host, `timeout 120 ${cli} cell destroy rt-timer`)).code === 0,
-                    60_000,
+                    180_000,
                 );
                 assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
                 await run(host, `${cli} disable && rmmod jailhouse`);

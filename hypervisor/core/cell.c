@@ -230,6 +230,12 @@ static long check_config(const struct jailhouse_cell_desc *c, u64 size)
 	}
 	if (jailhouse_cell_config_size(c) != size || !c->name[0])
 		return -EINVAL;
+	/* Every later print of the name reads up to its NUL. */
+	if (c->name[JAILHOUSE_CELL_NAME_MAXLEN]) {
+		printk("Cell create: the name fills all %u bytes; it must end with a NUL within them\n",
+		       JAILHOUSE_CELL_NAME_LEN);
+		return -EINVAL;
+	}
 	if (c->cpu_set_size > HV_MAX_CPUS / 8)
 		return -EINVAL;
 	for (id = 1; id < HV_MAX_CELLS; id++)

@@ -15,6 +15,9 @@
 //      refused with the reason, the hypervisor's memory stays unreachable;
 //  F4  the root creates a cell over uart-hello's RAM (taken, and rootshared):
 //      refused, uart-hello's RAM stays out of the root's reach;
+//      a .cell whose name fills all 32 bytes, handed to CELL_CREATE by a
+//      module that goes around the driver (test/e2e/fixtures/rawcell-mod):
+//      refused with the reason, while the same cell with its NUL is made;
 //  F6  a cell puts its redistributor to sleep (act=gicr-sleep): the write
 //      has no effect and the cell still stops;
 //  F6  a cell CPU that does not take the stop request: SIMULATED with a
@@ -52,6 +55,7 @@ import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../../examples/lab/tooling/lab";
 import { repoRoot as repo } from "../../examples/lab/tooling/workbench";
 import { cliInTree } from "../../provider/src/resources/remote-layout";
+import { CELL_NAME_MAXLEN, HEADER_PREFIX_SIZE } from "../../provider/src/config/abi";
 import { buildInmates, runBare } from "../support/bare-qemu";
 import { suiteFolder } from "../support/host-build";
 import { connectUart, consoleTail, pickHost, run, sh } from "../support/lab-shell";
@@ -106,6 +110,13 @@ function patchRegion(cell: Buffer, phys: bigint, virt: bigint, size: bigint, to:
     out.writeBigUInt64LE(to.phys, at);
     out.writeBigUInt64LE(to.virt, at + 8);
     out.writeBigUInt64LE(to.size, at + 16);
+    return out;
+}
+
+/** The same cell with every byte of its name set: no NUL ends it. */
+function fillName(cell: Buffer): Buffer {
+    const out = Buffer.from(cell);
+    out.fill("n".charCodeAt(0), HEADER_PREFIX_SIZE, HEADER_PREFIX_SIZE + CELL_NAME_MAXLEN + 1);
     return out;
 }
 
@@ -337,6 +348,17 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             path.join(work, "wrap.cell"),
             patchRegion(valid, 0x70600000n, 0n, 0x100000n, { phys: 0xfffffffffffff000n, virt: 0x3ffff000n, size: 0x80001000n }),
         );
+        // A name that fills all its bytes, handed over around the driver
+        // (which would end it with a NUL), next to the same cell with its NUL.
+        const rawYaml = path.join(work, "rawname.yaml");
+        fs.writeFileSync(
+            rawYaml,
+            thiefYaml(false)
+                .replace("name: thief", "name: rawname")
+                .replace(`phys: 0x${uartHelloRam.toString(16)}`, "phys: 0x70600000"),
+        );
+        const named = compile(rawYaml, path.join(work, "rawname.cell"));
+        fs.writeFileSync(path.join(work, "rawname-full.cell"), fillName(named));
         // F4: a cell over uart-hello's RAM, taken and rootshared.
         for (const shared of [false, true]) {
             const yaml = path.join(work, `thief-${shared ? "shared" : "taken"}.yaml`);
@@ -352,6 +374,8 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             "wrap.cell",
             "thief-taken.cell",
             "thief-shared.cell",
+            "rawname.cell",
+            "rawname-full.cell",
         ]);
         await run(
             host,
@@ -484,6 +508,33 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
             );
             await rootCannotRead(uartHelloRam);
         }
+        await othersCarryOn("0");
+    });
+
+    isoTest("a cell name without its NUL, handed over around the driver, is refused; the same cell with it is made", async () => {
+        const rawCreate = async (file: string) => {
+            const dmesgBefore = (await run(host, "dmesg")).split("\n").length - 1;
+            const mark = await hvMark();
+            await run(
+                host,
+                `echo 0 > /sys/devices/system/cpu/cpu3/online && ` +
+                    `insmod ${remote}/test/e2e/fixtures/rawcell-mod/rawcell_mod.ko path=${remote}/${file} && rmmod rawcell_mod`,
+            );
+            const log = (await run(host, "dmesg")).split("\n").slice(dmesgBefore).join("\n");
+            return { log, hv: await hvConsoleSince(mark) };
+        };
+        await run(host, `${cli} cell destroy rt-timer`);
+        const pool = await poolUsed();
+        // The way around the driver works: with its NUL the cell is made.
+        const control = await rawCreate("rawname.cell");
+        assert.match(control.log, /rawcell: create returned [1-9]\d*\n.*rawcell: destroy returned 0/, control.log);
+        assert.match(control.hv, /Created cell "rawname"/);
+        const full = await rawCreate("rawname-full.cell");
+        assert.match(full.log, /rawcell: create returned -22\b/, full.log);
+        assert.doesNotMatch(full.log, /destroy returned/);
+        assert.match(full.hv, /Cell create: the name fills all 32 bytes; it must end with a NUL within them/);
+        assert.equal(await poolUsed(), pool);
+        await run(host, `echo 1 > /sys/devices/system/cpu/cpu3/online && ${cli} cell create ${remote}/rt-timer.cell`);
         await othersCarryOn("0");
     });
 

@@ -14,7 +14,7 @@ import { hasCrossCompiler, run, sh } from "./lab-shell";
 import { cliInTree, cliSourceDir } from "../../provider/src/resources/remote-layout";
 
 /** Kernel modules of the test fixtures, built next to the driver. */
-const fixtureModules = ["test/e2e/fixtures/hvpoke-mod", "test/e2e/fixtures/isolation-gic-mod"];
+const fixtureModules = ["test/e2e/fixtures/hvpoke-mod", "test/e2e/fixtures/isolation-gic-mod", "test/e2e/fixtures/rawcell-mod"];
 const demos = ["timer", "uart-hello", "uart-echo", "probe"];
 const buildRoot = "/root/pj-build";
 

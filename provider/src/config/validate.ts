@@ -42,6 +42,10 @@ const range = (start: bigint, size: bigint) => `${formatHex(start)}-${formatHex(
 const label = (region: MemoryRegion, index: number) => `memory[${index}]${region.name ? ` (${region.name})` : ""}`;
 const has = (region: MemoryRegion, flag: string) => region.flags.includes(flag);
 /** Zero-size regions occupy nothing, so they overlap nothing either. */
+/** GICD: 64 KiB on GICv3, 4 KiB on GICv2; GICv3 redistributor: RD_base and SGI_base, 64 KiB each, per CPU. */
+const GICD_V3_SIZE = 0x10000n;
+const GICD_V2_SIZE = 0x1000n;
+const GICR_V3_FRAMES_SIZE = 0x20000n;
 const overlaps = (a0: bigint, asize: bigint, b0: bigint, bsize: bigint) => asize > 0n && bsize > 0n && a0 < b0 + bsize && b0 < a0 + asize;
 const warning = (path: string, message: string): ValidationIssue => ({ path, message, severity: "warning" });
 
@@ -202,13 +206,27 @@ export function validateHost(system: SystemConfig, cells: readonly CellConfig[],
     }
 
     const all: [CellConfig, string][] = [[root, "rootCell"], ...cells.map((cell): [CellConfig, string] => [cell, `cells[${cell.name}]`])];
+    const gic = gicFrames(system);
     for (const [cell, path] of all)
         cell.memory.forEach((region, i) => {
-            if (!has(region, "comm-region") && overlaps(region.phys, region.size, hv.phys, hv.size))
+            if (has(region, "comm-region")) return;
+            if (overlaps(region.phys, region.size, hv.phys, hv.size))
                 issues.push({
                     path: `${path}.memory[${i}]`,
                     message: `${label(region, i)} at ${range(region.phys, region.size)} overlaps the hypervisor memory ${range(hv.phys, hv.size)}; move it out of the hypervisor's region`,
                 });
+            // The root's regions may cover the GIC: the hypervisor leaves
+            // the distributor out of the root's mapping and keeps the
+            // redistributors of cell CPUs from it.
+            if (cell !== root)
+                for (const frame of gic)
+                    if (overlaps(region.phys, region.size, frame.base, frame.size))
+                        issues.push({
+                            path: `${path}.memory[${i}]`,
+                            message:
+                                `${label(region, i)} at ${range(region.phys, region.size)} overlaps the GIC ${frame.what} ${range(frame.base, frame.size)}, ` +
+                                "which the hypervisor emulates for the cell; leave the GIC out of the cell's memory regions",
+                        });
         });
 
     const names = new Set<string>();
@@ -238,6 +256,22 @@ export function validateHost(system: SystemConfig, cells: readonly CellConfig[],
 
     for (let i = 0; i < cells.length; i++) for (let j = 0; j < i; j++) issues.push(...cellConflicts(cells[i], cells[j]));
     return issues;
+}
+
+/**
+ * The GIC frames the hypervisor emulates for a cell, which must not map
+ * them. The redistributors take one frame pair per CPU of the root (the
+ * CPUs the machine has).
+ */
+function gicFrames(system: SystemConfig): { what: string; base: bigint; size: bigint }[] {
+    const gic = system.platform.gic;
+    if (!gic) return [];
+    const frames = [{ what: "distributor", base: gic.distributor, size: gic.version === 3 ? GICD_V3_SIZE : GICD_V2_SIZE }];
+    if (gic.version === 3 && gic.redistributor) {
+        const cpus = BigInt(Math.max(...system.rootCell.cpus) + 1);
+        frames.push({ what: "redistributors", base: gic.redistributor, size: cpus * GICR_V3_FRAMES_SIZE });
+    }
+    return frames.filter((frame) => frame.base > 0n);
 }
 
 /**

@@ -82,6 +82,32 @@ describe("validation rules", () => {
         );
     });
 
+    test("cell memory over the GIC the hypervisor emulates; the root's may cover it", () => {
+        const over = (phys: number) =>
+            cell({
+                memory: [
+                    { name: "mmio", phys, virt: phys, size: "64 KiB", flags: ["read", "write", "io"] },
+                    { name: "comm", virt: 0x80000000, size: "4 KiB", flags: ["read", "write", "comm-region"] },
+                ],
+            });
+        assertOne(
+            messages([over(0x08000000)]),
+            /^cells\[probe\]\.memory\[0\]: memory\[0\] \(mmio\) at 0x8000000-0x800ffff overlaps the GIC distributor 0x8000000-0x800ffff, which the hypervisor emulates for the cell; leave the GIC out/,
+        );
+        assertOne(messages([over(0x080b0000)]), /overlaps the GIC redistributors 0x80a0000-0x811ffff/);
+        const rootOverGic = parseSystemConfig({
+            ...system,
+            rootCell: {
+                ...system.rootCell,
+                memory: [...system.rootCell.memory, { phys: 0x08000000, virt: 0x08000000, size: "16 MiB", flags: ["read", "write", "io"] }],
+            },
+        });
+        assert.deepEqual(
+            validateHost(rootOverGic, []).filter((issue) => /GIC/.test(issue.message)),
+            [],
+        );
+    });
+
     test("a cell's CPUs not owned by the root", () => {
         assertOne(
             messages([cell({ cpus: "3-5" })]),

@@ -7,7 +7,9 @@
 // test/e2e/fixtures/isolation-gic-mod). Under the hypervisor each must be
 // blocked, i.e. the cell is failed with the reason on the hypervisor console,
 // or the write has no effect, or the call fails; and the root and the
-// bystander cell uart-hello (CPU 2) keep running.
+// bystander cell uart-hello (CPU 2) keep running. The suite's root config
+// covers the GIC with one device region (F14): the hypervisor must still
+// keep the distributor out of the root's reach.
 //
 // Host: PJ_HV_HOST (else the first inventory host). The suite leaves it
 // disabled, module unloaded, all CPUs online.
@@ -21,6 +23,7 @@ import { runBare } from "../support/bare-qemu";
 import { cellSession, compileConfig, newest, waitFor } from "../support/cell-session";
 import { resetHostScript, suiteFolder } from "../support/host-build";
 import { pickHost, run, sh } from "../support/lab-shell";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
 
 const remote = "/root/pj-iso-gic";
 const mod = `${remote}/test/e2e/fixtures/isolation-gic-mod/isogic_mod.ko`;
@@ -28,6 +31,9 @@ const mod = `${remote}/test/e2e/fixtures/isolation-gic-mod/isogic_mod.ko`;
 const ownSpi = 100;
 const ownIntid = ownSpi + 32;
 const linuxIntid = 33;
+// The lab's distributor (examples/lab/system.yaml) and its routing registers.
+const gicdBase = 0x08000000;
+const GICD_IROUTER = 0x6000;
 const resetHost = resetHostScript(["isogic_mod"]);
 
 describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 60_000 }, () => {
@@ -74,7 +80,17 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         host = pickHost();
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-iso-gic-"));
         await sh(host, resetHost);
-        compileConfig("examples/lab/system.yaml", path.join(work, "system.cell"));
+        // The root config covers the GIC with one device region, as many
+        // boards' configs do: the filter must hold all the same.
+        const systemYaml = path.join(work, "system.yaml");
+        const labSystem = fs.readFileSync(path.join(repoRoot, "examples/lab/system.yaml"), "utf8");
+        const flashAndDevices = /^ {4}- \{ name: flash,.*\n(?:.*\n)*? {4}- \{ name: devices,.*\n/m;
+        assert.match(labSystem, flashAndDevices);
+        fs.writeFileSync(
+            systemYaml,
+            labSystem.replace(flashAndDevices, "    - { name: low-io, phys: 0x00000000, size: 0x40000000, flags: [read, write, io] }\n"),
+        );
+        compileConfig(systemYaml, path.join(work, "system.cell"));
         compileConfig("examples/lab/uart-hello.yaml", path.join(work, "uart-hello.cell"));
         compileConfig("test/e2e/fixtures/isolation-gic-probe.yaml", path.join(work, "gic-probe.cell"));
         const built = await suiteFolder(host, remote, work, ["system.cell", "uart-hello.cell", "gic-probe.cell"]);
@@ -123,6 +139,16 @@ describe("isolation on a lab host: the GIC and CPU hand-over", { timeout: 40 * 6
         assert.match(await rootAct(`router=${ownIntid}`), new RegExp(`INTID ${ownIntid} IROUTER 0x[03]\\b`));
         await run(host, `${cli} cell create ${remote}/gic-probe.cell`);
         assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0,3");
+    });
+
+    isoTest("F14: a root region over the GIC does not map the distributor: the root cannot read a cell's SPI routing", async () => {
+        // Mapped, the read would return the routing create wrote (CPU 1, 0x1).
+        const mark = (await hvConsole()).slice(-200);
+        assert.match(await rootAct(`router=${ownIntid}`), new RegExp(`INTID ${ownIntid} IROUTER 0x0\\b`));
+        const irouter = (gicdBase + GICD_IROUTER + ownIntid * 8).toString(16);
+        const console = await hvConsole();
+        assert.match(console.slice(console.lastIndexOf(mark) + mark.length), new RegExp(`Root cell CPU \\d+: .*IPA 0x${irouter}\\b`));
+        await othersRun();
     });
 
     isoTest("F8: the root disables an SPI through GICD_ICENABLER and enables it again", async () => {

@@ -254,24 +254,45 @@ int arch_init_early(void)
 	return 0;
 }
 
-/* Map one root region, leaving out the hypervisor's own memory. */
+struct root_hole {
+	u64 start;
+	u64 size;
+};
+
+/*
+ * Map one root region, leaving out what the root must not reach through a
+ * region of its own: the hypervisor's memory; the distributor, every access
+ * to which has to trap into gicd_access() (a root config may cover the GIC
+ * with one large device region); and the redistributors, mapped on their
+ * own below so that a cell can take a CPU's frame out.
+ */
 static int map_root_region(struct page_table *s2, u64 ipa, u64 pa, u64 size,
 			   u64 attrs)
 {
 	const struct jailhouse_memory *hv = &system_config->hypervisor_memory;
-	u64 hv_end = hv->phys_start + hv->size;
+	const struct root_hole holes[] = {
+		{ hv->phys_start, hv->size },
+		{ system_config->platform_info.arm.gicd_base, GICD_SIZE },
+		{ system_config->platform_info.arm.gicr_base, gicr_size() },
+	};
+	unsigned int n;
 	int err;
 
-	if (ranges_overlap(pa, size, hv->phys_start, hv->size)) {
-		if (pa < hv->phys_start) {
-			err = map_root_region(s2, ipa, pa, hv->phys_start - pa,
+	for (n = 0; n < ARRAY_SIZE(holes); n++) {
+		u64 hole_end = holes[n].start + holes[n].size;
+
+		if (!ranges_overlap(pa, size, holes[n].start, holes[n].size))
+			continue;
+		if (pa < holes[n].start) {
+			err = map_root_region(s2, ipa, pa, holes[n].start - pa,
 					      attrs);
 			if (err)
 				return err;
 		}
-		if (pa + size > hv_end)
-			return map_root_region(s2, ipa + (hv_end - pa), hv_end,
-					       pa + size - hv_end, attrs);
+		if (pa + size > hole_end)
+			return map_root_region(s2, ipa + (hole_end - pa),
+					       hole_end, pa + size - hole_end,
+					       attrs);
 		return 0;
 	}
 	return pt_map(s2, ipa, pa, size, attrs);

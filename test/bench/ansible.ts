@@ -265,7 +265,7 @@ export async function sideBySide(
         const missing = ["h1", "h2"].filter((name) => !lab.some((t) => t.name === name));
         if (missing.length && lab.length)
             notes.push(
-                `Real lab: ${missing.join(", ")} not in the lab inventory (not running) when this ran; the real row has ${lab.map((t) => t.name).join(", ")} only. Hosts are not booted by the benchmark: another engineer owns the lab.`,
+                `Real lab: ${missing.join(", ")} not in the lab inventory (not running) when this ran; the real row has ${lab.map((t) => t.name).join(", ")} only. The benchmark boots no hosts: start them with \`npm run lab -- up N\` first.`,
             );
         if (lab.length) {
             process.stderr.write(`side-by-side: real lab ${lab.map((t) => t.name).join(", ")} (read only)...\n`);

@@ -245,15 +245,14 @@ function mismatchNote(recording: Recording, drift: string[]): string {
         ? ' Here `up` creates each Hypervisor (its outputs say enabled=false) and then fails the Cells ("the hypervisor is not enabled"); the preview refreshes the Hypervisors only (one live-state read per host), and plans an update of each Hypervisor (enabled=false) and the creation of each Cell.'
         : " Here `up` succeeds (each Cell's create commands are no-ops on a simulated host), but the live state never lists the cells, so the preview's refresh finds each Cell gone (one live-state read per resource, so 3 per host), drops it and plans to create it again.";
     const converged =
-        " On a converged host each Cell's read costs one more read (its outputs are read after the cell is found), so the no-change path is 5 round trips per host by the provider's code; it is measured by running this bench with a recording of a converged host (PJ_BENCH_RECORDING=<file>, or a re-run once the lab host runs both cells).";
+        " On a converged host every resource of a host shares one read (the provider's per-host snapshot); that path is measured by running this bench with a recording of a converged host (PJ_BENCH_RECORDING=<file>).";
     return lead + how + converged;
 }
 
 // ------------------------------------------------------------------ HOOK
 // REAL LAB HOOK, off by default: the same measurement on the real lab hosts
-// (N = 1, 2), once `npm start` converges there. It runs `pulumi up` on the
-// lab hosts (it deploys and enables the hypervisor), so it runs only when
-// PJ_BENCH_REAL_LAB=1 is set, by whoever owns the lab at that time. Round
+// (N = 1, 2). It runs `pulumi up` on the lab hosts (it deploys and enables
+// the hypervisor), so it runs only when PJ_BENCH_REAL_LAB=1 is set. Round
 // trips are not counted on real hosts (their sshd is not instrumented); the
 // provider code path is the same as on the simulated hosts.
 
@@ -262,7 +261,7 @@ export const realLabEnabled = () => process.env.PJ_BENCH_REAL_LAB === "1";
 function realLabHookNote(): string {
     return realLabEnabled()
         ? "Real lab rows ran because PJ_BENCH_REAL_LAB=1 was set."
-        : "Real lab hosts (N = 1, 2): not measured in this run. The hook realLabFleetScale (test/bench/fleet-scale.ts) runs the same measurement against lab hosts h1, h2 with PJ_BENCH_REAL_LAB=1, once the hypervisor stack converges there; it deploys to the lab, so it is off by default.";
+        : "Real lab hosts (N = 1, 2): not measured in this run. The hook realLabFleetScale (test/bench/fleet-scale.ts) runs the same measurement against lab hosts h1, h2 with PJ_BENCH_REAL_LAB=1; it deploys to the lab, so it is off by default.";
 }
 
 export async function realLabFleetScale(sizes = [1, 2], repeats = Number(process.env.PJ_BENCH_REPEATS || 2)): Promise<FleetScaleRow[]> {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The one ABI definition (hypervisor/include/jailhouse/cell-config.h) against
-// the TypeScript codec: C initialisers compiled with the host gcc must give
-// the same bytes as the YAML twins through the encoder, and every size,
-// offset and constant the codec relies on must match the header.
+// the TypeScript codec: each YAML config, written as a C initialiser
+// (test/support/c-initializer.ts) and compiled with the host gcc, must give
+// the same bytes as the encoder, and every size, offset and constant the
+// codec relies on must match the header.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -15,6 +16,7 @@ import * as binary from "../../../provider/src/config/binary";
 const { sizes } = binary;
 import { decodeConfig, encodeConfig, encodeLoaded, loadConfigFile } from "../../../provider/src/config";
 import { repoRoot } from "../../../examples/lab/tooling/workbench";
+import { cInitializer } from "../../support/c-initializer";
 
 const include = path.join(repoRoot, "hypervisor", "include");
 const vectors = path.join(repoRoot, "test", "vectors");
@@ -45,9 +47,12 @@ const cases: [string, string][] = [
 
 describe("C header vs TypeScript encoder on shared vectors", () => {
     for (const [vector, yaml] of cases)
-        test(`${vector}.c = ${yaml}`, () => {
-            const fromC = gccRun(vector, ["-include", path.join(vectors, `${vector}.c`), path.join(vectors, "emit.c")]);
-            const fromTs = encodeLoaded(loadConfigFile(path.join(repoRoot, yaml)));
+        test(`${yaml}: gcc lays out its C initialiser as the encoder writes it`, () => {
+            const loaded = loadConfigFile(path.join(repoRoot, yaml));
+            const source = path.join(work, `${vector}.c`);
+            fs.writeFileSync(source, cInitializer(loaded));
+            const fromC = gccRun(vector, ["-include", source, path.join(vectors, "emit.c")]);
+            const fromTs = encodeLoaded(loaded);
             assert.ok(fromC.equals(fromTs), firstDifference(fromC, fromTs));
             assert.ok(encodeConfig(decodeConfig(fromC)).equals(fromC), "decode then encode of the C bytes changed them");
         });

@@ -288,44 +288,45 @@ function authoredIommus(loaded: LoadedConfig): unknown[] {
     return value.platform?.iommus ?? [];
 }
 
+type Platform = SystemDesc["platform"];
+
+function armMembers(p: Extract<Platform, { kind: "arm" }>, indent: string): string {
+    return block(
+        [
+            ["maintenance_irq", String(p.maintenanceIrq)],
+            ["gic_version", String(p.gicVersion)],
+            // The header spells this padding as two bytes; the value is a little-endian u16.
+            ["padding", `{ ${hex(p.padding & 0xff)}, ${hex(p.padding >> 8)} }`],
+            ["gicd_base", hex(p.gicdBase)],
+            ["gicc_base", hex(p.giccBase)],
+            ["gich_base", hex(p.gichBase)],
+            ["gicv_base", hex(p.gicvBase)],
+            ["gicr_base", hex(p.gicrBase)],
+        ],
+        indent,
+    );
+}
+
+function x86Members(p: Extract<Platform, { kind: "x86" }>, indent: string): string {
+    if (!isZero(p.unused)) throw new Error("the x86 platform's unused bytes are not zero: no C member holds them");
+    return block(
+        [
+            ["pm_timer_address", hex(p.pmTimerAddress)],
+            ["apic_mode", String(p.apicMode)],
+            ["padding", hex(p.padding)],
+            ["vtd_interrupt_limit", String(p.vtdInterruptLimit)],
+            ["tsc_khz", String(p.tscKhz)],
+            ["apic_khz", String(p.apicKhz)],
+        ],
+        indent,
+    );
+}
+
 function platformMembers(system: SystemDesc, vendors: readonly (Member | undefined)[], indent: string): string {
     const p = system.platform;
     const inner = `${indent}\t`;
     const units = system.iommuUnits.flatMap((u, i) => (unitInUse(u) ? [`[${i}] = ${iommuMembers(u, vendors[i], `${inner}\t`)}`] : []));
-    const specific: Member =
-        p.kind === "arm"
-            ? [
-                  "arm",
-                  block(
-                      [
-                          ["maintenance_irq", String(p.maintenanceIrq)],
-                          ["gic_version", String(p.gicVersion)],
-                          // The header spells this padding as two bytes; the value is a little-endian u16.
-                          ["padding", `{ ${hex(p.padding & 0xff)}, ${hex(p.padding >> 8)} }`],
-                          ["gicd_base", hex(p.gicdBase)],
-                          ["gicc_base", hex(p.giccBase)],
-                          ["gich_base", hex(p.gichBase)],
-                          ["gicv_base", hex(p.gicvBase)],
-                          ["gicr_base", hex(p.gicrBase)],
-                      ],
-                      inner,
-                  ),
-              ]
-            : [
-                  "x86",
-                  block(
-                      [
-                          ["pm_timer_address", hex(p.pmTimerAddress)],
-                          ["apic_mode", String(p.apicMode)],
-                          ["padding", hex(p.padding)],
-                          ["vtd_interrupt_limit", String(p.vtdInterruptLimit)],
-                          ["tsc_khz", String(p.tscKhz)],
-                          ["apic_khz", String(p.apicKhz)],
-                      ],
-                      inner,
-                  ),
-              ];
-    if (p.kind === "x86" && !isZero(p.unused)) throw new Error("the x86 platform's unused bytes are not zero: no C member holds them");
+    const specific: Member = p.kind === "arm" ? ["arm", armMembers(p, inner)] : ["x86", x86Members(p, inner)];
     return block(
         [
             ["pci_mmconfig_base", hex(system.pciMmconfigBase)],

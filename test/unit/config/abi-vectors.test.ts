@@ -14,7 +14,7 @@ import * as abi from "../../../provider/src/config/abi";
 import * as binary from "../../../provider/src/config/binary";
 
 const { sizes } = binary;
-import { decodeConfig, encodeConfig, encodeLoaded, loadConfigFile } from "../../../provider/src/config";
+import { decodeConfig, encodeConfig, encodeLoaded, loadConfigBytes, loadConfigFile } from "../../../provider/src/config";
 import { repoRoot } from "../../../examples/lab/tooling/workbench";
 import { cInitializer } from "../../support/c-initializer";
 
@@ -56,6 +56,19 @@ describe("C header vs TypeScript encoder on shared vectors", () => {
             assert.ok(fromC.equals(fromTs), firstDifference(fromC, fromTs));
             assert.ok(encodeConfig(decodeConfig(fromC)).equals(fromC), "decode then encode of the C bytes changed them");
         });
+});
+
+test("the generated C names flags by the header's macros and refuses bytes no C member holds", () => {
+    const c = cInitializer(loadConfigFile(path.join(repoRoot, "test/vectors/all-sections-cell.yaml")));
+    for (const name of [
+        "JAILHOUSE_MEM_IO_32",
+        "JAILHOUSE_CELL_VIRTUAL_CONSOLE_ACTIVE",
+        "0x10 | JAILHOUSE_PCI_EXT_CAP",
+        "JAILHOUSE_SHMEM_PROTO_VETH",
+    ])
+        assert.ok(c.includes(name), `${name} missing from the generated C`);
+    const reserved = 'name: c\ncpus: 1\npciDevices: [{ type: ivshmem, bdf: "00:01.0", msiReservedBits: 4 }]\n';
+    assert.throws(() => cInitializer(loadConfigBytes(Buffer.from(reserved), "reserved.yaml")), /MSI flag bits 0x4 have no C member/);
 });
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

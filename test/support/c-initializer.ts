@@ -56,6 +56,12 @@ const CELL_FLAG_MACROS: Record<keyof typeof cellFlags, string> = {
 };
 const SHMEM_PROTOCOL_MACROS: Record<number, string> = { 0: "JAILHOUSE_SHMEM_PROTO_UNDEFINED", 1: "JAILHOUSE_SHMEM_PROTO_VETH" };
 
+/** A C string literal of the UTF-8 bytes, other than printable ASCII as three-digit octal escapes (which, unlike \x, end where they should). */
+function cString(text: string): string {
+    const bytes = [...Buffer.from(text, "utf8")];
+    return `"${bytes.map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, "0")}`)).join("")}"`;
+}
+
 function hex(value: number | bigint): string {
     return typeof value === "bigint" ? `0x${value.toString(16)}ULL` : `0x${value.toString(16)}`;
 }
@@ -176,7 +182,7 @@ function cellMembers(cell: CellDesc, signature: boolean, indent: string): string
     return block(
         [
             ...prefix,
-            ["name", JSON.stringify(cell.name)],
+            ["name", cString(cell.name)],
             ["id", hex(cell.id)],
             ["flags", flagBits(cell.flags, cellFlags, (n) => CELL_FLAG_MACROS[n as keyof typeof cellFlags])],
             ["cpu_set_size", String(cell.cpuSetSize)],

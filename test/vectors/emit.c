@@ -4,7 +4,9 @@
  *   gcc -I hypervisor/include -include VECTOR.c emit.c
  * where VECTOR.c defines `config`, an initialiser written against
  * hypervisor/include/jailhouse/cell-config.h, the way .cell files are written
- * in C. The ABI test compares these bytes with the TypeScript encoder's.
+ * in C; the ABI test generates VECTOR.c from a YAML config with
+ * test/support/c-initializer.ts and compares these bytes with the TypeScript
+ * encoder's.
  */
 #include <stdio.h>
 

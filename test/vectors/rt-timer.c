@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* The rt-timer demo cell; YAML twin: examples/lab/rt-timer.yaml. */
+/*
+ * The rt-timer demo cell written by hand as a Jailhouse .c config, for
+ * test/unit/examples.test.ts (a .cell built with gcc and objcopy); the ABI
+ * test generates its C from examples/lab/rt-timer.yaml instead.
+ */
 #include <jailhouse/cell-config.h>
 
 #define RW (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE)

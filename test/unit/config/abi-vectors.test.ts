@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The one ABI definition (hypervisor/include/jailhouse/cell-config.h) against
-// the TypeScript codec: C initialisers compiled with the host gcc must give
-// the same bytes as the YAML twins through the encoder, and every size,
-// offset and constant the codec relies on must match the header.
+// the TypeScript codec: each YAML config, written as a C initialiser
+// (test/support/c-initializer.ts) and compiled with the host gcc, must give
+// the same bytes as the encoder, and every size, offset and constant the
+// codec relies on must match the header.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,8 +14,9 @@ import * as abi from "../../../provider/src/config/abi";
 import * as binary from "../../../provider/src/config/binary";
 
 const { sizes } = binary;
-import { decodeConfig, encodeConfig, encodeLoaded, loadConfigFile } from "../../../provider/src/config";
+import { decodeConfig, encodeConfig, encodeLoaded, loadConfigBytes, loadConfigFile } from "../../../provider/src/config";
 import { repoRoot } from "../../../examples/lab/tooling/workbench";
+import { cInitializer } from "../../support/c-initializer";
 
 const include = path.join(repoRoot, "hypervisor", "include");
 const vectors = path.join(repoRoot, "test", "vectors");
@@ -45,12 +47,28 @@ const cases: [string, string][] = [
 
 describe("C header vs TypeScript encoder on shared vectors", () => {
     for (const [vector, yaml] of cases)
-        test(`${vector}.c = ${yaml}`, () => {
-            const fromC = gccRun(vector, ["-include", path.join(vectors, `${vector}.c`), path.join(vectors, "emit.c")]);
-            const fromTs = encodeLoaded(loadConfigFile(path.join(repoRoot, yaml)));
+        test(`${yaml}: gcc lays out its C initialiser as the encoder writes it`, () => {
+            const loaded = loadConfigFile(path.join(repoRoot, yaml));
+            const source = path.join(work, `${vector}.c`);
+            fs.writeFileSync(source, cInitializer(loaded));
+            const fromC = gccRun(vector, ["-include", source, path.join(vectors, "emit.c")]);
+            const fromTs = encodeLoaded(loaded);
             assert.ok(fromC.equals(fromTs), firstDifference(fromC, fromTs));
             assert.ok(encodeConfig(decodeConfig(fromC)).equals(fromC), "decode then encode of the C bytes changed them");
         });
+});
+
+test("the generated C names flags by the header's macros and refuses bytes no C member holds", () => {
+    const c = cInitializer(loadConfigFile(path.join(repoRoot, "test/vectors/all-sections-cell.yaml")));
+    for (const name of [
+        "JAILHOUSE_MEM_IO_32",
+        "JAILHOUSE_CELL_VIRTUAL_CONSOLE_ACTIVE",
+        "0x10 | JAILHOUSE_PCI_EXT_CAP",
+        "JAILHOUSE_SHMEM_PROTO_VETH",
+    ])
+        assert.ok(c.includes(name), `${name} missing from the generated C`);
+    const reserved = 'name: c\ncpus: 1\npciDevices: [{ type: ivshmem, bdf: "00:01.0", msiReservedBits: 4 }]\n';
+    assert.throws(() => cInitializer(loadConfigBytes(Buffer.from(reserved), "reserved.yaml")), /MSI flag bits 0x4 have no C member/);
 });
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -11,6 +11,8 @@ import { readFleet } from "../../examples/lab/fleet";
 import { review } from "../../examples/review/review";
 import { resolveCellConfig, storeCellConfig } from "../../provider/src/resources/plan";
 import { repoRoot } from "../../examples/lab/tooling/workbench";
+import { loadConfigFile } from "../../provider/src/config";
+import { cInitializer } from "../support/c-initializer";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-examples-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -29,16 +31,17 @@ test("review: only the changed cell is replaced, and the reason is in partition 
     );
 });
 
-test("existing cells: a .cell built like Jailhouse's (gcc, objcopy -O binary) is the same partition as its YAML twin", () => {
+test("existing cells: a .cell built like Jailhouse's (gcc, objcopy -O binary) is the same partition as the YAML it was generated from", () => {
     const object = path.join(work, "rt-timer.o");
     const cell = path.join(work, "rt-timer.cell");
     const source = path.join(work, "rt-timer-config.c");
-    // Jailhouse's configs are a single object named config; ours is static in the vector, so export it.
-    fs.writeFileSync(source, `#include "${path.join(repoRoot, "test/vectors/rt-timer.c")}"\nconst void *keep = &config;\n`);
+    // Jailhouse's configs are a single object named config; the generated one is static, so export it.
+    const yaml = path.join(repoRoot, "examples/lab/rt-timer.yaml");
+    fs.writeFileSync(source, `${cInitializer(loadConfigFile(yaml))}const void *keep = &config;\n`);
     execFileSync("gcc", ["-c", "-I", path.join(repoRoot, "hypervisor/include"), "-o", object, source]);
     execFileSync("objcopy", ["-O", "binary", "-j", ".rodata", "--remove-section=.note.gnu.property", object, cell]);
     const fromCell = storeCellConfig(resolveCellConfig(cell));
-    const fromYaml = storeCellConfig(resolveCellConfig(path.join(repoRoot, "examples/lab/rt-timer.yaml")));
+    const fromYaml = storeCellConfig(resolveCellConfig(yaml));
     assert.equal(fromCell.sha256, fromYaml.sha256);
 });
 

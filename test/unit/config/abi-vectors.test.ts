@@ -217,8 +217,9 @@ describe("C header constants and layout vs abi.ts", () => {
     });
 });
 
-// Jailhouse's arm64 comm region, ABI revision 2 (shared/research/jailhouse-study.md
-// 3.1): an inmate written for Jailhouse reads these offsets.
+// Jailhouse's arm64 comm region, ABI revision 2 (upstream's
+// include/jailhouse/hypercall.h and its arm64 asm/jailhouse_hypercall.h): an
+// inmate written for Jailhouse reads these offsets.
 test("the comm region header has Jailhouse's arm64 layout", () => {
     const offsets: [string, number][] = [
         ["revision", 6],

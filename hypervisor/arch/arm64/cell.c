@@ -217,10 +217,8 @@ static int unmap_from_root(struct cell *cell)
 	}
 	/* The redistributors of the cell's CPUs: the cell reaches its own
 	 * through gicr_access(), the root none any more. */
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		if (!(cell->cpu_mask & (1ULL << n)))
-			continue;
-		cell->arch.gicr_taken |= 1ULL << n;
+	for_each_cpu (n, cell->cpu_mask) {
+		cell->arch.gicr_taken |= BIT(n);
 		err = pt_unmap(&rpt, per_cpu(n)->arch.gic.gicr,
 			       gicr_frame_size());
 		if (err)
@@ -290,10 +288,10 @@ void arch_cell_destroy(struct cell *cell)
 			       "(page pool exhausted)\n",
 			       mem->phys_start);
 	cell->arch.regions_taken = 0;
-	for (n = 0; n < HV_MAX_CPUS; n++) {
+	for_each_cpu (n, cell->arch.gicr_taken) {
 		u64 frame = per_cpu(n)->arch.gic.gicr;
 
-		if (!(cell->arch.gicr_taken & (1ULL << n)) || !frame)
+		if (!frame)
 			continue;
 		pt_map(&rpt, frame, frame, gicr_frame_size(),
 		       PTE_AF | S2_AP_READ | S2_AP_WRITE | S2_MEMATTR_DEVICE |

@@ -10,6 +10,7 @@
  * the cell's own CPUs. The distributor is filtered (gicd_access).
  */
 #include <asm/gicv3.h>
+#include <asm/platform.h>
 #include <asm/sysregs.h>
 #include <hv/cell.h>
 #include <hv/config.h>
@@ -116,7 +117,6 @@ u64 gicr_frame_size(void)
 int gic_init_early(void)
 {
 	const struct jailhouse_system *sys = system_config;
-	unsigned int last = 0, n;
 
 	if (sys->platform_info.arm.gic_version != 3) {
 		printk("ERROR: GIC version %u is not supported (GICv3 only)\n",
@@ -125,10 +125,7 @@ int gic_init_early(void)
 	}
 	gicd_base = sys->platform_info.arm.gicd_base;
 	gicr_base = sys->platform_info.arm.gicr_base;
-	for (n = 0; n < HV_MAX_CPUS; n++)
-		if (cell_has_cpu(&sys->root_cell, n))
-			last = n;
-	gicr_end = gicr_base + (u64)(last + 1) * frame_size;
+	gicr_end = gicr_base + gicr_size();
 	maint_irq = sys->platform_info.arm.maintenance_irq;
 	if (maint_irq < 16 || maint_irq > 31) {
 		printk("ERROR: maintenance IRQ %u is not a PPI\n", maint_irq);
@@ -187,7 +184,7 @@ static void route_spis(const u32 *irqs, u64 mpidr)
 int gic_cell_create(struct cell *cell)
 {
 	u32 irqs[GIC_MAX_IRQS / 32] = { 0 };
-	unsigned int w, first;
+	unsigned int w;
 
 	config_irqs(cell, irqs);
 	for (w = 0; w < GIC_MAX_IRQS / 32; w++)
@@ -210,9 +207,7 @@ int gic_cell_create(struct cell *cell)
 	}
 	/* Disabled as they are, to the cell's first CPU until it routes
 	 * them itself. */
-	for (first = 0; !(cell->cpu_mask & (1ULL << first)); first++)
-		;
-	route_spis(irqs, per_cpu(first)->mpidr);
+	route_spis(irqs, per_cpu(next_cpu(cell->cpu_mask, 0))->mpidr);
 	spin_unlock(&dist_lock);
 	return 0;
 }
@@ -625,11 +620,13 @@ static bool route_allowed(struct per_cpu *pc, u64 value)
 
 	if (value & GICD_IROUTER_IRM)
 		return false;
-	for (n = 0; n < hv_header.max_cpus; n++) {
-		struct per_cpu *t = per_cpu(n);
+	for_each_cpu (n, pc->cell->cpu_mask) {
+		struct per_cpu *t;
 
-		if (!(pc->cell->cpu_mask & (1ULL << n)))
-			continue;
+		/* The root's CPU set may name CPUs beyond those that exist. */
+		if (n >= hv_header.max_cpus)
+			break;
+		t = per_cpu(n);
 		if (t->cell == pc->cell && t->mpidr == aff)
 			return true;
 		/* Not entered yet during enable: its MPIDR is still unknown. */

@@ -48,12 +48,9 @@ static struct per_cpu *cpu_by_mpidr(struct cell *cell, u64 mpidr)
 	unsigned int n;
 
 	mpidr &= 0xff00ffffffULL;
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		struct per_cpu *pc;
+	for_each_cpu (n, cell->cpu_mask) {
+		struct per_cpu *pc = per_cpu(n);
 
-		if (!(cell->cpu_mask & (1ULL << n)))
-			continue;
-		pc = per_cpu(n);
 		if (pc->cell == cell && pc->mpidr == mpidr)
 			return pc;
 	}

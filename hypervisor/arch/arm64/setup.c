@@ -108,14 +108,13 @@ static int map_root_ram_el2(void)
 	return 0;
 }
 
+/* The redistributor frames from the first CPU's to the root's highest CPU's. */
 u64 gicr_size(void)
 {
-	unsigned int n, last = 0;
+	u64 cpus = cell_cpu_mask(&system_config->root_cell);
+	unsigned int frames = cpus ? 64 - __builtin_clzll(cpus) : 1;
 
-	for (n = 0; n < HV_MAX_CPUS; n++)
-		if (cell_has_cpu(&system_config->root_cell, n))
-			last = n;
-	return (u64)(last + 1) * gicr_frame_size();
+	return (u64)frames * gicr_frame_size();
 }
 
 static int map_device_el2(u64 base, u64 size)

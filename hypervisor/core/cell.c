@@ -171,17 +171,33 @@ static void hold_cpu(struct per_cpu *pc)
 	spin_unlock(&pc->control_lock);
 }
 
+/* Let @pc go: a CPU_ON may wake it again. */
+static void release_cpu(struct per_cpu *pc)
+{
+	spin_lock(&pc->control_lock);
+	pc->held = 0;
+	spin_unlock(&pc->control_lock);
+}
+
 static void release_cpus(u64 mask)
 {
 	unsigned int n;
 
-	for_each_cpu (n, mask) {
-		struct per_cpu *pc = per_cpu(n);
+	for_each_cpu (n, mask)
+		release_cpu(per_cpu(n));
+}
 
-		spin_lock(&pc->control_lock);
-		pc->held = 0;
-		spin_unlock(&pc->control_lock);
-	}
+/* Hold @pc if it is parked with no CPU_ON on its way; whether it is held. */
+static bool hold_if_parked(struct per_cpu *pc)
+{
+	bool parked;
+
+	spin_lock(&pc->control_lock);
+	parked = pc->power == CPU_PARKED && !pc->on_pending;
+	if (parked)
+		pc->held = 1;
+	spin_unlock(&pc->control_lock);
+	return parked;
 }
 
 /*
@@ -193,21 +209,12 @@ static long hold_parked_cpus(u64 mask)
 	unsigned int n;
 
 	for_each_cpu (n, mask) {
-		struct per_cpu *pc = per_cpu(n);
-		bool parked;
-
-		spin_lock(&pc->control_lock);
-		parked = pc->power == CPU_PARKED && !pc->on_pending;
-		if (parked)
-			pc->held = 1;
-		spin_unlock(&pc->control_lock);
-		if (!parked) {
-			release_cpus(mask & (BIT(n) - 1));
-			printk("Cell create: CPU %u is still online in the "
-			       "root cell\n",
-			       n);
-			return -EBUSY;
-		}
+		if (hold_if_parked(per_cpu(n)))
+			continue;
+		release_cpus(mask & (BIT(n) - 1));
+		printk("Cell create: CPU %u is still online in the root cell\n",
+		       n);
+		return -EBUSY;
 	}
 	return 0;
 }

@@ -36,14 +36,15 @@ static const char *state_name(long state)
 }
 
 /*
- * A management step the hypervisor refused because of what a cell said,
- * put in words for last_error: a denied shutdown request (EPERM) with the
- * state the cell reports, a lock (EBUSY) naming the locked cell, a request
- * the cell did not answer in time (ETIMEDOUT). @c is the cell the step was
- * for (NULL for a create, @name then names the new one). 0 when @ret is
- * none of these; the caller says why then.
+ * A management step (@what: create, load, start, destroy) the hypervisor
+ * refused with @ret, put in words for last_error. What a cell said is named:
+ * a denied shutdown request (EPERM) with the state the cell reports, a lock
+ * (EBUSY) naming the locked cell, a request the cell did not answer in time
+ * (ETIMEDOUT); anything else points to the hypervisor console. @c is the
+ * cell the step was for (NULL for a create, @name then names the new one).
+ * Returns the error for the caller to pass on.
  */
-static int refusal(long ret, struct jh_cell *c, const char *what,
+static int refused(long ret, struct jh_cell *c, const char *what,
 		   const char *name)
 {
 	struct jh_cell *other;
@@ -71,7 +72,10 @@ static int refusal(long ret, struct jh_cell *c, const char *what,
 			c->name,
 			state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
 						c->id, 0)));
-	return 0;
+	return jh_fail(
+		(int)ret,
+		"the hypervisor refused to %s cell \"%s\" (%ld); the hypervisor console says why",
+		what, name, ret);
 }
 
 bool jh_cells_exist(void)
@@ -254,12 +258,7 @@ static int cell_create(struct jailhouse_cell_create __user *arg)
 
 	id = jh_hypercall(JAILHOUSE_HC_CELL_CREATE, __pa(config), 0);
 	if (id < 0) {
-		err = refusal(id, NULL, "create", config->name);
-		if (!err)
-			err = jh_fail(
-				(int)id,
-				"the hypervisor refused to create cell \"%s\" (%ld); the hypervisor console says why",
-				config->name, id);
+		err = refused(id, NULL, "create", config->name);
 		goto out_online;
 	}
 
@@ -360,12 +359,7 @@ static int cell_load(struct jailhouse_cell_load __user *arg)
 	}
 	ret = jh_hypercall(JAILHOUSE_HC_CELL_SET_LOADABLE, c->id, 0);
 	if (ret < 0) {
-		err = refusal(ret, c, "load", c->name);
-		if (!err)
-			err = jh_fail(
-				(int)ret,
-				"cell \"%s\" cannot be made loadable (%ld)",
-				c->name, ret);
+		err = refused(ret, c, "load", c->name);
 		goto out;
 	}
 	for (n = 0; n < req.num_preload_images && !err; n++) {
@@ -403,12 +397,7 @@ static int cell_start_or_destroy(struct jailhouse_cell_id __user *arg,
 				   : JAILHOUSE_HC_CELL_START,
 			   c->id, 0);
 	if (ret < 0) {
-		err = refusal(ret, c, destroy ? "destroy" : "start", c->name);
-		if (!err)
-			err = jh_fail(
-				(int)ret,
-				"the hypervisor refused to %s cell \"%s\" (%ld)",
-				destroy ? "destroy" : "start", c->name, ret);
+		err = refused(ret, c, destroy ? "destroy" : "start", c->name);
 		goto out;
 	}
 	if (destroy) {

@@ -138,8 +138,6 @@ static void serve_requests(u64 denials, int unlock_after_denial)
 	}
 }
 
-static int consent_act(const char *act);
-
 /* cmdline_str() points into the command line: a value ends at a space. */
 static int equal(const char *value, const char *word)
 {
@@ -337,24 +335,6 @@ static void gicr_sleep(void)
 		"redistributor put to sleep");
 	/* Undo it where it worked, so the CPU keeps taking interrupts. */
 	mmio_write32(frame + GICR_WAKER, 0);
-}
-
-/* Returns whether @act was one of this block's. */
-static int isolation_core_act(const char *act, u64 gicd)
-{
-	if (equal(act, "console-race"))
-		console_race(gicd);
-	else if (equal(act, "wake-stopped"))
-		wake_stopped();
-	else if (equal(act, "refusal-flood"))
-		refusal_flood();
-	else if (equal(act, "filtered-flood"))
-		filtered_flood(gicd);
-	else if (equal(act, "gicr-sleep"))
-		gicr_sleep();
-	else
-		return 0;
-	return 1;
 }
 
 /* ---- isolation-core acts: end ---- */
@@ -630,29 +610,6 @@ static void comm_dirty(void)
 	print("probe: comm page left dirty\n");
 }
 
-/* Returns 0 for an act that is not of this block. */
-static int isolation_gic_act(const char *act, u64 gicd)
-{
-	if (equal(act, "mask-irq"))
-		mask_irq(gicd);
-	else if (equal(act, "spi-self"))
-		spi_self(gicd);
-	else if (equal(act, "route-own-irq"))
-		route_own_irq(gicd);
-	else if (equal(act, "misaligned-gicd"))
-		misaligned_gicd(gicd);
-	else if (equal(act, "cpu-state"))
-		cpu_state();
-	else if (equal(act, "plant-sgi"))
-		plant_sgi();
-	else if (equal(act, "actlr"))
-		actlr();
-	else if (equal(act, "comm-dirty"))
-		comm_dirty();
-	else
-		return 0;
-	return 1;
-}
 /* ==== end of isolation-gic acts ==== */
 
 /* ---- hostile soak: begin ---- */
@@ -733,96 +690,127 @@ static void soak(u64 gicd)
 
 /* ---- hostile soak: end ---- */
 
-/* The acts the hypervisor must block; returns 0 for any other act. */
-static int forbidden_act(const char *act, u64 gicd)
+/* ---- acts the hypervisor must block ---- */
+
+static void read_root_ram(void)
 {
-	if (equal(act, "read-root-ram")) {
-		u64 addr = cmdline_u64("addr", 0x40000000);
+	u64 addr = cmdline_u64("addr", 0x40000000);
+	u32 value;
 
-		u32 value;
-
-		print("probe: reading 0x%lx\n", addr);
-		value = mmio_read32(addr);
-		print("probe: value 0x%x\n", value);
-		verdict(0, "read of foreign memory returned");
-	} else if (equal(act, "write-cell-ram")) {
-		u64 addr = cmdline_u64("addr", 0x70100000);
-
-		print("probe: writing 0x%lx\n", addr);
-		mmio_write32(addr, 0x0badce11);
-		verdict(mmio_read32(addr) != 0x0badce11, "write took effect");
-	} else if (equal(act, "enable-irq")) {
-		u32 intid = cmdline_u64("irq", 1) + 32;
-		u64 reg = gicd + GICD_ISENABLER + intid / 32 * 4;
-
-		mmio_write32(reg, 1u << (intid % 32));
-		verdict(!(mmio_read32(reg) & (1u << (intid % 32))),
-			"foreign SPI enabled");
-	} else if (equal(act, "route-irq")) {
-		u32 intid = cmdline_u64("irq", 1) + 32;
-		u64 reg = gicd + GICD_IROUTER + intid * 8;
-		u32 target = cmdline_u64("cpu", 0);
-
-		mmio_write32(reg, target);
-		verdict(mmio_read32(reg) != target,
-			"SPI routed to a foreign CPU");
-	} else if (equal(act, "cpu-on")) {
-		s64 ret = psci_cpu_on(cmdline_u64("cpu", 0), secondary_entry);
-
-		print("probe: CPU_ON returned %ld\n", ret);
-		verdict(ret < 0, "foreign CPU_ON");
-	} else if (equal(act, "root-hypercall")) {
-		s64 ret = root_only_hypercall();
-
-		print("probe: cell create hypercall returned %ld\n", ret);
-		verdict(ret < 0, "root-only hypercall");
-	} else {
-		return 0;
-	}
-	return 1;
+	print("probe: reading 0x%lx\n", addr);
+	value = mmio_read32(addr);
+	print("probe: value 0x%x\n", value);
+	verdict(0, "read of foreign memory returned");
 }
 
-/* The acts a cell may do; returns 0 for any other act. */
-static int allowed_act(const char *act)
+static void write_cell_ram(void)
 {
-	if (equal(act, "start-sibling")) {
-		u64 mpidr = cmdline_u64("cpu", 1);
-		s64 ret = psci_cpu_on(mpidr, sibling_entry);
+	u64 addr = cmdline_u64("addr", 0x70100000);
 
-		/* Quiet until the sibling is off: both would print at once. */
-		while (ret == 0 && !sibling_ran)
-			;
-		while (ret == 0 &&
-		       psci_affinity_info(mpidr) != PSCI_AFFINITY_OFF)
-			;
-		print("probe: CPU_ON of the cell's MPIDR 0x%lx returned %ld\n",
-		      mpidr, ret);
-		print("probe: sibling %s\n",
-		      ret == 0 ? "started and off again" : "NOT STARTED");
-	} else if (equal(act, "psci-info")) {
-		s64 version = psci_version();
+	print("probe: writing 0x%lx\n", addr);
+	mmio_write32(addr, 0x0badce11);
+	verdict(mmio_read32(addr) != 0x0badce11, "write took effect");
+}
 
-		print("probe: PSCI %ld.%ld, CPU_ON features %ld, SYSTEM_RESET "
-		      "features %ld\n",
-		      version >> 16, version & 0xffff,
-		      psci_features(PSCI_CPU_ON_64),
-		      psci_features(PSCI_SYSTEM_RESET));
-	} else if (equal(act, "comm-region")) {
-		/* Offsets of Jailhouse's arm64 comm region, ABI revision 2. */
-		u64 comm = cmdline_u64("addr", 0x80000000);
-		const volatile char *magic = (const volatile char *)comm;
+static void enable_foreign_irq(u64 gicd)
+{
+	u32 intid = cmdline_u64("irq", 1) + 32;
+	u64 reg = gicd + GICD_ISENABLER + intid / 32 * 4;
 
-		print("probe: comm region %c%c%c%c%c%c revision %u, cell state %u, "
-		      "GICv%u distributor 0x%lx redistributor 0x%lx\n",
-		      magic[0], magic[1], magic[2], magic[3], magic[4],
-		      magic[5], *(volatile unsigned short *)(comm + 6),
-		      mmio_read32(comm + 8), mmio_read8(comm + 64),
-		      *(volatile u64 *)(comm + 72),
-		      *(volatile u64 *)(comm + 88));
-	} else {
-		return 0;
-	}
-	return 1;
+	mmio_write32(reg, 1u << (intid % 32));
+	verdict(!(mmio_read32(reg) & (1u << (intid % 32))),
+		"foreign SPI enabled");
+}
+
+static void route_foreign_irq(u64 gicd)
+{
+	u32 intid = cmdline_u64("irq", 1) + 32;
+	u64 reg = gicd + GICD_IROUTER + intid * 8;
+	u32 target = cmdline_u64("cpu", 0);
+
+	mmio_write32(reg, target);
+	verdict(mmio_read32(reg) != target, "SPI routed to a foreign CPU");
+}
+
+static void foreign_cpu_on(void)
+{
+	s64 ret = psci_cpu_on(cmdline_u64("cpu", 0), secondary_entry);
+
+	print("probe: CPU_ON returned %ld\n", ret);
+	verdict(ret < 0, "foreign CPU_ON");
+}
+
+static void call_root_hypercall(void)
+{
+	s64 ret = root_only_hypercall();
+
+	print("probe: cell create hypercall returned %ld\n", ret);
+	verdict(ret < 0, "root-only hypercall");
+}
+
+/* ---- acts a cell may do ---- */
+
+static void start_sibling(void)
+{
+	u64 mpidr = cmdline_u64("cpu", 1);
+	s64 ret = psci_cpu_on(mpidr, sibling_entry);
+
+	/* Quiet until the sibling is off: both would print at once. */
+	while (ret == 0 && !sibling_ran)
+		;
+	while (ret == 0 && psci_affinity_info(mpidr) != PSCI_AFFINITY_OFF)
+		;
+	print("probe: CPU_ON of the cell's MPIDR 0x%lx returned %ld\n", mpidr,
+	      ret);
+	print("probe: sibling %s\n",
+	      ret == 0 ? "started and off again" : "NOT STARTED");
+}
+
+static void psci_info(void)
+{
+	s64 version = psci_version();
+
+	print("probe: PSCI %ld.%ld, CPU_ON features %ld, SYSTEM_RESET "
+	      "features %ld\n",
+	      version >> 16, version & 0xffff, psci_features(PSCI_CPU_ON_64),
+	      psci_features(PSCI_SYSTEM_RESET));
+}
+
+static void comm_region(void)
+{
+	/* Offsets of Jailhouse's arm64 comm region, ABI revision 2. */
+	u64 comm = cmdline_u64("addr", 0x80000000);
+	const volatile char *magic = (const volatile char *)comm;
+
+	print("probe: comm region %c%c%c%c%c%c revision %u, cell state %u, "
+	      "GICv%u distributor 0x%lx redistributor 0x%lx\n",
+	      magic[0], magic[1], magic[2], magic[3], magic[4], magic[5],
+	      *(volatile unsigned short *)(comm + 6), mmio_read32(comm + 8),
+	      mmio_read8(comm + 64), *(volatile u64 *)(comm + 72),
+	      *(volatile u64 *)(comm + 88));
+}
+
+/* ---- the comm-region acts: the cell's say in its own shutdown ---- */
+
+static void deny_shutdown(void)
+{
+	print("probe: denying %lu shutdown request(s)\n",
+	      cmdline_u64("count", 1));
+	serve_requests(cmdline_u64("count", 1), 0);
+}
+
+static void never_answer(void)
+{
+	print("probe: never answering\n");
+	for (;;)
+		asm volatile("wfi");
+}
+
+static void lock_cell(void)
+{
+	comm_set_state(CELL_RUNNING_LOCKED);
+	print("probe: locked (state %u)\n", comm_state());
+	serve_requests(1, 1);
 }
 
 /* Served by TEST_HOOKS firmware only; others stop the cell. */
@@ -842,43 +830,59 @@ static void el2_stall(void)
 	}
 }
 
+/* An act= value and what it runs: with the distributor's base, or without. */
+struct act {
+	const char *name;
+	void (*run)(void);
+	void (*run_gic)(u64 gicd);
+};
+
+static const struct act acts[] = {
+	{ "read-root-ram", .run = read_root_ram },
+	{ "write-cell-ram", .run = write_cell_ram },
+	{ "enable-irq", .run_gic = enable_foreign_irq },
+	{ "route-irq", .run_gic = route_foreign_irq },
+	{ "cpu-on", .run = foreign_cpu_on },
+	{ "root-hypercall", .run = call_root_hypercall },
+	{ "start-sibling", .run = start_sibling },
+	{ "psci-info", .run = psci_info },
+	{ "comm-region", .run = comm_region },
+	{ "deny", .run = deny_shutdown },
+	{ "silent", .run = never_answer },
+	{ "lock", .run = lock_cell },
+	{ "console-race", .run_gic = console_race },
+	{ "wake-stopped", .run = wake_stopped },
+	{ "refusal-flood", .run = refusal_flood },
+	{ "filtered-flood", .run_gic = filtered_flood },
+	{ "gicr-sleep", .run = gicr_sleep },
+	{ "el2-stall", .run = el2_stall },
+	{ "mask-irq", .run_gic = mask_irq },
+	{ "spi-self", .run_gic = spi_self },
+	{ "route-own-irq", .run_gic = route_own_irq },
+	{ "misaligned-gicd", .run_gic = misaligned_gicd },
+	{ "cpu-state", .run = cpu_state },
+	{ "plant-sgi", .run = plant_sgi },
+	{ "actlr", .run = actlr },
+	{ "comm-dirty", .run = comm_dirty },
+	{ "soak", .run_gic = soak },
+};
+
 void inmate_main(void)
 {
 	const char *act = cmdline_str("act", "none");
 	u64 gicd = cmdline_u64("gicd-base", 0x08000000);
+	unsigned int n;
 
 	console_init();
 	print("probe: act=%s\n", act);
-	if (isolation_gic_act(act, gicd)) {
-	} else if (equal(act, "soak")) {
-		soak(gicd);
-	} else if (forbidden_act(act, gicd) || allowed_act(act)) {
-	} else if (equal(act, "el2-stall")) {
-		el2_stall();
-	} else if (consent_act(act)) {
-	} else if (!isolation_core_act(act, gicd)) {
+	for (n = 0; n < sizeof(acts) / sizeof(acts[0]); n++)
+		if (equal(act, acts[n].name))
+			break;
+	if (n == sizeof(acts) / sizeof(acts[0]))
 		print("probe: unknown act; see demos/probe.c\n");
-	}
+	else if (acts[n].run)
+		acts[n].run();
+	else
+		acts[n].run_gic(gicd);
 	print("probe: done\n");
-}
-
-/* The comm-region acts: the cell's say in its own shutdown. */
-static int consent_act(const char *act)
-{
-	if (equal(act, "deny")) {
-		print("probe: denying %lu shutdown request(s)\n",
-		      cmdline_u64("count", 1));
-		serve_requests(cmdline_u64("count", 1), 0);
-	} else if (equal(act, "silent")) {
-		print("probe: never answering\n");
-		for (;;)
-			asm volatile("wfi");
-	} else if (equal(act, "lock")) {
-		comm_set_state(CELL_RUNNING_LOCKED);
-		print("probe: locked (state %u)\n", comm_state());
-		serve_requests(1, 1);
-	} else {
-		return 0;
-	}
-	return 1;
 }

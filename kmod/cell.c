@@ -19,20 +19,10 @@
 
 static LIST_HEAD(cells);
 
-static const char *state_name(long state)
+static const char *state_name(struct jh_cell *c)
 {
-	switch (state) {
-	case JAILHOUSE_CELL_RUNNING:
-		return "running";
-	case JAILHOUSE_CELL_RUNNING_LOCKED:
-		return "running/locked";
-	case JAILHOUSE_CELL_SHUT_DOWN:
-		return "shut down";
-	case JAILHOUSE_CELL_FAILED:
-		return "failed";
-	default:
-		return "invalid";
-	}
+	return jailhouse_cell_state_name(
+		jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE, c->id, 0));
 }
 
 /*
@@ -53,9 +43,7 @@ static int refused(long ret, struct jh_cell *c, const char *what,
 		return jh_fail(
 			-EPERM,
 			"cell \"%s\" refused shutdown (%s); nothing was changed",
-			c->name,
-			state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
-						c->id, 0)));
+			c->name, state_name(c));
 	if (ret == -EBUSY)
 		list_for_each_entry (other, &cells, list)
 			if (other != c &&
@@ -69,9 +57,7 @@ static int refused(long ret, struct jh_cell *c, const char *what,
 		return jh_fail(
 			-ETIMEDOUT,
 			"cell \"%s\" did not answer in time (the shutdown request or the stop of its CPUs) and is now %s; nothing else was changed: destroy it or load it again",
-			c->name,
-			state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
-						c->id, 0)));
+			c->name, state_name(c));
 	return jh_fail(
 		(int)ret,
 		"the hypervisor refused to %s cell \"%s\" (%ld); the hypervisor console says why",

@@ -77,38 +77,16 @@
 		asm volatile("msr " #r ", %0" : : "r"(__v));                   \
 	} while (0)
 
-static inline void isb(void)
-{
-	asm volatile("isb" ::: "memory");
-}
-static inline void dsb_sy(void)
-{
-	asm volatile("dsb sy" ::: "memory");
-}
-static inline void dsb_ish(void)
-{
-	asm volatile("dsb ish" ::: "memory");
-}
-static inline void dsb_ishst(void)
-{
-	asm volatile("dsb ishst" ::: "memory");
-}
-static inline void sev(void)
-{
-	asm volatile("sev" ::: "memory");
-}
-static inline void wfe(void)
-{
-	asm volatile("wfe" ::: "memory");
-}
-static inline void wfi(void)
-{
-	asm volatile("wfi" ::: "memory");
-}
-static inline void cpu_relax(void)
-{
-	asm volatile("yield" ::: "memory");
-}
+/* Barriers and hints, each a compiler barrier too ("memory"). */
+#define asm_barrier(insn) asm volatile(insn ::: "memory")
+#define isb() asm_barrier("isb")
+#define dsb_sy() asm_barrier("dsb sy")
+#define dsb_ish() asm_barrier("dsb ish")
+#define dsb_ishst() asm_barrier("dsb ishst")
+#define sev() asm_barrier("sev")
+#define wfe() asm_barrier("wfe")
+#define wfi() asm_barrier("wfi")
+#define cpu_relax() asm_barrier("yield")
 #endif
 
 #endif

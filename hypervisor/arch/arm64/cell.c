@@ -77,11 +77,12 @@ static void flush_dcache(const struct jailhouse_memory *mem)
 {
 	const struct jailhouse_memory *root =
 		root_region(mem->phys_start, mem->size);
-	u64 line = 4ULL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	u64 line = 4ULL << ((read_sysreg(ctr_el0) >> CTR_DMINLINE_SHIFT) &
+			    CTR_DMINLINE_MASK);
 	u64 addr, end = mem->phys_start + mem->size;
 
 	if (!root || (mem->flags | root->flags) & JAILHOUSE_MEM_IO ||
-	    (root->phys_start | root->size) & 0xfff)
+	    (root->phys_start | root->size) & HV_PAGE_OFFSET_MASK)
 		return;
 	for (addr = ALIGN_DOWN(mem->phys_start, line); addr < end; addr += line)
 		asm volatile("dc civac, %0" : : "r"(addr) : "memory");
@@ -125,7 +126,8 @@ static int check_cell_regions(const struct cell *cell)
 	unsigned int n;
 
 	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
-		if ((mem->phys_start | mem->virt_start | mem->size) & 0xfff ||
+		if ((mem->phys_start | mem->virt_start | mem->size) &
+			    HV_PAGE_OFFSET_MASK ||
 		    !mem->size) {
 			printk("Cell create: region %u is not page aligned\n",
 			       n);

@@ -86,7 +86,8 @@ static void write_lr(unsigned int n, u64 v)
 /* Affinity as GICR_TYPER[63:32] and ICC_SGI1R_EL1 see it. */
 static u32 mpidr_to_aff32(u64 mpidr)
 {
-	return (u32)(mpidr & 0xffffff) | (u32)((mpidr >> 32) & 0xff) << 24;
+	return MPIDR_AFF(mpidr, 0) | MPIDR_AFF(mpidr, 1) << 8 |
+	       MPIDR_AFF(mpidr, 2) << 16 | (u32)MPIDR_AFF(mpidr, 3) << 24;
 }
 
 static u64 sgi_frame(struct per_cpu *pc)
@@ -131,7 +132,7 @@ int gic_init_early(void)
 		printk("ERROR: maintenance IRQ %u is not a PPI\n", maint_irq);
 		return -EINVAL;
 	}
-	num_lrs = (read_sysreg(ich_vtr_el2) & 0x1f) + 1;
+	num_lrs = (read_sysreg(ich_vtr_el2) & ICH_VTR_LISTREGS_MASK) + 1;
 	printk("GICv3: %u list registers, maintenance IRQ %u\n", num_lrs,
 	       maint_irq);
 	return 0;
@@ -291,8 +292,8 @@ int gic_cpu_init(struct per_cpu *pc)
 	write_sysreg(1, icc_igrpen1_el1);
 
 	/* Linux continues on the virtual interface with its own settings. */
-	vmcr = (pmr & 0xff) << ICH_VMCR_VPMR_SHIFT |
-	       (bpr1 & 7) << ICH_VMCR_VBPR1_SHIFT |
+	vmcr = (pmr & ICC_PMR_MASK) << ICH_VMCR_VPMR_SHIFT |
+	       (bpr1 & ICC_BPR_MASK) << ICH_VMCR_VBPR1_SHIFT |
 	       (ctlr & ICC_CTLR_EOIMODE ? ICH_VMCR_VEOIM : 0) |
 	       (ctlr & ICC_CTLR_CBPR ? ICH_VMCR_VCBPR : 0) |
 	       (grpen1 & 1 ? ICH_VMCR_VENG1 : 0);
@@ -383,9 +384,10 @@ void gic_flush_queue(struct per_cpu *pc)
 void gic_handle_irq(struct per_cpu *pc)
 {
 	for (;;) {
-		unsigned int irq = read_sysreg(icc_iar1_el1) & 0xffffff;
+		unsigned int irq =
+			read_sysreg(icc_iar1_el1) & ICC_IAR_INTID_MASK;
 
-		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < 1024)
+		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < ICC_IAR_SPURIOUS_END)
 			break;
 		/* Priority drop only (EOImode 1); deactivation follows. */
 		write_sysreg(irq, icc_eoir1_el1);
@@ -439,9 +441,10 @@ void gic_cpu_start(struct per_cpu *pc)
 void gic_handle_fiq(struct per_cpu *pc)
 {
 	for (;;) {
-		unsigned int irq = read_sysreg(icc_iar0_el1) & 0xffffff;
+		unsigned int irq =
+			read_sysreg(icc_iar0_el1) & ICC_IAR_INTID_MASK;
 
-		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < 1024)
+		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < ICC_IAR_SPURIOUS_END)
 			break;
 		write_sysreg(irq, icc_eoir0_el1);
 		write_sysreg(irq, icc_dir_el1);
@@ -453,24 +456,28 @@ void gic_handle_fiq(struct per_cpu *pc)
 
 static u64 sgi1r_for(u64 mpidr, unsigned int intid)
 {
-	unsigned int aff0 = mpidr & 0xff;
+	unsigned int aff0 = MPIDR_AFF(mpidr, 0);
 
-	return ((mpidr >> 8) & 0xff) << SGIR_AFF1_SHIFT |
-	       ((mpidr >> 16) & 0xff) << SGIR_AFF2_SHIFT |
-	       ((mpidr >> 32) & 0xff) << SGIR_AFF3_SHIFT |
-	       (u64)(aff0 >> 4) << SGIR_RS_SHIFT |
-	       (u64)intid << SGIR_INTID_SHIFT | (1u << (aff0 & 0xf));
+	return MPIDR_AFF(mpidr, 1) << SGIR_AFF1_SHIFT |
+	       MPIDR_AFF(mpidr, 2) << SGIR_AFF2_SHIFT |
+	       MPIDR_AFF(mpidr, 3) << SGIR_AFF3_SHIFT |
+	       (u64)(aff0 / SGIR_TARGETS_PER_RS) << SGIR_RS_SHIFT |
+	       (u64)intid << SGIR_INTID_SHIFT | BIT(aff0 % SGIR_TARGETS_PER_RS);
 }
 
 static bool sgi1r_targets(u64 v, u64 mpidr)
 {
-	unsigned int aff0 = mpidr & 0xff;
+	unsigned int aff0 = MPIDR_AFF(mpidr, 0);
 
-	return ((v >> SGIR_AFF1_SHIFT) & 0xff) == ((mpidr >> 8) & 0xff) &&
-	       ((v >> SGIR_AFF2_SHIFT) & 0xff) == ((mpidr >> 16) & 0xff) &&
-	       ((v >> SGIR_AFF3_SHIFT) & 0xff) == ((mpidr >> 32) & 0xff) &&
-	       ((v >> SGIR_RS_SHIFT) & 0xf) == aff0 >> 4 &&
-	       (v & (1u << (aff0 & 0xf)));
+	return ((v >> SGIR_AFF1_SHIFT) & SGIR_AFF_MASK) ==
+		       MPIDR_AFF(mpidr, 1) &&
+	       ((v >> SGIR_AFF2_SHIFT) & SGIR_AFF_MASK) ==
+		       MPIDR_AFF(mpidr, 2) &&
+	       ((v >> SGIR_AFF3_SHIFT) & SGIR_AFF_MASK) ==
+		       MPIDR_AFF(mpidr, 3) &&
+	       ((v >> SGIR_RS_SHIFT) & SGIR_RS_MASK) ==
+		       aff0 / SGIR_TARGETS_PER_RS &&
+	       (v & BIT(aff0 % SGIR_TARGETS_PER_RS));
 }
 
 void gic_send_mgmt_sgi(struct per_cpu *target)
@@ -579,7 +586,7 @@ void gic_cpu_shutdown(struct per_cpu *pc)
  */
 void gic_send_sgi1r(struct per_cpu *pc, u64 v)
 {
-	unsigned int intid = (v >> SGIR_INTID_SHIFT) & 0xf, n;
+	unsigned int intid = (v >> SGIR_INTID_SHIFT) & SGIR_INTID_MASK, n;
 	bool foreign = false;
 
 	pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_VSGI]++;
@@ -743,7 +750,7 @@ static bool gicd_per_irq_access(struct per_cpu *pc, u64 addr, u64 offset,
 		{ GICD_ICACTIVER, GICD_ICACTIVER_END, 1, false },
 		{ GICD_IPRIORITYR, GICD_ITARGETSR, 8, true },
 		{ GICD_ICFGR, GICD_IGRPMODR, 2, true },
-		{ GICD_IGRPMODR, GICD_IGRPMODR + 0x80, 1, true },
+		{ GICD_IGRPMODR, GICD_IGRPMODR_END, 1, true },
 	};
 	u64 mask, old;
 	unsigned int n;
@@ -830,11 +837,10 @@ static bool gicr_sgi_access(u64 addr, u64 reg, unsigned int size, bool write,
 {
 	u64 mask, old;
 
-	if (size == 4 &&
-	    (reg == GICR_IGROUPR0 || reg == GICR_ISENABLER0 ||
-	     reg == GICR_ICENABLER0 || reg == GICR_ISPENDR0 ||
-	     reg == GICR_ISPENDR0 + 0x80 || reg == GICR_ISACTIVER0 ||
-	     reg == GICR_ISACTIVER0 + 0x80 || reg == GICR_IGRPMODR0)) {
+	if (size == 4 && (reg == GICR_IGROUPR0 || reg == GICR_ISENABLER0 ||
+			  reg == GICR_ICENABLER0 || reg == GICR_ISPENDR0 ||
+			  reg == GICR_ICPENDR0 || reg == GICR_ISACTIVER0 ||
+			  reg == GICR_ICACTIVER0 || reg == GICR_IGRPMODR0)) {
 		bool rmw = reg == GICR_IGROUPR0 || reg == GICR_IGRPMODR0;
 
 		if (!write) {

@@ -123,7 +123,9 @@ static bool emulate_mmio(struct frame *f, u64 esr, u64 ipa)
 static void handle_abort(struct frame *f, u64 esr, unsigned int ec)
 {
 	u64 far = read_sysreg(far_el2);
-	u64 ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	u64 ipa = (read_sysreg(hpfar_el2) >> HPFAR_FIPA_SHIFT)
+			  << HV_PAGE_SHIFT |
+		  (far & (HV_PAGE_SIZE - 1));
 	u64 mode = read_sysreg(spsr_el2) & PSR_MODE_MASK;
 	bool from_el0 = mode == PSR_MODE_EL0t;
 	bool data = ec == ESR_EC_DABT_LOW;
@@ -268,7 +270,7 @@ static void arch_handle_sync(struct per_cpu *pc, struct frame *f)
 	ec = esr >> ESR_EC_SHIFT;
 	switch (ec) {
 	case ESR_EC_HVC64:
-		if ((esr & 0xffff) == JAILHOUSE_HVC_IMM)
+		if ((esr & ESR_ISS_HVC_IMM_MASK) == JAILHOUSE_HVC_IMM)
 			f->x[0] = hypercall(pc, f, f->x[0], f->x[1], f->x[2]);
 		else if (pc->cell != &root_cell)
 			/* Cells may use the HVC conduit for PSCI. */

@@ -33,6 +33,7 @@
 #define JAILHOUSE_CELL_FAILED 3
 #define JAILHOUSE_CELL_FAILED_COMM_REV 4
 
+#ifndef __ASSEMBLY__
 /*
  * The words sysfs, the driver and the hypervisor console use for a state.
  * An array of characters, not of pointers: the hypervisor image must need
@@ -52,6 +53,7 @@ static inline const char *jailhouse_cell_state_name(long state)
 		return "invalid";
 	return names[state];
 }
+#endif
 
 /* CPU_GET_INFO types */
 #define JAILHOUSE_CPU_INFO_STATE 0

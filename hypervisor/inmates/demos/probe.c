@@ -52,23 +52,11 @@
  *                               act the hypervisor filters without stopping
  *                               the cell; CPU 0 reports both CPUs' rounds)
  */
-#include "inmate.h"
-
-#define GICD_ISENABLER 0x0100
-#define GICD_IROUTER 0x6000
+#include "gic.h"
 
 #define HC_CELL_CREATE 1UL
 /* Served by test builds of the firmware only (TEST_HOOKS=1, core/control.c). */
 #define HC_TEST_STALL 0x7e57UL
-
-static s64 hypercall1(u64 code, u64 arg)
-{
-	register u64 x0 asm("x0") = code;
-	register u64 x1 asm("x1") = arg;
-
-	asm volatile("hvc #0x4a48" : "+r"(x0) : "r"(x1) : "memory");
-	return (s64)x0;
-}
 
 static s64 root_only_hypercall(void)
 {
@@ -80,7 +68,7 @@ static volatile int sibling_ran;
 static void sibling_entry(void)
 {
 	print("probe: sibling CPU running, MPIDR 0x%lx\n",
-	      read_sysreg(mpidr_el1) & 0xff00fffffful);
+	      read_sysreg(mpidr_el1) & MPIDR_CPUID_MASK);
 	sibling_ran = 1;
 	psci_cpu_off();
 }
@@ -154,17 +142,12 @@ static void verdict(int blocked, const char *what)
 /* ---- isolation-core acts (F1, F2, F6, F11): begin ---- */
 
 #define GICR_BASE 0x080a0000UL
-#define GICR_STRIDE 0x20000UL
-#define GICR_TYPER 0x0008
-#define GICR_TYPER_LAST (1u << 4)
-#define GICR_WAKER 0x0014
-#define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define PSCI_CPU_OFF_FN 0x84000002UL
 #define PSCI_CPU_ON_FN 0xc4000003UL
 
 static u64 this_mpidr(void)
 {
-	return read_sysreg(mpidr_el1) & 0xff00fffffful;
+	return read_sysreg(mpidr_el1) & MPIDR_CPUID_MASK;
 }
 
 /*
@@ -317,16 +300,12 @@ static void filtered_flood(u64 gicd)
 
 static void gicr_sleep(void)
 {
-	u32 affinity = this_mpidr() & 0xffffff;
-	u64 frame = GICR_BASE;
+	u64 frame = gic_find_redistributor(GICR_BASE);
 	u32 waker;
 
-	while (mmio_read32(frame + GICR_TYPER + 4) != affinity) {
-		if (mmio_read32(frame + GICR_TYPER) & GICR_TYPER_LAST) {
-			print("probe: no redistributor for this CPU\n");
-			return;
-		}
-		frame += GICR_STRIDE;
+	if (!frame) {
+		print("probe: no redistributor for this CPU\n");
+		return;
 	}
 	mmio_write32(frame + GICR_WAKER, GICR_WAKER_PROCESSOR_SLEEP);
 	waker = mmio_read32(frame + GICR_WAKER);
@@ -364,11 +343,6 @@ static void gicr_sleep(void)
  *                                    a word past the fields; then it leaves
  *                                    its own values there for the next run)
  */
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_IGROUPR 0x0080
-#define GICD_IPRIORITYR 0x0400
 
 static volatile u32 last_irq = 1023, irq_count;
 
@@ -571,13 +545,16 @@ static void plant_sgi(void)
 	gic_init();
 	gic_enable_ppi(sgi);
 	/* IRQs stay masked: the SGI waits here until the CPU changes hands. */
-	write_sysreg(S3_0_C12_C11_5,
-		     (mpidr >> 8 & 0xff) << 16 | (mpidr >> 16 & 0xff) << 32 |
-			     (mpidr >> 32 & 0xff) << 48 | (u64)sgi << 24 |
+	write_sysreg(S3_0_C12_C11_5, /* ICC_SGI1R_EL1 */
+		     MPIDR_AFF(mpidr, 1) << ICC_SGI1R_AFF1_SHIFT |
+			     MPIDR_AFF(mpidr, 2) << ICC_SGI1R_AFF2_SHIFT |
+			     MPIDR_AFF(mpidr, 3) << ICC_SGI1R_AFF3_SHIFT |
+			     (u64)sgi << ICC_SGI1R_INTID_SHIFT |
 			     1u << (mpidr & 0xf));
 	isb();
 	print("probe: SGI %u sent to this CPU, highest pending %lu\n", sgi,
-	      read_sysreg(S3_0_C12_C12_2) & 0xffffff);
+	      read_sysreg(S3_0_C12_C12_2) &
+		      ICC_INTID_MASK); /* ICC_HPPIR1_EL1 */
 }
 
 /* ACTLR_EL1 is S3_0_C1_C0_1; by name, older assemblers refuse it. */
@@ -621,19 +598,6 @@ static volatile u64 soak_rounds[2];
 static volatile u64 soak_peer;
 static volatile u64 soak_gicd, soak_comm;
 
-static u64 own_gicr_frame(void)
-{
-	u32 affinity = this_mpidr() & 0xffffff;
-	u64 frame = GICR_BASE;
-
-	while (mmio_read32(frame + GICR_TYPER + 4) != affinity) {
-		if (mmio_read32(frame + GICR_TYPER) & GICR_TYPER_LAST)
-			return 0;
-		frame += GICR_STRIDE;
-	}
-	return frame;
-}
-
 /*
  * One round: Linux's UART interrupt enabled and disabled, the own
  * redistributor put to sleep, ACTLR_EL1 written, SGI 2 (Linux's CPU stop)
@@ -643,7 +607,7 @@ static u64 own_gicr_frame(void)
  */
 static void soak_loop(int who)
 {
-	u64 gicd = soak_gicd, frame = own_gicr_frame();
+	u64 gicd = soak_gicd, frame = gic_find_redistributor(GICR_BASE);
 	u64 bank = SOAK_FOREIGN_INTID / 32 * 4;
 	u32 bit = 1u << (SOAK_FOREIGN_INTID % 32);
 	u64 mpidr = read_sysreg(mpidr_el1);

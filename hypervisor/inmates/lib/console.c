@@ -11,7 +11,6 @@
 #define PL011_DR 0x00
 #define PL011_FR 0x18
 #define PL011_FR_TXFF (1 << 5)
-#define HYPERCALL_DEBUG_CONSOLE_PUTC 8
 
 static u64 uart_base;
 static int use_hypercall;
@@ -24,20 +23,12 @@ void console_init(void)
 	uart_base = cmdline_u64("con-base", 0x09000000);
 }
 
-static void hypercall_putc(char c)
-{
-	register u64 x0 asm("x0") = HYPERCALL_DEBUG_CONSOLE_PUTC;
-	register u64 x1 asm("x1") = (u8)c;
-
-	asm volatile("hvc #0x4a48" : "+r"(x0) : "r"(x1) : "memory");
-}
-
 void console_putc(char c)
 {
 	if (c == '\n')
 		console_putc('\r');
 	if (use_hypercall) {
-		hypercall_putc(c);
+		hypercall1(HYPERCALL_DEBUG_CONSOLE_PUTC, (u8)c);
 		return;
 	}
 	while (mmio_read32(uart_base + PL011_FR) & PL011_FR_TXFF)

@@ -381,16 +381,31 @@ void gic_flush_queue(struct per_cpu *pc)
 	write_sysreg(read_sysreg(ich_hcr_el2) & ~ICH_HCR_UIE, ich_hcr_el2);
 }
 
+/*
+ * Take the highest pending interrupt of group 1 (an IRQ) or group 0 (a FIQ)
+ * into @irq and drop the running priority. With EOImode 1 that does not
+ * deactivate it: the caller does, or the cell does through the list
+ * register. False when none is pending.
+ */
+static bool take_irq(bool group1, unsigned int *irq)
+{
+	*irq = (group1 ? read_sysreg(icc_iar1_el1)
+		       : read_sysreg(icc_iar0_el1)) &
+	       ICC_IAR_INTID_MASK;
+	if (*irq >= ICC_IAR_SPURIOUS_MIN && *irq < ICC_IAR_SPURIOUS_END)
+		return false;
+	if (group1)
+		write_sysreg(*irq, icc_eoir1_el1);
+	else
+		write_sysreg(*irq, icc_eoir0_el1);
+	return true;
+}
+
 void gic_handle_irq(struct per_cpu *pc)
 {
-	for (;;) {
-		unsigned int irq =
-			read_sysreg(icc_iar1_el1) & ICC_IAR_INTID_MASK;
+	unsigned int irq;
 
-		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < ICC_IAR_SPURIOUS_END)
-			break;
-		/* Priority drop only (EOImode 1); deactivation follows. */
-		write_sysreg(irq, icc_eoir1_el1);
+	while (take_irq(true, &irq)) {
 		/*
 		 * An LPI (or a reserved INTID): no cell owns one, as there is
 		 * no ITS support. An LPI has no active state, so the priority
@@ -440,13 +455,9 @@ void gic_cpu_start(struct per_cpu *pc)
 /* Nobody uses group 0 here; acknowledge and drop it so it cannot storm. */
 void gic_handle_fiq(struct per_cpu *pc)
 {
-	for (;;) {
-		unsigned int irq =
-			read_sysreg(icc_iar0_el1) & ICC_IAR_INTID_MASK;
+	unsigned int irq;
 
-		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < ICC_IAR_SPURIOUS_END)
-			break;
-		write_sysreg(irq, icc_eoir0_el1);
+	while (take_irq(false, &irq)) {
 		write_sysreg(irq, icc_dir_el1);
 		printk("CPU %u: group 0 interrupt %u dropped\n", pc->cpu_id,
 		       irq);

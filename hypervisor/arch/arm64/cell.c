@@ -129,7 +129,8 @@ static int check_cell_regions(const struct cell *cell)
 		if ((mem->phys_start | mem->virt_start | mem->size) &
 			    HV_PAGE_OFFSET_MASK ||
 		    !mem->size) {
-			printk("Cell create: region %u is not page aligned\n",
+			printk("Cell create: region %u is empty or not page "
+			       "aligned\n",
 			       n);
 			return -EINVAL;
 		}

@@ -828,7 +828,7 @@ bool gicr_is_mmio(u64 addr)
 	return addr >= gicr_base && addr < gicr_end;
 }
 
-/* The CPU whose redistributor frame contains @addr, or NULL. */
+/* The CPU whose redistributor's RD_base frame is at @frame, or NULL. */
 static struct per_cpu *gicr_owner(u64 frame)
 {
 	unsigned int n;

@@ -128,7 +128,7 @@ int gic_init_early(void)
 	gicr_base = sys->platform_info.arm.gicr_base;
 	gicr_end = gicr_base + gicr_size();
 	maint_irq = sys->platform_info.arm.maintenance_irq;
-	if (maint_irq < 16 || maint_irq > 31) {
+	if (maint_irq < GIC_FIRST_PPI || maint_irq >= GIC_FIRST_SPI) {
 		printk("ERROR: maintenance IRQ %u is not a PPI\n", maint_irq);
 		return -EINVAL;
 	}
@@ -176,7 +176,7 @@ static void route_spis(const u32 *irqs, u64 mpidr)
 {
 	unsigned int irq;
 
-	for (irq = 32; irq < ICC_IAR_SPURIOUS_MIN; irq++)
+	for (irq = GIC_FIRST_SPI; irq < ICC_IAR_SPURIOUS_MIN; irq++)
 		if (irqs[irq / 32] & (1u << (irq % 32)))
 			mmio_write(gicd_base + GICD_IROUTER + irq * 8, 8,
 				   mpidr & GICD_IROUTER_AFF);
@@ -334,7 +334,7 @@ static bool lr_inject(unsigned int irq)
 		return false;
 	lr = irq | (u64)GIC_VIRQ_PRIORITY << ICH_LR_PRIO_SHIFT | ICH_LR_GROUP1 |
 	     ICH_LR_PENDING;
-	if (irq >= 16)
+	if (irq >= GIC_FIRST_PPI)
 		lr |= ICH_LR_HW | (u64)irq << ICH_LR_PINTID_SHIFT;
 	write_lr(free, lr);
 	return true;
@@ -425,11 +425,11 @@ void gic_handle_irq(struct per_cpu *pc)
 			gic_flush_queue(pc);
 			continue;
 		}
-		if (irq < 16)
+		if (irq < GIC_FIRST_PPI)
 			write_sysreg(irq, icc_dir_el1);
 		/* An SPI of another cell, routed here before it changed
 		 * hands: ending it here is all its owner could lose. */
-		if (irq >= 32 && irq < ICC_IAR_SPURIOUS_MIN &&
+		if (irq >= GIC_FIRST_SPI && irq < ICC_IAR_SPURIOUS_MIN &&
 		    !cell_owns_irq(pc->cell, irq)) {
 			write_sysreg(irq, icc_dir_el1);
 			continue;
@@ -500,9 +500,9 @@ void gic_send_mgmt_sgi(struct per_cpu *target)
 /* Puts pending (virtual) state back into the physical GIC. */
 static void set_pending_physically(struct per_cpu *pc, unsigned int irq)
 {
-	if (irq < 16)
+	if (irq < GIC_FIRST_PPI)
 		write_sysreg(sgi1r_for(pc->mpidr, irq), icc_sgi1r_el1);
-	else if (irq < 32)
+	else if (irq < GIC_FIRST_SPI)
 		mmio_write32(sgi_frame(pc) + GICR_ISPENDR0, 1u << irq);
 	else
 		mmio_write32(gicd_base + GICD_ISPENDR + irq / 32 * 4,
@@ -533,7 +533,8 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active,
 		write_lr(n, 0);
 		if (!(lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)))
 			continue;
-		if ((lr & ICH_LR_PENDING) && (irq >= 32 || keep_private))
+		if ((lr & ICH_LR_PENDING) &&
+		    (irq >= GIC_FIRST_SPI || keep_private))
 			set_pending_physically(pc, irq);
 		if ((lr & ICH_LR_HW) && ((lr & ICH_LR_PENDING) || !keep_active))
 			write_sysreg(irq, icc_dir_el1);
@@ -544,7 +545,7 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active,
 				continue;
 			if (w > 0 || keep_private)
 				set_pending_physically(pc, w * 32 + b);
-			if (w * 32 + b >= 16)
+			if (w * 32 + b >= GIC_FIRST_PPI)
 				write_sysreg(w * 32 + b, icc_dir_el1);
 		}
 		g->queued[w] = 0;
@@ -865,7 +866,8 @@ static bool gicr_sgi_access(u64 addr, u64 reg, unsigned int size, bool write,
 		}
 		return true;
 	}
-	if ((reg >= GICR_IPRIORITYR && reg + size <= GICR_IPRIORITYR + 32) ||
+	if ((reg >= GICR_IPRIORITYR &&
+	     reg + size <= GICR_IPRIORITYR + GIC_FIRST_SPI) ||
 	    (reg >= GICR_ICFGR0 && reg + size <= GICR_ICFGR0 + 8)) {
 		unsigned int bits = reg >= GICR_ICFGR0 ? 2 : 8, i;
 		unsigned int first =

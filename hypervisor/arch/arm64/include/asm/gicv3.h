@@ -113,6 +113,9 @@
 #define GIC_HV_PMR 0xf0
 
 #define GIC_MAX_IRQS 1024
+/* INTIDs 0-15 are SGIs, 16-31 PPIs (both private to a CPU), 32 on SPIs. */
+#define GIC_FIRST_PPI 16
+#define GIC_FIRST_SPI 32
 #define GIC_PPI_MASK 0xffff0000u /* INTIDs 16-31 of a redistributor */
 
 /*

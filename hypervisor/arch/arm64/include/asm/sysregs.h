@@ -87,6 +87,11 @@
 #define ESR_ISS_MASK _U64(0x1ffffff)
 #define ESR_ISS_HVC_IMM_MASK 0xffff /* the immediate of an HVC or SMC */
 
+/* VBAR_EL1: where the vectors of an exception from each origin start */
+#define VBAR_CURRENT_SP0 0x000
+#define VBAR_CURRENT_SPX 0x200
+#define VBAR_LOWER_A64 0x400
+
 /* SPSR modes */
 #define PSR_MODE_MASK 0xf
 #define PSR_MODE_EL0t 0x0

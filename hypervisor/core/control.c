@@ -58,6 +58,9 @@ static long test_stall(u64 ms)
 }
 #endif
 
+/* A statistic as a result: 31 bits, so that no reader takes it for an errno. */
+#define STAT_RESULT_MASK 0x7fffffff
+
 static long cpu_get_info(u64 cpu, u64 type)
 {
 	struct per_cpu *pc;
@@ -72,7 +75,7 @@ static long cpu_get_info(u64 cpu, u64 type)
 	if (type >= JAILHOUSE_CPU_INFO_STAT_BASE &&
 	    type < JAILHOUSE_CPU_INFO_STAT_BASE + JAILHOUSE_NUM_CPU_STATS)
 		return pc->stats[type - JAILHOUSE_CPU_INFO_STAT_BASE] &
-		       0x7fffffff;
+		       STAT_RESULT_MASK;
 	return -EINVAL;
 }
 

@@ -104,18 +104,29 @@ void *read_file(const char *name, size_t *size)
 	return buf;
 }
 
-static int cmd_enable(int argc, char **argv)
+/*
+ * "enable CONFIG" (@cell false) and "cell create CONFIG": the file's bytes
+ * go to the driver, as the argument itself or described by a
+ * jailhouse_cell_create.
+ */
+static int cmd_with_config(int argc, char **argv, bool cell)
 {
+	struct jailhouse_cell_create req = { 0 };
 	size_t size;
 	void *config;
 	int status;
 
-	if (argc != 3) {
+	if (argc != (cell ? 4 : 3)) {
 		usage(stderr);
 		return 1;
 	}
-	config = read_file(argv[2], &size);
-	status = request_once(JAILHOUSE_ENABLE, config, "JAILHOUSE_ENABLE");
+	config = read_file(argv[argc - 1], &size);
+	req.config_address = (unsigned long)config;
+	req.config_size = size;
+	status = cell ? request_once(JAILHOUSE_CELL_CREATE, &req,
+				     "JAILHOUSE_CELL_CREATE")
+		      : request_once(JAILHOUSE_ENABLE, config,
+				     "JAILHOUSE_ENABLE");
 	free(config);
 	return status;
 }
@@ -243,26 +254,6 @@ static int cmd_cell_list(int argc, char **argv)
 	if (json)
 		printf("]\n");
 	return 0;
-}
-
-static int cmd_cell_create(int argc, char **argv)
-{
-	struct jailhouse_cell_create req = { 0 };
-	size_t size;
-	void *config;
-	int status;
-
-	if (argc != 4) {
-		usage(stderr);
-		return 1;
-	}
-	config = read_file(argv[3], &size);
-	req.config_address = (unsigned long)config;
-	req.config_size = size;
-	status = request_once(JAILHOUSE_CELL_CREATE, &req,
-			      "JAILHOUSE_CELL_CREATE");
-	free(config);
-	return status;
 }
 
 /*
@@ -452,7 +443,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "enable"))
-		return cmd_enable(argc, argv);
+		return cmd_with_config(argc, argv, false);
 	if (!strcmp(argv[1], "disable"))
 		return cmd_disable();
 	if (!strcmp(argv[1], "console"))
@@ -463,7 +454,7 @@ int main(int argc, char **argv)
 		return cmd_cell_list(argc, argv);
 	if (!strcmp(argv[1], "cell") && argc >= 3) {
 		if (!strcmp(argv[2], "create"))
-			return cmd_cell_create(argc, argv);
+			return cmd_with_config(argc, argv, true);
 		if (!strcmp(argv[2], "load"))
 			return cmd_cell_load(argc, argv, false);
 		if (!strcmp(argv[2], "shutdown"))

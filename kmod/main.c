@@ -333,7 +333,7 @@ out_unlock:
 static int jh_cmd_disable(void)
 {
 	char *saved;
-	u32 tail;
+	u32 tail = 0; /* no saved console without a buffer */
 	int err;
 
 	mutex_lock(&jh_lock);

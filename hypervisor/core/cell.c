@@ -624,11 +624,12 @@ long cell_get_state(unsigned int id)
 void cell_power_off(struct per_cpu *pc, bool restart)
 {
 	struct cell *cell = pc->cell;
-	unsigned int n, first = next_cpu(cell->cpu_mask, 0);
+	unsigned int n, first;
 
 	while (!spin_trylock(&cell_lock))
 		if (READ_ONCE(pc->held))
 			return;
+	first = next_cpu(cell->cpu_mask, 0);
 	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
 	printk("Cell \"%s\" CPU %u: PSCI %s: cell %s\n", cell->config->name,
 	       pc->cpu_id, restart ? "SYSTEM_RESET" : "SYSTEM_OFF",

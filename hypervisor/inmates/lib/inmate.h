@@ -58,7 +58,6 @@ static inline void isb(void)
 }
 
 /* The hypervisor's hypercall: code in x0, argument in x1, result in x0. */
-#define HYPERCALL_DEBUG_CONSOLE_PUTC 8UL
 static inline s64 hypercall1(u64 code, u64 arg)
 {
 	register u64 x0 asm("x0") = code;
@@ -70,6 +69,7 @@ static inline s64 hypercall1(u64 code, u64 arg)
 		     : "memory");
 	return (s64)x0;
 }
+#define HYPERCALL_DEBUG_CONSOLE_PUTC 8UL
 
 /* console.c */
 void console_init(void);

@@ -19,31 +19,22 @@
 
 static LIST_HEAD(cells);
 
-static const char *state_name(long state)
+static const char *state_name(struct jh_cell *c)
 {
-	switch (state) {
-	case JAILHOUSE_CELL_RUNNING:
-		return "running";
-	case JAILHOUSE_CELL_RUNNING_LOCKED:
-		return "running/locked";
-	case JAILHOUSE_CELL_SHUT_DOWN:
-		return "shut down";
-	case JAILHOUSE_CELL_FAILED:
-		return "failed";
-	default:
-		return "invalid";
-	}
+	return jailhouse_cell_state_name(
+		jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE, c->id, 0));
 }
 
 /*
- * A management step the hypervisor refused because of what a cell said,
- * put in words for last_error: a denied shutdown request (EPERM) with the
- * state the cell reports, a lock (EBUSY) naming the locked cell, a request
- * the cell did not answer in time (ETIMEDOUT). @c is the cell the step was
- * for (NULL for a create, @name then names the new one). 0 when @ret is
- * none of these; the caller says why then.
+ * A management step (@what: create, load, start, destroy) the hypervisor
+ * refused with @ret, put in words for last_error. What a cell said is named:
+ * a denied shutdown request (EPERM) with the state the cell reports, a lock
+ * (EBUSY) naming the locked cell, a request the cell did not answer in time
+ * (ETIMEDOUT); anything else points to the hypervisor console. @c is the
+ * cell the step was for (NULL for a create, @name then names the new one).
+ * Returns the error for the caller to pass on.
  */
-static int refusal(long ret, struct jh_cell *c, const char *what,
+static int refused(long ret, struct jh_cell *c, const char *what,
 		   const char *name)
 {
 	struct jh_cell *other;
@@ -52,9 +43,7 @@ static int refusal(long ret, struct jh_cell *c, const char *what,
 		return jh_fail(
 			-EPERM,
 			"cell \"%s\" refused shutdown (%s); nothing was changed",
-			c->name,
-			state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
-						c->id, 0)));
+			c->name, state_name(c));
 	if (ret == -EBUSY)
 		list_for_each_entry (other, &cells, list)
 			if (other != c &&
@@ -68,10 +57,11 @@ static int refusal(long ret, struct jh_cell *c, const char *what,
 		return jh_fail(
 			-ETIMEDOUT,
 			"cell \"%s\" did not answer in time (the shutdown request or the stop of its CPUs) and is now %s; nothing else was changed: destroy it or load it again",
-			c->name,
-			state_name(jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE,
-						c->id, 0)));
-	return 0;
+			c->name, state_name(c));
+	return jh_fail(
+		(int)ret,
+		"the hypervisor refused to %s cell \"%s\" (%ld); the hypervisor console says why",
+		what, name, ret);
 }
 
 bool jh_cells_exist(void)
@@ -254,12 +244,7 @@ static int cell_create(struct jailhouse_cell_create __user *arg)
 
 	id = jh_hypercall(JAILHOUSE_HC_CELL_CREATE, __pa(config), 0);
 	if (id < 0) {
-		err = refusal(id, NULL, "create", config->name);
-		if (!err)
-			err = jh_fail(
-				(int)id,
-				"the hypervisor refused to create cell \"%s\" (%ld); the hypervisor console says why",
-				config->name, id);
+		err = refused(id, NULL, "create", config->name);
 		goto out_online;
 	}
 
@@ -360,12 +345,7 @@ static int cell_load(struct jailhouse_cell_load __user *arg)
 	}
 	ret = jh_hypercall(JAILHOUSE_HC_CELL_SET_LOADABLE, c->id, 0);
 	if (ret < 0) {
-		err = refusal(ret, c, "load", c->name);
-		if (!err)
-			err = jh_fail(
-				(int)ret,
-				"cell \"%s\" cannot be made loadable (%ld)",
-				c->name, ret);
+		err = refused(ret, c, "load", c->name);
 		goto out;
 	}
 	for (n = 0; n < req.num_preload_images && !err; n++) {
@@ -403,12 +383,7 @@ static int cell_start_or_destroy(struct jailhouse_cell_id __user *arg,
 				   : JAILHOUSE_HC_CELL_START,
 			   c->id, 0);
 	if (ret < 0) {
-		err = refusal(ret, c, destroy ? "destroy" : "start", c->name);
-		if (!err)
-			err = jh_fail(
-				(int)ret,
-				"the hypervisor refused to %s cell \"%s\" (%ld)",
-				destroy ? "destroy" : "start", c->name, ret);
+		err = refused(ret, c, destroy ? "destroy" : "start", c->name);
 		goto out;
 	}
 	if (destroy) {

@@ -82,7 +82,7 @@ int jh_check_el2(void)
 			"Linux itself runs at EL2 (VHE), so there is no EL2 for the hypervisor; boot with id_aa64mmfr1.vh=0 and kvm-arm.mode=none");
 	if (el != 1)
 		return jh_fail(-ENODEV, "unexpected CurrentEL %llu", el);
-	if (!((pfr0 >> 8) & 0xf))
+	if (!((pfr0 >> JH_PFR0_EL2_SHIFT) & JH_ID_FIELD_MASK))
 		return jh_fail(
 			-ENODEV,
 			"this CPU has no EL2 (ID_AA64PFR0_EL1.EL2 is 0): not started at EL2, cannot host a hypervisor");
@@ -99,8 +99,8 @@ int jh_check_el2(void)
 		if (r != JH_HVC_STUB_ERR)
 			return jh_fail(
 				-EBUSY,
-				"EL2 on CPU %d is not the Linux hyp stub (probe answered 0x%llx, expected 0xbadca11): KVM or another hypervisor owns EL2; boot with kvm-arm.mode=none",
-				cpu, r);
+				"EL2 on CPU %d is not the Linux hyp stub (probe answered 0x%llx, expected 0x%lx): KVM or another hypervisor owns EL2; boot with kvm-arm.mode=none",
+				cpu, r, JH_HVC_STUB_ERR);
 	}
 	return 0;
 }

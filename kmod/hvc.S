@@ -4,6 +4,7 @@
  * x0-x17 may change, everything else is preserved by the other side.
  */
 #include <linux/linkage.h>
+#include <jailhouse/hypercall.h>
 
 /* u64 jh_stub_hvc(u64 x0, u64 x1, u64 x2, u64 x3, u64 x4): Linux hyp stub */
 SYM_FUNC_START(jh_stub_hvc)
@@ -13,6 +14,6 @@ SYM_FUNC_END(jh_stub_hvc)
 
 /* long jh_hypercall(u64 code, u64 arg1, u64 arg2): our hypervisor */
 SYM_FUNC_START(jh_hypercall)
-	hvc	#0x4a48
+	hvc	#JAILHOUSE_HVC_IMM
 	ret
 SYM_FUNC_END(jh_hypercall)

@@ -20,6 +20,14 @@
 /* Linux hyp stub calls (arch/arm64 virt.h ABI, stable since 4.12) */
 #define JH_HVC_SOFT_RESTART 1
 #define JH_HVC_STUB_ERR 0xbadca11UL
+/*
+ * ID register fields the driver reads (Arm ARM), 4 bits each: whether the
+ * CPU has EL2, and log2 of the smallest D-cache line in words.
+ */
+#define JH_ID_FIELD_MASK 0xf
+#define JH_PFR0_EL2_SHIFT 8
+#define JH_CTR_DMINLINE_SHIFT 16
+
 /* A code the stub does not know; never 0..4 (real stub calls). */
 #define JH_STUB_PROBE_CODE 0xe12e12UL
 

@@ -55,7 +55,7 @@ int jh_fail(int err, const char *fmt, ...)
 void jh_clean_to_poc(void *start, size_t size)
 {
 	u64 ctr = read_sysreg(ctr_el0);
-	size_t line = 4 << ((ctr >> 16) & 0xf);
+	size_t line = 4 << ((ctr >> JH_CTR_DMINLINE_SHIFT) & JH_ID_FIELD_MASK);
 	unsigned long p = (unsigned long)start & ~(line - 1);
 	unsigned long end = (unsigned long)start + size;
 
@@ -132,13 +132,13 @@ copy_system_config(struct jailhouse_system __user *arg, size_t *size)
 	if (head.architecture != JAILHOUSE_ARM64)
 		return ERR_PTR(jh_fail(
 			-EINVAL,
-			"configuration is for architecture %u, this host is arm64 (2)",
-			head.architecture));
+			"configuration is for architecture %u, this host is arm64 (%u)",
+			head.architecture, JAILHOUSE_ARM64));
 	if (head.revision != JAILHOUSE_CONFIG_REVISION)
 		return ERR_PTR(jh_fail(
 			-EINVAL,
-			"configuration revision %u, this driver needs revision 14",
-			head.revision));
+			"configuration revision %u, this driver needs revision %u",
+			head.revision, JAILHOUSE_CONFIG_REVISION));
 	*size = jailhouse_system_config_size(&head);
 	if (*size > JH_MAX_CONFIG_SIZE)
 		return ERR_PTR(jh_fail(
@@ -159,7 +159,8 @@ static s64 firmware_layout(const struct firmware *fw, u64 hv_size,
 	u64 cfg_off;
 
 	if (fw->size < sizeof(*hdr) ||
-	    memcmp(hdr->signature, JAILHOUSE_SIGNATURE, 8))
+	    memcmp(hdr->signature, JAILHOUSE_SIGNATURE,
+		   JAILHOUSE_SIGNATURE_LEN))
 		return jh_fail(-EINVAL, "%s is not a hypervisor image",
 			       JH_FIRMWARE);
 	cfg_off = hdr->core_size + (u64)max_cpus * hdr->percpu_size;
@@ -332,7 +333,7 @@ out_unlock:
 static int jh_cmd_disable(void)
 {
 	char *saved;
-	u32 tail;
+	u32 tail = 0; /* no saved console without a buffer */
 	int err;
 
 	mutex_lock(&jh_lock);

@@ -116,13 +116,6 @@ static ssize_t name_show(struct kobject *k, struct kobj_attribute *a, char *buf)
 static ssize_t state_show(struct kobject *k, struct kobj_attribute *a,
 			  char *buf)
 {
-	static const char *const names[] = {
-		[JAILHOUSE_CELL_RUNNING] = "running",
-		[JAILHOUSE_CELL_RUNNING_LOCKED] = "running/locked",
-		[JAILHOUSE_CELL_SHUT_DOWN] = "shut down",
-		[JAILHOUSE_CELL_FAILED] = "failed",
-		[JAILHOUSE_CELL_FAILED_COMM_REV] = "Comm ABI mismatch",
-	};
 	long s = -1;
 
 	if (mutex_lock_interruptible(&jh_lock))
@@ -131,9 +124,7 @@ static ssize_t state_show(struct kobject *k, struct kobj_attribute *a,
 		s = jh_hypercall(JAILHOUSE_HC_CELL_GET_STATE, to_cell(k)->id,
 				 0);
 	mutex_unlock(&jh_lock);
-	return sysfs_emit(buf, "%s\n",
-			  s >= 0 && s < ARRAY_SIZE(names) ? names[s]
-							  : "invalid");
+	return sysfs_emit(buf, "%s\n", jailhouse_cell_state_name(s));
 }
 
 static void failed_cpus(struct jh_cell *c, struct cpumask *failed)

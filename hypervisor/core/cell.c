@@ -171,19 +171,33 @@ static void hold_cpu(struct per_cpu *pc)
 	spin_unlock(&pc->control_lock);
 }
 
+/* Let @pc go: a CPU_ON may wake it again. */
+static void release_cpu(struct per_cpu *pc)
+{
+	spin_lock(&pc->control_lock);
+	pc->held = 0;
+	spin_unlock(&pc->control_lock);
+}
+
 static void release_cpus(u64 mask)
 {
 	unsigned int n;
 
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		struct per_cpu *pc = per_cpu(n);
+	for_each_cpu (n, mask)
+		release_cpu(per_cpu(n));
+}
 
-		if (!(mask & (1ULL << n)))
-			continue;
-		spin_lock(&pc->control_lock);
-		pc->held = 0;
-		spin_unlock(&pc->control_lock);
-	}
+/* Hold @pc if it is parked with no CPU_ON on its way; whether it is held. */
+static bool hold_if_parked(struct per_cpu *pc)
+{
+	bool parked;
+
+	spin_lock(&pc->control_lock);
+	parked = pc->power == CPU_PARKED && !pc->on_pending;
+	if (parked)
+		pc->held = 1;
+	spin_unlock(&pc->control_lock);
+	return parked;
 }
 
 /*
@@ -194,24 +208,13 @@ static long hold_parked_cpus(u64 mask)
 {
 	unsigned int n;
 
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		struct per_cpu *pc = per_cpu(n);
-		bool parked;
-
-		if (!(mask & (1ULL << n)))
+	for_each_cpu (n, mask) {
+		if (hold_if_parked(per_cpu(n)))
 			continue;
-		spin_lock(&pc->control_lock);
-		parked = pc->power == CPU_PARKED && !pc->on_pending;
-		if (parked)
-			pc->held = 1;
-		spin_unlock(&pc->control_lock);
-		if (!parked) {
-			release_cpus(mask & ((1ULL << n) - 1));
-			printk("Cell create: CPU %u is still online in the "
-			       "root cell\n",
-			       n);
-			return -EBUSY;
-		}
+		release_cpus(mask & (BIT(n) - 1));
+		printk("Cell create: CPU %u is still online in the root cell\n",
+		       n);
+		return -EBUSY;
 	}
 	return 0;
 }
@@ -319,20 +322,19 @@ static long copy_cell_config(u64 config_address,
 }
 
 /*
- * The CPUs change hands held and parked; they stay held until the cell
- * starts.
+ * The CPUs of @mask change hands held and parked, with no failure and no
+ * statistics of their previous owner; they stay held until released.
  */
-static void move_cpus_to(struct cell *cell)
+static void hand_cpus_to(struct cell *owner, u64 mask)
 {
 	unsigned int n;
 
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		if (!(cell->cpu_mask & (1ULL << n)))
-			continue;
-		root_cell.cpu_mask &= ~(1ULL << n);
-		per_cpu(n)->cell = cell;
-		per_cpu(n)->failed = false;
-		memset(per_cpu(n)->stats, 0, sizeof(per_cpu(n)->stats));
+	for_each_cpu (n, mask) {
+		struct per_cpu *pc = per_cpu(n);
+
+		pc->cell = owner;
+		pc->failed = false;
+		memset(pc->stats, 0, sizeof(pc->stats));
 	}
 }
 
@@ -340,8 +342,8 @@ long cell_create(u64 config_address)
 {
 	struct jailhouse_cell_desc *copy;
 	struct cell *cell;
-	u64 pages, mask = 0;
-	unsigned int id, n;
+	u64 pages, mask;
+	unsigned int id;
 	long err;
 
 	spin_lock(&cell_lock);
@@ -368,9 +370,7 @@ long cell_create(u64 config_address)
 	copy->id = id;
 	cell->config = copy;
 	cell->config_pages = pages;
-	for (n = 0; n < copy->cpu_set_size * 8; n++)
-		if (cell_has_cpu(copy, n))
-			mask |= 1ULL << n;
+	mask = cell_cpu_mask(copy);
 	cell->cpu_mask = mask;
 
 	/* From here on no root CPU_ON may wake the CPUs we take. */
@@ -388,7 +388,9 @@ long cell_create(u64 config_address)
 	}
 	fill_comm_region(cell);
 	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
-	move_cpus_to(cell);
+	/* The CPUs stay held until the cell starts. */
+	root_cell.cpu_mask &= ~mask;
+	hand_cpus_to(cell, mask);
 	num_cells++;
 	printk("Created cell \"%s\" (id %u)\n", copy->name, id);
 	notify_reconfig();
@@ -416,12 +418,10 @@ static long suspend_cpus(struct cell *cell)
 	unsigned int n;
 	long err = 0;
 
-	for (n = 0; n < HV_MAX_CPUS; n++)
-		if (cell->cpu_mask & (1ULL << n))
-			hold_cpu(per_cpu(n));
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		if (!(cell->cpu_mask & (1ULL << n)) ||
-		    !arch_cpu_stop(per_cpu(n)))
+	for_each_cpu (n, cell->cpu_mask)
+		hold_cpu(per_cpu(n));
+	for_each_cpu (n, cell->cpu_mask) {
+		if (!arch_cpu_stop(per_cpu(n)))
 			continue;
 		printk("Cell \"%s\": CPU %u did not stop (no answer to the "
 		       "management interrupt): request refused\n",
@@ -541,11 +541,9 @@ long cell_start(unsigned int id)
 	printk("Started cell \"%s\"\n", cell->config->name);
 	/* The first CPU starts at the reset address, the others wait for
 	 * the cell's own PSCI CPU_ON. */
-	for (n = 0; n < HV_MAX_CPUS; n++) {
+	for_each_cpu (n, cell->cpu_mask) {
 		struct per_cpu *pc = per_cpu(n);
 
-		if (!(cell->cpu_mask & (1ULL << n)))
-			continue;
 		pc->failed = false;
 		spin_lock(&pc->control_lock);
 		pc->held = 0;
@@ -562,7 +560,6 @@ out:
 long cell_destroy(unsigned int id)
 {
 	struct cell *cell;
-	unsigned int n;
 	long err = 0;
 
 	spin_lock(&cell_lock);
@@ -575,14 +572,8 @@ long cell_destroy(unsigned int id)
 	 * Parked and held, the CPUs go back to the root, which wakes them
 	 * with CPU_ON: nothing of the cell runs on them again.
 	 */
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		if (!(cell->cpu_mask & (1ULL << n)))
-			continue;
-		per_cpu(n)->cell = &root_cell;
-		per_cpu(n)->failed = false;
-		memset(per_cpu(n)->stats, 0, sizeof(per_cpu(n)->stats));
-		root_cell.cpu_mask |= 1ULL << n;
-	}
+	hand_cpus_to(&root_cell, cell->cpu_mask);
+	root_cell.cpu_mask |= cell->cpu_mask;
 	release_cpus(cell->cpu_mask);
 	page_free_n(&mem_pool, (void *)cell->config, cell->config_pages);
 	memset(cell, 0, sizeof(*cell));
@@ -633,22 +624,19 @@ long cell_get_state(unsigned int id)
 void cell_power_off(struct per_cpu *pc, bool restart)
 {
 	struct cell *cell = pc->cell;
-	unsigned int n, first = HV_MAX_CPUS;
+	unsigned int n, first;
 
 	while (!spin_trylock(&cell_lock))
 		if (READ_ONCE(pc->held))
 			return;
+	first = next_cpu(cell->cpu_mask, 0);
 	set_state(cell, JAILHOUSE_CELL_SHUT_DOWN);
 	printk("Cell \"%s\" CPU %u: PSCI %s: cell %s\n", cell->config->name,
 	       pc->cpu_id, restart ? "SYSTEM_RESET" : "SYSTEM_OFF",
 	       restart ? "restarts" : "shut down");
-	for (n = 0; n < HV_MAX_CPUS; n++) {
+	for_each_cpu (n, cell->cpu_mask) {
 		struct per_cpu *t = per_cpu(n);
 
-		if (!(cell->cpu_mask & (1ULL << n)))
-			continue;
-		if (first == HV_MAX_CPUS)
-			first = n;
 		if (t == pc)
 			continue;
 		if (!restart) {
@@ -666,10 +654,10 @@ void cell_power_off(struct per_cpu *pc, bool restart)
 	}
 	if (restart) {
 		/* No CPU_ON of the old run may wake a sibling. */
-		for (n = 0; n < HV_MAX_CPUS; n++) {
+		for_each_cpu (n, cell->cpu_mask) {
 			struct per_cpu *t = per_cpu(n);
 
-			if (!(cell->cpu_mask & (1ULL << n)) || t == pc)
+			if (t == pc)
 				continue;
 			spin_lock(&t->control_lock);
 			t->on_pending = 0;
@@ -727,8 +715,8 @@ void cell_refused(struct per_cpu *pc, const char *fmt, ...)
 		__builtin_va_end(ap);
 	}
 	/* The others stop too, at once, not at their next exit. */
-	for (n = 0; n < HV_MAX_CPUS; n++)
-		if ((cell->cpu_mask & (1ULL << n)) && per_cpu(n) != pc)
+	for_each_cpu (n, cell->cpu_mask)
+		if (per_cpu(n) != pc)
 			arch_cpu_kick(per_cpu(n));
 }
 

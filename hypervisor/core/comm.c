@@ -33,18 +33,6 @@ static bool stopped_itself(const struct cell *cell)
 	       state == JAILHOUSE_CELL_FAILED;
 }
 
-static const char *state_name(u32 state)
-{
-	switch (state) {
-	case JAILHOUSE_CELL_RUNNING:
-		return "running";
-	case JAILHOUSE_CELL_RUNNING_LOCKED:
-		return "running/locked";
-	default:
-		return "invalid";
-	}
-}
-
 static const char *message_name(u32 msg)
 {
 	return msg == JAILHOUSE_MSG_SHUTDOWN_REQUEST ? "shutdown request"
@@ -112,7 +100,8 @@ long comm_request_shutdown(struct cell *cell)
 	else if (err == -EPERM)
 		printk("Cell \"%s\" (%s) %s the shutdown request: "
 		       "nothing was changed\n",
-		       cell->config->name, state_name(page_state(cell)),
+		       cell->config->name,
+		       jailhouse_cell_state_name(page_state(cell)),
 		       reply == JAILHOUSE_MSG_REQUEST_DENIED
 			       ? "denied"
 			       : "gave no valid answer to");

@@ -74,8 +74,8 @@ long pci_check_cell(const struct jailhouse_cell_desc *c)
 		if (owner) {
 			printk("Cell create: PCI device %02x:%02x.%x belongs "
 			       "to cell \"%s\"\n",
-			       d->bdf >> 8, (d->bdf >> 3) & 0x1f, d->bdf & 7,
-			       owner->config->name);
+			       PCI_BDF_BUS(d->bdf), PCI_BDF_DEV(d->bdf),
+			       PCI_BDF_FN(d->bdf), owner->config->name);
 			return -EBUSY;
 		}
 	}
@@ -96,8 +96,8 @@ bool pci_root_config_access(struct per_cpu *pc, u64 addr, unsigned int size,
 			    bool write, u64 *value)
 {
 	const struct jailhouse_pci_device *dev = NULL;
-	struct cell *owner = page_owner(addr & ~0xfffULL, &dev);
-	u64 reg = addr & 0xfff;
+	struct cell *owner = page_owner(addr & ~(u64)HV_PAGE_OFFSET_MASK, &dev);
+	u64 reg = addr & HV_PAGE_OFFSET_MASK;
 
 	if (!owner || addr & (size - 1))
 		return false;
@@ -114,8 +114,8 @@ bool pci_root_config_access(struct per_cpu *pc, u64 addr, unsigned int size,
 			       "0x%llx of PCI device %02x:%02x.%x ignored: "
 			       "cell \"%s\" owns the device (further ones "
 			       "are not logged)\n",
-			       pc->cpu_id, reg, dev->bdf >> 8,
-			       (dev->bdf >> 3) & 0x1f, dev->bdf & 7,
+			       pc->cpu_id, reg, PCI_BDF_BUS(dev->bdf),
+			       PCI_BDF_DEV(dev->bdf), PCI_BDF_FN(dev->bdf),
 			       owner->config->name);
 		return true;
 	}

@@ -43,7 +43,6 @@ static int init_early(void)
 {
 	u64 hv_start = (u64)&hv_header, hv_end, cfg_end;
 	const struct jailhouse_memory *hv_mem;
-	unsigned int n;
 	int err;
 
 	system_config = (struct jailhouse_system *)(__core_end +
@@ -78,9 +77,7 @@ static int init_early(void)
 
 	root_cell.id = 0;
 	root_cell.config = &system_config->root_cell;
-	for (n = 0; n < HV_MAX_CPUS; n++)
-		if (cell_has_cpu(root_cell.config, n))
-			root_cell.cpu_mask |= 1ULL << n;
+	root_cell.cpu_mask = cell_cpu_mask(root_cell.config);
 	num_cells = 1;
 
 	err = arch_init_early();

@@ -172,16 +172,6 @@ static void add_image(struct jailhouse_cell_load *req, const void *data,
 	img->target_address = addr;
 }
 
-static int ioctl_or_report(int fd, unsigned long cmd, void *arg,
-			   const char *what)
-{
-	if (!ioctl(fd, cmd, arg))
-		return 0;
-	perror(what);
-	print_reason();
-	return -1;
-}
-
 /* What a Linux boot puts where in the cell, filled in step by step. */
 struct linux_boot {
 	const char *config_file, *kernel_file, *initrd_file, *dtb_file;

@@ -65,6 +65,25 @@ void print_reason(void)
 	fclose(f);
 }
 
+int ioctl_or_report(int fd, unsigned long cmd, void *arg, const char *what)
+{
+	if (!ioctl(fd, cmd, arg))
+		return 0;
+	perror(what);
+	print_reason();
+	return -1;
+}
+
+/* One request on a device opened for it alone; the exit status, 0 or 1. */
+static int request_once(unsigned long cmd, void *arg, const char *what)
+{
+	int fd = open_dev();
+	int err = ioctl_or_report(fd, cmd, arg, what);
+
+	close(fd);
+	return err ? 1 : 0;
+}
+
 void *read_file(const char *name, size_t *size)
 {
 	struct stat st;
@@ -85,39 +104,36 @@ void *read_file(const char *name, size_t *size)
 	return buf;
 }
 
-static int cmd_enable(int argc, char **argv)
+/*
+ * "enable CONFIG" (@cell false) and "cell create CONFIG": the file's bytes
+ * go to the driver, as the argument itself or described by a
+ * jailhouse_cell_create.
+ */
+static int cmd_with_config(int argc, char **argv, bool cell)
 {
+	struct jailhouse_cell_create req = { 0 };
 	size_t size;
 	void *config;
-	int fd, err;
+	int status;
 
-	if (argc != 3) {
+	if (argc != (cell ? 4 : 3)) {
 		usage(stderr);
 		return 1;
 	}
-	config = read_file(argv[2], &size);
-	fd = open_dev();
-	err = ioctl(fd, JAILHOUSE_ENABLE, config);
-	if (err) {
-		perror("JAILHOUSE_ENABLE");
-		print_reason();
-	}
-	close(fd);
+	config = read_file(argv[argc - 1], &size);
+	req.config_address = (unsigned long)config;
+	req.config_size = size;
+	status = cell ? request_once(JAILHOUSE_CELL_CREATE, &req,
+				     "JAILHOUSE_CELL_CREATE")
+		      : request_once(JAILHOUSE_ENABLE, config,
+				     "JAILHOUSE_ENABLE");
 	free(config);
-	return err ? 1 : 0;
+	return status;
 }
 
 static int cmd_disable(void)
 {
-	int fd = open_dev();
-	int err = ioctl(fd, JAILHOUSE_DISABLE);
-
-	if (err) {
-		perror("JAILHOUSE_DISABLE");
-		print_reason();
-	}
-	close(fd);
-	return err ? 1 : 0;
+	return request_once(JAILHOUSE_DISABLE, NULL, "JAILHOUSE_DISABLE");
 }
 
 static int cmd_console(int argc, char **argv)
@@ -240,31 +256,6 @@ static int cmd_cell_list(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_cell_create(int argc, char **argv)
-{
-	struct jailhouse_cell_create req = { 0 };
-	size_t size;
-	void *config;
-	int fd, err;
-
-	if (argc != 4) {
-		usage(stderr);
-		return 1;
-	}
-	config = read_file(argv[3], &size);
-	req.config_address = (unsigned long)config;
-	req.config_size = size;
-	fd = open_dev();
-	err = ioctl(fd, JAILHOUSE_CELL_CREATE, &req);
-	if (err) {
-		perror("JAILHOUSE_CELL_CREATE");
-		print_reason();
-	}
-	close(fd);
-	free(config);
-	return err ? 1 : 0;
-}
-
 /*
  * A cell argument: a number is an id, "--name NAME" or any other word a
  * name. Consumes one or two arguments from *argi.
@@ -304,20 +295,13 @@ static int cell_id_ioctl(int argc, char **argv, unsigned long cmd,
 			 const char *what)
 {
 	struct jailhouse_cell_id id;
-	int argi = 3, fd, err;
+	int argi = 3;
 
 	if (parse_cell_id(&id, argc, argv, &argi) || argi != argc) {
 		usage(stderr);
 		return 1;
 	}
-	fd = open_dev();
-	err = ioctl(fd, cmd, &id);
-	if (err) {
-		perror(what);
-		print_reason();
-	}
-	close(fd);
-	return err ? 1 : 0;
+	return request_once(cmd, &id, what);
 }
 
 /* "cell shutdown" is a load without images: the cell stops, loadable. */
@@ -326,7 +310,7 @@ static int cmd_cell_load(int argc, char **argv, bool shutdown)
 	struct jailhouse_cell_load *req;
 	struct jailhouse_preload_image *img;
 	unsigned int count = 0;
-	int argi = 3, fd, err, i;
+	int argi = 3, status, i;
 	void **bufs;
 
 	req = calloc(1, sizeof(*req) + argc * sizeof(*img));
@@ -378,18 +362,12 @@ static int cmd_cell_load(int argc, char **argv, bool shutdown)
 		count++;
 	}
 	req->num_preload_images = count;
-	fd = open_dev();
-	err = ioctl(fd, JAILHOUSE_CELL_LOAD, req);
-	if (err) {
-		perror("JAILHOUSE_CELL_LOAD");
-		print_reason();
-	}
-	close(fd);
+	status = request_once(JAILHOUSE_CELL_LOAD, req, "JAILHOUSE_CELL_LOAD");
 	for (i = 0; i < (int)count; i++)
 		free(bufs[i]);
 	free(bufs);
 	free(req);
-	return err ? 1 : 0;
+	return status;
 }
 
 /* The sysfs directory of a cell given by id or name; 0 if found. */
@@ -465,7 +443,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "enable"))
-		return cmd_enable(argc, argv);
+		return cmd_with_config(argc, argv, false);
 	if (!strcmp(argv[1], "disable"))
 		return cmd_disable();
 	if (!strcmp(argv[1], "console"))
@@ -476,7 +454,7 @@ int main(int argc, char **argv)
 		return cmd_cell_list(argc, argv);
 	if (!strcmp(argv[1], "cell") && argc >= 3) {
 		if (!strcmp(argv[2], "create"))
-			return cmd_cell_create(argc, argv);
+			return cmd_with_config(argc, argv, true);
 		if (!strcmp(argv[2], "load"))
 			return cmd_cell_load(argc, argv, false);
 		if (!strcmp(argv[2], "shutdown"))

@@ -14,6 +14,8 @@
 int open_dev(void);
 /* Prints the driver's reason for the last failed request. */
 void print_reason(void);
+/* One request to the driver on @fd: 0, or -1 once it has said why not. */
+int ioctl_or_report(int fd, unsigned long cmd, void *arg, const char *what);
 /* The whole file, or exits with the reason. */
 void *read_file(const char *name, size_t *size);
 /* The sysfs directory of a cell given by id or name; 0 if found. */

@@ -6,6 +6,7 @@
 # Needs root (debootstrap, chroot, bind mounts) and qemu-user through binfmt.
 set -euo pipefail
 . "$(dirname "$0")/../setup/common.sh"
+. "$(dirname "$0")/build-cache.sh"
 
 mirror=${PJ_DEBIAN_MIRROR:-$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null)}
 [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null)
@@ -15,13 +16,10 @@ kabi=${PJ_KERNEL_ABI:-$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
 	sed -n 's/.*Depends: linux-image-\(.*-arm64\)\(:arm64\)\{0,1\}$/\1/p' | head -n1)}
 [ -n "$kabi" ] || pj_die lab-image "cannot tell the arm64 kernel ABI: 'apt-cache depends linux-image-arm64:arm64' names none (is arm64 added with dpkg --add-architecture and apt-get update run?)"
 
-key=$( { cat "$0"; echo "$DEBIAN_SUITE $kabi"; } | sha256sum | cut -c1-16)
+key=$(lab_cache_key "$DEBIAN_SUITE" "$kabi")
 images="$PJ_CACHE/lab/images"
 out="$images/$key"
-if [ -f "$out/complete" ]; then
-	echo "$out"
-	exit 0
-fi
+lab_reuse "$out" "$out"
 
 log() { printf 'lab build: [%ss] %s\n' "$SECONDS" "$*" >&2; }
 work="$images/$key.partial"
@@ -121,8 +119,5 @@ mkfs.ext4 -q -L labroot -d "$rootfs" "$work/base.raw" 4G
 qemu-img convert -O qcow2 "$work/base.raw" "$work/base.qcow2"
 rm -rf "$work/base.raw" "$rootfs"
 sha256sum "$work/base.qcow2" | cut -c1-64 >"$work/base.qcow2.sha256"
-touch "$work/complete"
-rm -rf "$out"
-mv "$work" "$out"
 log "done: $out"
-echo "$out"
+lab_publish "$work" "$out" "$out"

@@ -8,17 +8,15 @@
 # the busybox version. Prints the cpio.gz path as the last line of stdout.
 set -euo pipefail
 . "$(dirname "$0")/../setup/common.sh"
+. "$(dirname "$0")/build-cache.sh"
 
 version=$(apt-cache policy busybox-static:arm64 2>/dev/null | awk '/Candidate:/{print $2; exit}')
 [ -n "$version" ] && [ "$version" != "(none)" ] ||
 	pj_die lab-initramfs "apt knows no busybox-static:arm64 (is arm64 added with dpkg --add-architecture and apt-get update run?)"
-key=$( { cat "$0"; echo "$DEBIAN_SUITE $version"; } | sha256sum | cut -c1-16)
+key=$(lab_cache_key "$DEBIAN_SUITE" "$version")
 dir="$PJ_CACHE/lab/initramfs/$key"
 out="$dir/initramfs.cpio.gz"
-if [ -f "$dir/complete" ]; then
-	echo "$out"
-	exit 0
-fi
+lab_reuse "$dir" "$out"
 
 work="$dir.partial"
 rm -rf "$work"
@@ -50,7 +48,4 @@ printf 'export PS1="linux-cell# "\n' >"$root/etc/profile"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner 0:0) | gzip -9 >"$work/initramfs.cpio.gz"
 echo "$version" >"$work/busybox-version"
 rm -rf "$work/deb" "$root"
-touch "$work/complete"
-rm -rf "$dir"
-mv "$work" "$dir"
-echo "$out"
+lab_publish "$work" "$dir" "$out"

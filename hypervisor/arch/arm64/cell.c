@@ -77,11 +77,12 @@ static void flush_dcache(const struct jailhouse_memory *mem)
 {
 	const struct jailhouse_memory *root =
 		root_region(mem->phys_start, mem->size);
-	u64 line = 4ULL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	u64 line = 4ULL << ((read_sysreg(ctr_el0) >> CTR_DMINLINE_SHIFT) &
+			    CTR_DMINLINE_MASK);
 	u64 addr, end = mem->phys_start + mem->size;
 
 	if (!root || (mem->flags | root->flags) & JAILHOUSE_MEM_IO ||
-	    (root->phys_start | root->size) & 0xfff)
+	    (root->phys_start | root->size) & HV_PAGE_OFFSET_MASK)
 		return;
 	for (addr = ALIGN_DOWN(mem->phys_start, line); addr < end; addr += line)
 		asm volatile("dc civac, %0" : : "r"(addr) : "memory");
@@ -125,9 +126,11 @@ static int check_cell_regions(const struct cell *cell)
 	unsigned int n;
 
 	for (n = 0; n < cell->config->num_memory_regions; n++, mem++) {
-		if ((mem->phys_start | mem->virt_start | mem->size) & 0xfff ||
+		if ((mem->phys_start | mem->virt_start | mem->size) &
+			    HV_PAGE_OFFSET_MASK ||
 		    !mem->size) {
-			printk("Cell create: region %u is not page aligned\n",
+			printk("Cell create: region %u is empty or not page "
+			       "aligned\n",
 			       n);
 			return -EINVAL;
 		}
@@ -217,10 +220,8 @@ static int unmap_from_root(struct cell *cell)
 	}
 	/* The redistributors of the cell's CPUs: the cell reaches its own
 	 * through gicr_access(), the root none any more. */
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		if (!(cell->cpu_mask & (1ULL << n)))
-			continue;
-		cell->arch.gicr_taken |= 1ULL << n;
+	for_each_cpu (n, cell->cpu_mask) {
+		cell->arch.gicr_taken |= BIT(n);
 		err = pt_unmap(&rpt, per_cpu(n)->arch.gic.gicr,
 			       gicr_frame_size());
 		if (err)
@@ -290,10 +291,10 @@ void arch_cell_destroy(struct cell *cell)
 			       "(page pool exhausted)\n",
 			       mem->phys_start);
 	cell->arch.regions_taken = 0;
-	for (n = 0; n < HV_MAX_CPUS; n++) {
+	for_each_cpu (n, cell->arch.gicr_taken) {
 		u64 frame = per_cpu(n)->arch.gic.gicr;
 
-		if (!(cell->arch.gicr_taken & (1ULL << n)) || !frame)
+		if (!frame)
 			continue;
 		pt_map(&rpt, frame, frame, gicr_frame_size(),
 		       PTE_AF | S2_AP_READ | S2_AP_WRITE | S2_MEMATTR_DEVICE |

@@ -19,42 +19,34 @@
 /*
  * The trap frame at SP: x0-x30 in pairs, x0/x1 first. x0/x1 are saved by
  * the vector itself (it needs them for the exception type) and restored
- * last, so these two move only x2-x30.
+ * last, so these move only x2-x30: \pair is stp or ldp, \single (for x30,
+ * which has no partner) str or ldr, so that saving and restoring cannot
+ * disagree on the layout.
  */
+.macro frame_x2_x30 pair, single
+	\pair	x2, x3, [sp, #16 * 1]
+	\pair	x4, x5, [sp, #16 * 2]
+	\pair	x6, x7, [sp, #16 * 3]
+	\pair	x8, x9, [sp, #16 * 4]
+	\pair	x10, x11, [sp, #16 * 5]
+	\pair	x12, x13, [sp, #16 * 6]
+	\pair	x14, x15, [sp, #16 * 7]
+	\pair	x16, x17, [sp, #16 * 8]
+	\pair	x18, x19, [sp, #16 * 9]
+	\pair	x20, x21, [sp, #16 * 10]
+	\pair	x22, x23, [sp, #16 * 11]
+	\pair	x24, x25, [sp, #16 * 12]
+	\pair	x26, x27, [sp, #16 * 13]
+	\pair	x28, x29, [sp, #16 * 14]
+	\single	x30, [sp, #16 * 15]
+.endm
+
 .macro frame_save_x2_x30
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	str	x30, [sp, #16 * 15]
+	frame_x2_x30 stp, str
 .endm
 
 .macro frame_restore_x2_x30
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
-	ldr	x30, [sp, #16 * 15]
+	frame_x2_x30 ldp, ldr
 .endm
 
 /* 1 GiB block descriptors of the bootstrap table (stage 1, EL2) */

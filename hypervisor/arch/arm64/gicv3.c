@@ -10,6 +10,7 @@
  * the cell's own CPUs. The distributor is filtered (gicd_access).
  */
 #include <asm/gicv3.h>
+#include <asm/platform.h>
 #include <asm/sysregs.h>
 #include <hv/cell.h>
 #include <hv/config.h>
@@ -85,7 +86,8 @@ static void write_lr(unsigned int n, u64 v)
 /* Affinity as GICR_TYPER[63:32] and ICC_SGI1R_EL1 see it. */
 static u32 mpidr_to_aff32(u64 mpidr)
 {
-	return (u32)(mpidr & 0xffffff) | (u32)((mpidr >> 32) & 0xff) << 24;
+	return MPIDR_AFF(mpidr, 0) | MPIDR_AFF(mpidr, 1) << 8 |
+	       MPIDR_AFF(mpidr, 2) << 16 | (u32)MPIDR_AFF(mpidr, 3) << 24;
 }
 
 static u64 sgi_frame(struct per_cpu *pc)
@@ -116,7 +118,6 @@ u64 gicr_frame_size(void)
 int gic_init_early(void)
 {
 	const struct jailhouse_system *sys = system_config;
-	unsigned int last = 0, n;
 
 	if (sys->platform_info.arm.gic_version != 3) {
 		printk("ERROR: GIC version %u is not supported (GICv3 only)\n",
@@ -125,16 +126,13 @@ int gic_init_early(void)
 	}
 	gicd_base = sys->platform_info.arm.gicd_base;
 	gicr_base = sys->platform_info.arm.gicr_base;
-	for (n = 0; n < HV_MAX_CPUS; n++)
-		if (cell_has_cpu(&sys->root_cell, n))
-			last = n;
-	gicr_end = gicr_base + (u64)(last + 1) * frame_size;
+	gicr_end = gicr_base + gicr_size();
 	maint_irq = sys->platform_info.arm.maintenance_irq;
-	if (maint_irq < 16 || maint_irq > 31) {
+	if (maint_irq < GIC_FIRST_PPI || maint_irq >= GIC_FIRST_SPI) {
 		printk("ERROR: maintenance IRQ %u is not a PPI\n", maint_irq);
 		return -EINVAL;
 	}
-	num_lrs = (read_sysreg(ich_vtr_el2) & 0x1f) + 1;
+	num_lrs = (read_sysreg(ich_vtr_el2) & ICH_VTR_LISTREGS_MASK) + 1;
 	printk("GICv3: %u list registers, maintenance IRQ %u\n", num_lrs,
 	       maint_irq);
 	return 0;
@@ -178,7 +176,7 @@ static void route_spis(const u32 *irqs, u64 mpidr)
 {
 	unsigned int irq;
 
-	for (irq = 32; irq < ICC_IAR_SPURIOUS_MIN; irq++)
+	for (irq = GIC_FIRST_SPI; irq < ICC_IAR_SPURIOUS_MIN; irq++)
 		if (irqs[irq / 32] & (1u << (irq % 32)))
 			mmio_write(gicd_base + GICD_IROUTER + irq * 8, 8,
 				   mpidr & GICD_IROUTER_AFF);
@@ -187,7 +185,7 @@ static void route_spis(const u32 *irqs, u64 mpidr)
 int gic_cell_create(struct cell *cell)
 {
 	u32 irqs[GIC_MAX_IRQS / 32] = { 0 };
-	unsigned int w, first;
+	unsigned int w;
 
 	config_irqs(cell, irqs);
 	for (w = 0; w < GIC_MAX_IRQS / 32; w++)
@@ -210,9 +208,7 @@ int gic_cell_create(struct cell *cell)
 	}
 	/* Disabled as they are, to the cell's first CPU until it routes
 	 * them itself. */
-	for (first = 0; !(cell->cpu_mask & (1ULL << first)); first++)
-		;
-	route_spis(irqs, per_cpu(first)->mpidr);
+	route_spis(irqs, per_cpu(next_cpu(cell->cpu_mask, 0))->mpidr);
 	spin_unlock(&dist_lock);
 	return 0;
 }
@@ -296,8 +292,8 @@ int gic_cpu_init(struct per_cpu *pc)
 	write_sysreg(1, icc_igrpen1_el1);
 
 	/* Linux continues on the virtual interface with its own settings. */
-	vmcr = (pmr & 0xff) << ICH_VMCR_VPMR_SHIFT |
-	       (bpr1 & 7) << ICH_VMCR_VBPR1_SHIFT |
+	vmcr = (pmr & ICC_PMR_MASK) << ICH_VMCR_VPMR_SHIFT |
+	       (bpr1 & ICC_BPR_MASK) << ICH_VMCR_VBPR1_SHIFT |
 	       (ctlr & ICC_CTLR_EOIMODE ? ICH_VMCR_VEOIM : 0) |
 	       (ctlr & ICC_CTLR_CBPR ? ICH_VMCR_VCBPR : 0) |
 	       (grpen1 & 1 ? ICH_VMCR_VENG1 : 0);
@@ -338,7 +334,7 @@ static bool lr_inject(unsigned int irq)
 		return false;
 	lr = irq | (u64)GIC_VIRQ_PRIORITY << ICH_LR_PRIO_SHIFT | ICH_LR_GROUP1 |
 	     ICH_LR_PENDING;
-	if (irq >= 16)
+	if (irq >= GIC_FIRST_PPI)
 		lr |= ICH_LR_HW | (u64)irq << ICH_LR_PINTID_SHIFT;
 	write_lr(free, lr);
 	return true;
@@ -385,15 +381,31 @@ void gic_flush_queue(struct per_cpu *pc)
 	write_sysreg(read_sysreg(ich_hcr_el2) & ~ICH_HCR_UIE, ich_hcr_el2);
 }
 
+/*
+ * Take the highest pending interrupt of group 1 (an IRQ) or group 0 (a FIQ)
+ * into @irq and drop the running priority. With EOImode 1 that does not
+ * deactivate it: the caller does, or the cell does through the list
+ * register. False when none is pending.
+ */
+static bool take_irq(bool group1, unsigned int *irq)
+{
+	*irq = (group1 ? read_sysreg(icc_iar1_el1)
+		       : read_sysreg(icc_iar0_el1)) &
+	       ICC_IAR_INTID_MASK;
+	if (*irq >= ICC_IAR_SPURIOUS_MIN && *irq < ICC_IAR_SPURIOUS_END)
+		return false;
+	if (group1)
+		write_sysreg(*irq, icc_eoir1_el1);
+	else
+		write_sysreg(*irq, icc_eoir0_el1);
+	return true;
+}
+
 void gic_handle_irq(struct per_cpu *pc)
 {
-	for (;;) {
-		unsigned int irq = read_sysreg(icc_iar1_el1) & 0xffffff;
+	unsigned int irq;
 
-		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < 1024)
-			break;
-		/* Priority drop only (EOImode 1); deactivation follows. */
-		write_sysreg(irq, icc_eoir1_el1);
+	while (take_irq(true, &irq)) {
 		/*
 		 * An LPI (or a reserved INTID): no cell owns one, as there is
 		 * no ITS support. An LPI has no active state, so the priority
@@ -413,11 +425,11 @@ void gic_handle_irq(struct per_cpu *pc)
 			gic_flush_queue(pc);
 			continue;
 		}
-		if (irq < 16)
+		if (irq < GIC_FIRST_PPI)
 			write_sysreg(irq, icc_dir_el1);
 		/* An SPI of another cell, routed here before it changed
 		 * hands: ending it here is all its owner could lose. */
-		if (irq >= 32 && irq < ICC_IAR_SPURIOUS_MIN &&
+		if (irq >= GIC_FIRST_SPI && irq < ICC_IAR_SPURIOUS_MIN &&
 		    !cell_owns_irq(pc->cell, irq)) {
 			write_sysreg(irq, icc_dir_el1);
 			continue;
@@ -443,12 +455,9 @@ void gic_cpu_start(struct per_cpu *pc)
 /* Nobody uses group 0 here; acknowledge and drop it so it cannot storm. */
 void gic_handle_fiq(struct per_cpu *pc)
 {
-	for (;;) {
-		unsigned int irq = read_sysreg(icc_iar0_el1) & 0xffffff;
+	unsigned int irq;
 
-		if (irq >= ICC_IAR_SPURIOUS_MIN && irq < 1024)
-			break;
-		write_sysreg(irq, icc_eoir0_el1);
+	while (take_irq(false, &irq)) {
 		write_sysreg(irq, icc_dir_el1);
 		printk("CPU %u: group 0 interrupt %u dropped\n", pc->cpu_id,
 		       irq);
@@ -458,24 +467,28 @@ void gic_handle_fiq(struct per_cpu *pc)
 
 static u64 sgi1r_for(u64 mpidr, unsigned int intid)
 {
-	unsigned int aff0 = mpidr & 0xff;
+	unsigned int aff0 = MPIDR_AFF(mpidr, 0);
 
-	return ((mpidr >> 8) & 0xff) << SGIR_AFF1_SHIFT |
-	       ((mpidr >> 16) & 0xff) << SGIR_AFF2_SHIFT |
-	       ((mpidr >> 32) & 0xff) << SGIR_AFF3_SHIFT |
-	       (u64)(aff0 >> 4) << SGIR_RS_SHIFT |
-	       (u64)intid << SGIR_INTID_SHIFT | (1u << (aff0 & 0xf));
+	return MPIDR_AFF(mpidr, 1) << SGIR_AFF1_SHIFT |
+	       MPIDR_AFF(mpidr, 2) << SGIR_AFF2_SHIFT |
+	       MPIDR_AFF(mpidr, 3) << SGIR_AFF3_SHIFT |
+	       (u64)(aff0 / SGIR_TARGETS_PER_RS) << SGIR_RS_SHIFT |
+	       (u64)intid << SGIR_INTID_SHIFT | BIT(aff0 % SGIR_TARGETS_PER_RS);
 }
 
 static bool sgi1r_targets(u64 v, u64 mpidr)
 {
-	unsigned int aff0 = mpidr & 0xff;
+	unsigned int aff0 = MPIDR_AFF(mpidr, 0);
 
-	return ((v >> SGIR_AFF1_SHIFT) & 0xff) == ((mpidr >> 8) & 0xff) &&
-	       ((v >> SGIR_AFF2_SHIFT) & 0xff) == ((mpidr >> 16) & 0xff) &&
-	       ((v >> SGIR_AFF3_SHIFT) & 0xff) == ((mpidr >> 32) & 0xff) &&
-	       ((v >> SGIR_RS_SHIFT) & 0xf) == aff0 >> 4 &&
-	       (v & (1u << (aff0 & 0xf)));
+	return ((v >> SGIR_AFF1_SHIFT) & SGIR_AFF_MASK) ==
+		       MPIDR_AFF(mpidr, 1) &&
+	       ((v >> SGIR_AFF2_SHIFT) & SGIR_AFF_MASK) ==
+		       MPIDR_AFF(mpidr, 2) &&
+	       ((v >> SGIR_AFF3_SHIFT) & SGIR_AFF_MASK) ==
+		       MPIDR_AFF(mpidr, 3) &&
+	       ((v >> SGIR_RS_SHIFT) & SGIR_RS_MASK) ==
+		       aff0 / SGIR_TARGETS_PER_RS &&
+	       (v & BIT(aff0 % SGIR_TARGETS_PER_RS));
 }
 
 void gic_send_mgmt_sgi(struct per_cpu *target)
@@ -487,9 +500,9 @@ void gic_send_mgmt_sgi(struct per_cpu *target)
 /* Puts pending (virtual) state back into the physical GIC. */
 static void set_pending_physically(struct per_cpu *pc, unsigned int irq)
 {
-	if (irq < 16)
+	if (irq < GIC_FIRST_PPI)
 		write_sysreg(sgi1r_for(pc->mpidr, irq), icc_sgi1r_el1);
-	else if (irq < 32)
+	else if (irq < GIC_FIRST_SPI)
 		mmio_write32(sgi_frame(pc) + GICR_ISPENDR0, 1u << irq);
 	else
 		mmio_write32(gicd_base + GICD_ISPENDR + irq / 32 * 4,
@@ -520,7 +533,8 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active,
 		write_lr(n, 0);
 		if (!(lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)))
 			continue;
-		if ((lr & ICH_LR_PENDING) && (irq >= 32 || keep_private))
+		if ((lr & ICH_LR_PENDING) &&
+		    (irq >= GIC_FIRST_SPI || keep_private))
 			set_pending_physically(pc, irq);
 		if ((lr & ICH_LR_HW) && ((lr & ICH_LR_PENDING) || !keep_active))
 			write_sysreg(irq, icc_dir_el1);
@@ -531,7 +545,7 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active,
 				continue;
 			if (w > 0 || keep_private)
 				set_pending_physically(pc, w * 32 + b);
-			if (w * 32 + b >= 16)
+			if (w * 32 + b >= GIC_FIRST_PPI)
 				write_sysreg(w * 32 + b, icc_dir_el1);
 		}
 		g->queued[w] = 0;
@@ -584,7 +598,7 @@ void gic_cpu_shutdown(struct per_cpu *pc)
  */
 void gic_send_sgi1r(struct per_cpu *pc, u64 v)
 {
-	unsigned int intid = (v >> SGIR_INTID_SHIFT) & 0xf, n;
+	unsigned int intid = (v >> SGIR_INTID_SHIFT) & SGIR_INTID_MASK, n;
 	bool foreign = false;
 
 	pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_VSGI]++;
@@ -625,11 +639,13 @@ static bool route_allowed(struct per_cpu *pc, u64 value)
 
 	if (value & GICD_IROUTER_IRM)
 		return false;
-	for (n = 0; n < hv_header.max_cpus; n++) {
-		struct per_cpu *t = per_cpu(n);
+	for_each_cpu (n, pc->cell->cpu_mask) {
+		struct per_cpu *t;
 
-		if (!(pc->cell->cpu_mask & (1ULL << n)))
-			continue;
+		/* The root's CPU set may name CPUs beyond those that exist. */
+		if (n >= hv_header.max_cpus)
+			break;
+		t = per_cpu(n);
 		if (t->cell == pc->cell && t->mpidr == aff)
 			return true;
 		/* Not entered yet during enable: its MPIDR is still unknown. */
@@ -746,7 +762,7 @@ static bool gicd_per_irq_access(struct per_cpu *pc, u64 addr, u64 offset,
 		{ GICD_ICACTIVER, GICD_ICACTIVER_END, 1, false },
 		{ GICD_IPRIORITYR, GICD_ITARGETSR, 8, true },
 		{ GICD_ICFGR, GICD_IGRPMODR, 2, true },
-		{ GICD_IGRPMODR, GICD_IGRPMODR + 0x80, 1, true },
+		{ GICD_IGRPMODR, GICD_IGRPMODR_END, 1, true },
 	};
 	u64 mask, old;
 	unsigned int n;
@@ -813,7 +829,7 @@ bool gicr_is_mmio(u64 addr)
 	return addr >= gicr_base && addr < gicr_end;
 }
 
-/* The CPU whose redistributor frame contains @addr, or NULL. */
+/* The CPU whose redistributor's RD_base frame is at @frame, or NULL. */
 static struct per_cpu *gicr_owner(u64 frame)
 {
 	unsigned int n;
@@ -833,11 +849,10 @@ static bool gicr_sgi_access(u64 addr, u64 reg, unsigned int size, bool write,
 {
 	u64 mask, old;
 
-	if (size == 4 &&
-	    (reg == GICR_IGROUPR0 || reg == GICR_ISENABLER0 ||
-	     reg == GICR_ICENABLER0 || reg == GICR_ISPENDR0 ||
-	     reg == GICR_ISPENDR0 + 0x80 || reg == GICR_ISACTIVER0 ||
-	     reg == GICR_ISACTIVER0 + 0x80 || reg == GICR_IGRPMODR0)) {
+	if (size == 4 && (reg == GICR_IGROUPR0 || reg == GICR_ISENABLER0 ||
+			  reg == GICR_ICENABLER0 || reg == GICR_ISPENDR0 ||
+			  reg == GICR_ICPENDR0 || reg == GICR_ISACTIVER0 ||
+			  reg == GICR_ICACTIVER0 || reg == GICR_IGRPMODR0)) {
 		bool rmw = reg == GICR_IGROUPR0 || reg == GICR_IGRPMODR0;
 
 		if (!write) {
@@ -851,7 +866,8 @@ static bool gicr_sgi_access(u64 addr, u64 reg, unsigned int size, bool write,
 		}
 		return true;
 	}
-	if ((reg >= GICR_IPRIORITYR && reg + size <= GICR_IPRIORITYR + 32) ||
+	if ((reg >= GICR_IPRIORITYR &&
+	     reg + size <= GICR_IPRIORITYR + GIC_FIRST_SPI) ||
 	    (reg >= GICR_ICFGR0 && reg + size <= GICR_ICFGR0 + 8)) {
 		unsigned int bits = reg >= GICR_ICFGR0 ? 2 : 8, i;
 		unsigned int first =

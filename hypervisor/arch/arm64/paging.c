@@ -29,7 +29,7 @@ static u64 *split_block(u64 *entry, unsigned int level)
 
 int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs)
 {
-	if ((va | pa | size) & 0xfff)
+	if ((va | pa | size) & HV_PAGE_OFFSET_MASK)
 		return -EINVAL;
 
 	while (size) {
@@ -150,7 +150,7 @@ int pt_unmap(struct page_table *pt, u64 va, u64 size)
 {
 	int err;
 
-	if ((va | size) & 0xfff)
+	if ((va | size) & HV_PAGE_OFFSET_MASK)
 		return -EINVAL;
 	err = unmap_level(pt->root, pt->start_level, va, va + size);
 	asm volatile("dsb ishst" ::: "memory");

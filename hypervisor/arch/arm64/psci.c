@@ -47,13 +47,10 @@ static struct per_cpu *cpu_by_mpidr(struct cell *cell, u64 mpidr)
 {
 	unsigned int n;
 
-	mpidr &= 0xff00ffffffULL;
-	for (n = 0; n < HV_MAX_CPUS; n++) {
-		struct per_cpu *pc;
+	mpidr &= MPIDR_CPUID_MASK;
+	for_each_cpu (n, cell->cpu_mask) {
+		struct per_cpu *pc = per_cpu(n);
 
-		if (!(cell->cpu_mask & (1ULL << n)))
-			continue;
-		pc = per_cpu(n);
 		if (pc->cell == cell && pc->mpidr == mpidr)
 			return pc;
 	}
@@ -111,7 +108,8 @@ void arch_cpu_park(struct per_cpu *pc, struct frame *f)
 	write_sysreg(0, cntv_ctl_el0);
 	el1_state_reset();
 	/* The cell may have changed while we were parked. */
-	write_sysreg((u64)pc->cell->s2_root | ((u64)pc->cell->id << 48),
+	write_sysreg((u64)pc->cell->s2_root |
+			     ((u64)pc->cell->id << VTTBR_VMID_SHIFT),
 		     vttbr_el2);
 	isb();
 	asm volatile("tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
@@ -250,7 +248,7 @@ void psci_handle_smc(struct per_cpu *pc, struct frame *f)
 	u32 fn = (u32)f->x[0];
 	bool root = pc->cell == &root_cell;
 
-	if ((fn & 0x3f000000) == 0x04000000) /* standard service: PSCI */
+	if (SMCCC_OWNER(fn) == SMCCC_OWNER_STANDARD) /* PSCI */
 		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_PSCI]++;
 	else
 		pc->stats[JAILHOUSE_CPU_STAT_VMEXITS_SMCCC]++;

@@ -79,7 +79,7 @@ static int map_root_ram_el2(void)
 
 		if (mem->flags & (JAILHOUSE_MEM_IO | JAILHOUSE_MEM_COMM_REGION))
 			continue;
-		if ((start | end) & 0xfff)
+		if ((start | end) & HV_PAGE_OFFSET_MASK)
 			continue;
 		/* The hypervisor's own range is mapped already. */
 		if (ranges_overlap(start, mem->size, hv->phys_start,
@@ -108,14 +108,13 @@ static int map_root_ram_el2(void)
 	return 0;
 }
 
+/* The redistributor frames from the first CPU's to the root's highest CPU's. */
 u64 gicr_size(void)
 {
-	unsigned int n, last = 0;
+	u64 cpus = cell_cpu_mask(&system_config->root_cell);
+	unsigned int frames = cpus ? 64 - __builtin_clzll(cpus) : 1;
 
-	for (n = 0; n < HV_MAX_CPUS; n++)
-		if (cell_has_cpu(&system_config->root_cell, n))
-			last = n;
-	return (u64)(last + 1) * gicr_frame_size();
+	return (u64)frames * gicr_frame_size();
 }
 
 static int map_device_el2(u64 base, u64 size)
@@ -208,7 +207,7 @@ int arch_init_early(void)
 	unsigned int t0sz, sl0;
 	int err;
 
-	pa_bits = parange_bits(mmfr0 & 0xf);
+	pa_bits = parange_bits(mmfr0 & ID_AA64MMFR0_PARANGE_MASK);
 	/* Stage 2: IPA size = PA size (max 48 bits), 4 KiB granule. */
 	ipa_bits = pa_bits > 48 ? 48 : pa_bits;
 	err = check_memory_fits();
@@ -249,8 +248,9 @@ int arch_init_early(void)
 
 	t0sz = 64 - ipa_bits;
 	sl0 = ipa_bits >= 40 ? 2 : 1; /* start at level 0 : level 1 */
-	vtcr_value = (1ULL << 31) | ((u64)(mmfr0 & 7) << 16) | (3ULL << 12) |
-		     (1ULL << 10) | (1ULL << 8) | ((u64)sl0 << 6) | t0sz;
+	vtcr_value = VTCR_RES1 | (mmfr0 & VTCR_PS_MASK) << VTCR_PS_SHIFT |
+		     VTCR_SH0_INNER | VTCR_ORGN0_WBWA | VTCR_IRGN0_WBWA |
+		     (u64)sl0 << VTCR_SL0_SHIFT | t0sz;
 	return 0;
 }
 
@@ -317,7 +317,8 @@ int arch_cell_init(struct cell *cell)
 
 		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
 			continue;
-		if ((mem->phys_start | mem->virt_start | mem->size) & 0xfff) {
+		if ((mem->phys_start | mem->virt_start | mem->size) &
+		    HV_PAGE_OFFSET_MASK) {
 			printk("Region %u: sub-page regions unsupported, "
 			       "skipped\n",
 			       n);
@@ -365,7 +366,7 @@ int arch_cpu_init(struct per_cpu *pc)
 {
 	int err;
 
-	pc->mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffULL;
+	pc->mpidr = read_sysreg(mpidr_el1) & MPIDR_CPUID_MASK;
 
 	/* Leave the bootstrap tables for the final ones (both identity). */
 	write_sysreg((u64)el2_pt.root, ttbr0_el2);
@@ -378,7 +379,8 @@ int arch_cpu_init(struct per_cpu *pc)
 	if (err)
 		return err;
 	write_sysreg(vtcr_value, vtcr_el2);
-	write_sysreg((u64)pc->cell->s2_root | ((u64)pc->cell->id << 48),
+	write_sysreg((u64)pc->cell->s2_root |
+			     ((u64)pc->cell->id << VTTBR_VMID_SHIFT),
 		     vttbr_el2);
 	write_sysreg((u64)hv_vectors, vbar_el2);
 	isb();

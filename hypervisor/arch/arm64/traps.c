@@ -25,6 +25,8 @@
 #include <hv/printk.h>
 #include <jailhouse/hypercall.h>
 
+/* Register number 31 in an ISS: XZR, which reads 0 and ignores writes. */
+#define REG_XZR 31
 #define FSC_SYNC_EXT_ABORT 0x10
 #define ISS_WNR (1u << 6)
 #define ISS_ISV (1u << 24)
@@ -59,13 +61,13 @@ static void inject_sync(u64 esr_el1, u64 far)
 
 	switch (spsr & PSR_MODE_MASK) {
 	case PSR_MODE_EL0t:
-		offset = 0x400;
+		offset = VBAR_LOWER_A64;
 		break;
 	case PSR_MODE_EL1t:
-		offset = 0x000;
+		offset = VBAR_CURRENT_SP0;
 		break;
 	default:
-		offset = 0x200;
+		offset = VBAR_CURRENT_SPX;
 	}
 	write_sysreg(esr_el1, esr_el1);
 	write_sysreg(far, far_el1);
@@ -95,7 +97,7 @@ static bool emulate_mmio(struct frame *f, u64 esr, u64 ipa)
 
 	if (!(esr & ISS_ISV))
 		return false;
-	if (write && srt != 31)
+	if (write && srt != REG_XZR)
 		value = size == 8 ? f->x[srt]
 				  : f->x[srt] & ((1ULL << (size * 8)) - 1);
 	if (gicd_is_mmio(ipa))
@@ -108,7 +110,7 @@ static bool emulate_mmio(struct frame *f, u64 esr, u64 ipa)
 		ok = false;
 	if (!ok)
 		return false;
-	if (!write && srt != 31) {
+	if (!write && srt != REG_XZR) {
 		if ((esr & ISS_SSE) && size < 8 &&
 		    (value & (1ULL << (size * 8 - 1))))
 			value |= ~0ULL << (size * 8);
@@ -123,7 +125,9 @@ static bool emulate_mmio(struct frame *f, u64 esr, u64 ipa)
 static void handle_abort(struct frame *f, u64 esr, unsigned int ec)
 {
 	u64 far = read_sysreg(far_el2);
-	u64 ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	u64 ipa = (read_sysreg(hpfar_el2) >> HPFAR_FIPA_SHIFT)
+			  << HV_PAGE_SHIFT |
+		  (far & (HV_PAGE_SIZE - 1));
 	u64 mode = read_sysreg(spsr_el2) & PSR_MODE_MASK;
 	bool from_el0 = mode == PSR_MODE_EL0t;
 	bool data = ec == ESR_EC_DABT_LOW;
@@ -151,7 +155,7 @@ static void handle_abort(struct frame *f, u64 esr, unsigned int ec)
 	       emulate ? (write ? "write ignored" : "read as zero")
 		       : "external abort injected");
 	if (emulate) {
-		if (!write && ISS_SRT(esr) != 31)
+		if (!write && ISS_SRT(esr) != REG_XZR)
 			f->x[ISS_SRT(esr)] = 0;
 		skip_instruction();
 		return;
@@ -180,13 +184,13 @@ static void emulate_actlr(struct per_cpu *pc, struct frame *f, u64 esr)
 	unsigned int rt = ISS_SYSREG_RT(esr);
 
 	if (esr & ISS_SYSREG_READ) {
-		if (rt != 31)
+		if (rt != REG_XZR)
 			f->x[rt] = read_sysreg(actlr_el1);
 		return;
 	}
 	if (pc->cell != &root_cell)
 		cell_ignored_write(pc, "ACTLR_EL1 write (0x%llx) ignored",
-				   rt == 31 ? 0 : f->x[rt]);
+				   rt == REG_XZR ? 0 : f->x[rt]);
 	else if (!__atomic_exchange_n(&root_logged, true, __ATOMIC_RELAXED))
 		printk("Root cell CPU %u: ACTLR_EL1 write ignored (further "
 		       "ones are not logged)\n",
@@ -200,7 +204,7 @@ static void emulate_actlr(struct per_cpu *pc, struct frame *f, u64 esr)
 static bool handle_sysreg(struct per_cpu *pc, struct frame *f, u64 esr)
 {
 	unsigned int rt = ISS_SYSREG_RT(esr);
-	u64 value = rt == 31 ? 0 : f->x[rt];
+	u64 value = rt == REG_XZR ? 0 : f->x[rt];
 
 	if ((esr & SYSREG_ISS_MASK) == ISS_ACTLR_EL1) {
 		emulate_actlr(pc, f, esr);
@@ -268,7 +272,7 @@ static void arch_handle_sync(struct per_cpu *pc, struct frame *f)
 	ec = esr >> ESR_EC_SHIFT;
 	switch (ec) {
 	case ESR_EC_HVC64:
-		if ((esr & 0xffff) == JAILHOUSE_HVC_IMM)
+		if ((esr & ESR_ISS_HVC_IMM_MASK) == JAILHOUSE_HVC_IMM)
 			f->x[0] = hypercall(pc, f, f->x[0], f->x[1], f->x[2]);
 		else if (pc->cell != &root_cell)
 			/* Cells may use the HVC conduit for PSCI. */

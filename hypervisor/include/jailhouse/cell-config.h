@@ -284,24 +284,19 @@ struct jailhouse_system {
 	struct jailhouse_cell_desc root_cell;
 } JAILHOUSE_PACKED;
 
-#define JAILHOUSE_STATIC_ASSERT(cond) _Static_assert(cond, #cond)
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_console) ==
-			JAILHOUSE_CONSOLE_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_cell_desc) ==
-			JAILHOUSE_CELL_DESC_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_memory) ==
-			JAILHOUSE_MEMORY_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_cache) == JAILHOUSE_CACHE_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_irqchip) ==
-			JAILHOUSE_IRQCHIP_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_pio) == JAILHOUSE_PIO_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_pci_device) ==
-			JAILHOUSE_PCI_DEVICE_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_pci_capability) ==
-			JAILHOUSE_PCI_CAPABILITY_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_iommu) == JAILHOUSE_IOMMU_SIZE);
-JAILHOUSE_STATIC_ASSERT(sizeof(struct jailhouse_system) ==
-			JAILHOUSE_SYSTEM_SIZE);
+/* Each structure is exactly as large as the ABI says. */
+#define JAILHOUSE_CHECK_SIZE(type, size)                                       \
+	_Static_assert(sizeof(struct type) == (size), #type " size")
+JAILHOUSE_CHECK_SIZE(jailhouse_console, JAILHOUSE_CONSOLE_SIZE);
+JAILHOUSE_CHECK_SIZE(jailhouse_cell_desc, JAILHOUSE_CELL_DESC_SIZE);
+JAILHOUSE_CHECK_SIZE(jailhouse_memory, JAILHOUSE_MEMORY_SIZE);
+JAILHOUSE_CHECK_SIZE(jailhouse_cache, JAILHOUSE_CACHE_SIZE);
+JAILHOUSE_CHECK_SIZE(jailhouse_irqchip, JAILHOUSE_IRQCHIP_SIZE);
+JAILHOUSE_CHECK_SIZE(jailhouse_pio, JAILHOUSE_PIO_SIZE);
+JAILHOUSE_CHECK_SIZE(jailhouse_pci_device, JAILHOUSE_PCI_DEVICE_SIZE);
+JAILHOUSE_CHECK_SIZE(jailhouse_pci_capability, JAILHOUSE_PCI_CAPABILITY_SIZE);
+JAILHOUSE_CHECK_SIZE(jailhouse_iommu, JAILHOUSE_IOMMU_SIZE);
+JAILHOUSE_CHECK_SIZE(jailhouse_system, JAILHOUSE_SYSTEM_SIZE);
 
 /* Size of a cell configuration with all its variable sections. */
 static inline __u64

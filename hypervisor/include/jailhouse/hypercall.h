@@ -33,6 +33,28 @@
 #define JAILHOUSE_CELL_FAILED 3
 #define JAILHOUSE_CELL_FAILED_COMM_REV 4
 
+#ifndef __ASSEMBLY__
+/*
+ * The words sysfs, the driver and the hypervisor console use for a state.
+ * An array of characters, not of pointers: the hypervisor image must need
+ * no relocation.
+ */
+static inline const char *jailhouse_cell_state_name(long state)
+{
+	static const char names[][sizeof("Comm ABI mismatch")] = {
+		[JAILHOUSE_CELL_RUNNING] = "running",
+		[JAILHOUSE_CELL_RUNNING_LOCKED] = "running/locked",
+		[JAILHOUSE_CELL_SHUT_DOWN] = "shut down",
+		[JAILHOUSE_CELL_FAILED] = "failed",
+		[JAILHOUSE_CELL_FAILED_COMM_REV] = "Comm ABI mismatch",
+	};
+
+	if (state < 0 || state >= (long)(sizeof(names) / sizeof(names[0])))
+		return "invalid";
+	return names[state];
+}
+#endif
+
 /* CPU_GET_INFO types */
 #define JAILHOUSE_CPU_INFO_STATE 0
 #define JAILHOUSE_CPU_RUNNING 0

@@ -52,23 +52,11 @@
  *                               act the hypervisor filters without stopping
  *                               the cell; CPU 0 reports both CPUs' rounds)
  */
-#include "inmate.h"
-
-#define GICD_ISENABLER 0x0100
-#define GICD_IROUTER 0x6000
+#include "gic.h"
 
 #define HC_CELL_CREATE 1UL
 /* Served by test builds of the firmware only (TEST_HOOKS=1, core/control.c). */
 #define HC_TEST_STALL 0x7e57UL
-
-static s64 hypercall1(u64 code, u64 arg)
-{
-	register u64 x0 asm("x0") = code;
-	register u64 x1 asm("x1") = arg;
-
-	asm volatile("hvc #0x4a48" : "+r"(x0) : "r"(x1) : "memory");
-	return (s64)x0;
-}
 
 static s64 root_only_hypercall(void)
 {
@@ -80,7 +68,7 @@ static volatile int sibling_ran;
 static void sibling_entry(void)
 {
 	print("probe: sibling CPU running, MPIDR 0x%lx\n",
-	      read_sysreg(mpidr_el1) & 0xff00fffffful);
+	      read_sysreg(mpidr_el1) & MPIDR_CPUID_MASK);
 	sibling_ran = 1;
 	psci_cpu_off();
 }
@@ -138,8 +126,6 @@ static void serve_requests(u64 denials, int unlock_after_denial)
 	}
 }
 
-static int consent_act(const char *act);
-
 /* cmdline_str() points into the command line: a value ends at a space. */
 static int equal(const char *value, const char *word)
 {
@@ -156,17 +142,12 @@ static void verdict(int blocked, const char *what)
 /* ---- isolation-core acts (F1, F2, F6, F11): begin ---- */
 
 #define GICR_BASE 0x080a0000UL
-#define GICR_STRIDE 0x20000UL
-#define GICR_TYPER 0x0008
-#define GICR_TYPER_LAST (1u << 4)
-#define GICR_WAKER 0x0014
-#define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define PSCI_CPU_OFF_FN 0x84000002UL
 #define PSCI_CPU_ON_FN 0xc4000003UL
 
 static u64 this_mpidr(void)
 {
-	return read_sysreg(mpidr_el1) & 0xff00fffffful;
+	return read_sysreg(mpidr_el1) & MPIDR_CPUID_MASK;
 }
 
 /*
@@ -319,16 +300,12 @@ static void filtered_flood(u64 gicd)
 
 static void gicr_sleep(void)
 {
-	u32 affinity = this_mpidr() & 0xffffff;
-	u64 frame = GICR_BASE;
+	u64 frame = gic_find_redistributor(GICR_BASE);
 	u32 waker;
 
-	while (mmio_read32(frame + GICR_TYPER + 4) != affinity) {
-		if (mmio_read32(frame + GICR_TYPER) & GICR_TYPER_LAST) {
-			print("probe: no redistributor for this CPU\n");
-			return;
-		}
-		frame += GICR_STRIDE;
+	if (!frame) {
+		print("probe: no redistributor for this CPU\n");
+		return;
 	}
 	mmio_write32(frame + GICR_WAKER, GICR_WAKER_PROCESSOR_SLEEP);
 	waker = mmio_read32(frame + GICR_WAKER);
@@ -337,24 +314,6 @@ static void gicr_sleep(void)
 		"redistributor put to sleep");
 	/* Undo it where it worked, so the CPU keeps taking interrupts. */
 	mmio_write32(frame + GICR_WAKER, 0);
-}
-
-/* Returns whether @act was one of this block's. */
-static int isolation_core_act(const char *act, u64 gicd)
-{
-	if (equal(act, "console-race"))
-		console_race(gicd);
-	else if (equal(act, "wake-stopped"))
-		wake_stopped();
-	else if (equal(act, "refusal-flood"))
-		refusal_flood();
-	else if (equal(act, "filtered-flood"))
-		filtered_flood(gicd);
-	else if (equal(act, "gicr-sleep"))
-		gicr_sleep();
-	else
-		return 0;
-	return 1;
 }
 
 /* ---- isolation-core acts: end ---- */
@@ -384,11 +343,6 @@ static int isolation_core_act(const char *act, u64 gicd)
  *                                    a word past the fields; then it leaves
  *                                    its own values there for the next run)
  */
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_IGROUPR 0x0080
-#define GICD_IPRIORITYR 0x0400
 
 static volatile u32 last_irq = 1023, irq_count;
 
@@ -591,13 +545,16 @@ static void plant_sgi(void)
 	gic_init();
 	gic_enable_ppi(sgi);
 	/* IRQs stay masked: the SGI waits here until the CPU changes hands. */
-	write_sysreg(S3_0_C12_C11_5,
-		     (mpidr >> 8 & 0xff) << 16 | (mpidr >> 16 & 0xff) << 32 |
-			     (mpidr >> 32 & 0xff) << 48 | (u64)sgi << 24 |
+	write_sysreg(S3_0_C12_C11_5, /* ICC_SGI1R_EL1 */
+		     MPIDR_AFF(mpidr, 1) << ICC_SGI1R_AFF1_SHIFT |
+			     MPIDR_AFF(mpidr, 2) << ICC_SGI1R_AFF2_SHIFT |
+			     MPIDR_AFF(mpidr, 3) << ICC_SGI1R_AFF3_SHIFT |
+			     (u64)sgi << ICC_SGI1R_INTID_SHIFT |
 			     1u << (mpidr & 0xf));
 	isb();
 	print("probe: SGI %u sent to this CPU, highest pending %lu\n", sgi,
-	      read_sysreg(S3_0_C12_C12_2) & 0xffffff);
+	      read_sysreg(S3_0_C12_C12_2) &
+		      ICC_INTID_MASK); /* ICC_HPPIR1_EL1 */
 }
 
 /* ACTLR_EL1 is S3_0_C1_C0_1; by name, older assemblers refuse it. */
@@ -630,29 +587,6 @@ static void comm_dirty(void)
 	print("probe: comm page left dirty\n");
 }
 
-/* Returns 0 for an act that is not of this block. */
-static int isolation_gic_act(const char *act, u64 gicd)
-{
-	if (equal(act, "mask-irq"))
-		mask_irq(gicd);
-	else if (equal(act, "spi-self"))
-		spi_self(gicd);
-	else if (equal(act, "route-own-irq"))
-		route_own_irq(gicd);
-	else if (equal(act, "misaligned-gicd"))
-		misaligned_gicd(gicd);
-	else if (equal(act, "cpu-state"))
-		cpu_state();
-	else if (equal(act, "plant-sgi"))
-		plant_sgi();
-	else if (equal(act, "actlr"))
-		actlr();
-	else if (equal(act, "comm-dirty"))
-		comm_dirty();
-	else
-		return 0;
-	return 1;
-}
 /* ==== end of isolation-gic acts ==== */
 
 /* ---- hostile soak: begin ---- */
@@ -664,19 +598,6 @@ static volatile u64 soak_rounds[2];
 static volatile u64 soak_peer;
 static volatile u64 soak_gicd, soak_comm;
 
-static u64 own_gicr_frame(void)
-{
-	u32 affinity = this_mpidr() & 0xffffff;
-	u64 frame = GICR_BASE;
-
-	while (mmio_read32(frame + GICR_TYPER + 4) != affinity) {
-		if (mmio_read32(frame + GICR_TYPER) & GICR_TYPER_LAST)
-			return 0;
-		frame += GICR_STRIDE;
-	}
-	return frame;
-}
-
 /*
  * One round: Linux's UART interrupt enabled and disabled, the own
  * redistributor put to sleep, ACTLR_EL1 written, SGI 2 (Linux's CPU stop)
@@ -686,7 +607,7 @@ static u64 own_gicr_frame(void)
  */
 static void soak_loop(int who)
 {
-	u64 gicd = soak_gicd, frame = own_gicr_frame();
+	u64 gicd = soak_gicd, frame = gic_find_redistributor(GICR_BASE);
 	u64 bank = SOAK_FOREIGN_INTID / 32 * 4;
 	u32 bit = 1u << (SOAK_FOREIGN_INTID % 32);
 	u64 mpidr = read_sysreg(mpidr_el1);
@@ -733,96 +654,127 @@ static void soak(u64 gicd)
 
 /* ---- hostile soak: end ---- */
 
-/* The acts the hypervisor must block; returns 0 for any other act. */
-static int forbidden_act(const char *act, u64 gicd)
+/* ---- acts the hypervisor must block ---- */
+
+static void read_root_ram(void)
 {
-	if (equal(act, "read-root-ram")) {
-		u64 addr = cmdline_u64("addr", 0x40000000);
+	u64 addr = cmdline_u64("addr", 0x40000000);
+	u32 value;
 
-		u32 value;
-
-		print("probe: reading 0x%lx\n", addr);
-		value = mmio_read32(addr);
-		print("probe: value 0x%x\n", value);
-		verdict(0, "read of foreign memory returned");
-	} else if (equal(act, "write-cell-ram")) {
-		u64 addr = cmdline_u64("addr", 0x70100000);
-
-		print("probe: writing 0x%lx\n", addr);
-		mmio_write32(addr, 0x0badce11);
-		verdict(mmio_read32(addr) != 0x0badce11, "write took effect");
-	} else if (equal(act, "enable-irq")) {
-		u32 intid = cmdline_u64("irq", 1) + 32;
-		u64 reg = gicd + GICD_ISENABLER + intid / 32 * 4;
-
-		mmio_write32(reg, 1u << (intid % 32));
-		verdict(!(mmio_read32(reg) & (1u << (intid % 32))),
-			"foreign SPI enabled");
-	} else if (equal(act, "route-irq")) {
-		u32 intid = cmdline_u64("irq", 1) + 32;
-		u64 reg = gicd + GICD_IROUTER + intid * 8;
-		u32 target = cmdline_u64("cpu", 0);
-
-		mmio_write32(reg, target);
-		verdict(mmio_read32(reg) != target,
-			"SPI routed to a foreign CPU");
-	} else if (equal(act, "cpu-on")) {
-		s64 ret = psci_cpu_on(cmdline_u64("cpu", 0), secondary_entry);
-
-		print("probe: CPU_ON returned %ld\n", ret);
-		verdict(ret < 0, "foreign CPU_ON");
-	} else if (equal(act, "root-hypercall")) {
-		s64 ret = root_only_hypercall();
-
-		print("probe: cell create hypercall returned %ld\n", ret);
-		verdict(ret < 0, "root-only hypercall");
-	} else {
-		return 0;
-	}
-	return 1;
+	print("probe: reading 0x%lx\n", addr);
+	value = mmio_read32(addr);
+	print("probe: value 0x%x\n", value);
+	verdict(0, "read of foreign memory returned");
 }
 
-/* The acts a cell may do; returns 0 for any other act. */
-static int allowed_act(const char *act)
+static void write_cell_ram(void)
 {
-	if (equal(act, "start-sibling")) {
-		u64 mpidr = cmdline_u64("cpu", 1);
-		s64 ret = psci_cpu_on(mpidr, sibling_entry);
+	u64 addr = cmdline_u64("addr", 0x70100000);
 
-		/* Quiet until the sibling is off: both would print at once. */
-		while (ret == 0 && !sibling_ran)
-			;
-		while (ret == 0 &&
-		       psci_affinity_info(mpidr) != PSCI_AFFINITY_OFF)
-			;
-		print("probe: CPU_ON of the cell's MPIDR 0x%lx returned %ld\n",
-		      mpidr, ret);
-		print("probe: sibling %s\n",
-		      ret == 0 ? "started and off again" : "NOT STARTED");
-	} else if (equal(act, "psci-info")) {
-		s64 version = psci_version();
+	print("probe: writing 0x%lx\n", addr);
+	mmio_write32(addr, 0x0badce11);
+	verdict(mmio_read32(addr) != 0x0badce11, "write took effect");
+}
 
-		print("probe: PSCI %ld.%ld, CPU_ON features %ld, SYSTEM_RESET "
-		      "features %ld\n",
-		      version >> 16, version & 0xffff,
-		      psci_features(PSCI_CPU_ON_64),
-		      psci_features(PSCI_SYSTEM_RESET));
-	} else if (equal(act, "comm-region")) {
-		/* Offsets of Jailhouse's arm64 comm region, ABI revision 2. */
-		u64 comm = cmdline_u64("addr", 0x80000000);
-		const volatile char *magic = (const volatile char *)comm;
+static void enable_foreign_irq(u64 gicd)
+{
+	u32 intid = cmdline_u64("irq", 1) + 32;
+	u64 reg = gicd + GICD_ISENABLER + intid / 32 * 4;
 
-		print("probe: comm region %c%c%c%c%c%c revision %u, cell state %u, "
-		      "GICv%u distributor 0x%lx redistributor 0x%lx\n",
-		      magic[0], magic[1], magic[2], magic[3], magic[4],
-		      magic[5], *(volatile unsigned short *)(comm + 6),
-		      mmio_read32(comm + 8), mmio_read8(comm + 64),
-		      *(volatile u64 *)(comm + 72),
-		      *(volatile u64 *)(comm + 88));
-	} else {
-		return 0;
-	}
-	return 1;
+	mmio_write32(reg, 1u << (intid % 32));
+	verdict(!(mmio_read32(reg) & (1u << (intid % 32))),
+		"foreign SPI enabled");
+}
+
+static void route_foreign_irq(u64 gicd)
+{
+	u32 intid = cmdline_u64("irq", 1) + 32;
+	u64 reg = gicd + GICD_IROUTER + intid * 8;
+	u32 target = cmdline_u64("cpu", 0);
+
+	mmio_write32(reg, target);
+	verdict(mmio_read32(reg) != target, "SPI routed to a foreign CPU");
+}
+
+static void foreign_cpu_on(void)
+{
+	s64 ret = psci_cpu_on(cmdline_u64("cpu", 0), secondary_entry);
+
+	print("probe: CPU_ON returned %ld\n", ret);
+	verdict(ret < 0, "foreign CPU_ON");
+}
+
+static void call_root_hypercall(void)
+{
+	s64 ret = root_only_hypercall();
+
+	print("probe: cell create hypercall returned %ld\n", ret);
+	verdict(ret < 0, "root-only hypercall");
+}
+
+/* ---- acts a cell may do ---- */
+
+static void start_sibling(void)
+{
+	u64 mpidr = cmdline_u64("cpu", 1);
+	s64 ret = psci_cpu_on(mpidr, sibling_entry);
+
+	/* Quiet until the sibling is off: both would print at once. */
+	while (ret == 0 && !sibling_ran)
+		;
+	while (ret == 0 && psci_affinity_info(mpidr) != PSCI_AFFINITY_OFF)
+		;
+	print("probe: CPU_ON of the cell's MPIDR 0x%lx returned %ld\n", mpidr,
+	      ret);
+	print("probe: sibling %s\n",
+	      ret == 0 ? "started and off again" : "NOT STARTED");
+}
+
+static void psci_info(void)
+{
+	s64 version = psci_version();
+
+	print("probe: PSCI %ld.%ld, CPU_ON features %ld, SYSTEM_RESET "
+	      "features %ld\n",
+	      version >> 16, version & 0xffff, psci_features(PSCI_CPU_ON_64),
+	      psci_features(PSCI_SYSTEM_RESET));
+}
+
+static void comm_region(void)
+{
+	/* Offsets of Jailhouse's arm64 comm region, ABI revision 2. */
+	u64 comm = cmdline_u64("addr", 0x80000000);
+	const volatile char *magic = (const volatile char *)comm;
+
+	print("probe: comm region %c%c%c%c%c%c revision %u, cell state %u, "
+	      "GICv%u distributor 0x%lx redistributor 0x%lx\n",
+	      magic[0], magic[1], magic[2], magic[3], magic[4], magic[5],
+	      *(volatile unsigned short *)(comm + 6), mmio_read32(comm + 8),
+	      mmio_read8(comm + 64), *(volatile u64 *)(comm + 72),
+	      *(volatile u64 *)(comm + 88));
+}
+
+/* ---- the comm-region acts: the cell's say in its own shutdown ---- */
+
+static void deny_shutdown(void)
+{
+	print("probe: denying %lu shutdown request(s)\n",
+	      cmdline_u64("count", 1));
+	serve_requests(cmdline_u64("count", 1), 0);
+}
+
+static void never_answer(void)
+{
+	print("probe: never answering\n");
+	for (;;)
+		asm volatile("wfi");
+}
+
+static void lock_cell(void)
+{
+	comm_set_state(CELL_RUNNING_LOCKED);
+	print("probe: locked (state %u)\n", comm_state());
+	serve_requests(1, 1);
 }
 
 /* Served by TEST_HOOKS firmware only; others stop the cell. */
@@ -842,43 +794,59 @@ static void el2_stall(void)
 	}
 }
 
+/* An act= value and what it runs: with the distributor's base, or without. */
+struct act {
+	const char *name;
+	void (*run)(void);
+	void (*run_gic)(u64 gicd);
+};
+
+static const struct act acts[] = {
+	{ "read-root-ram", .run = read_root_ram },
+	{ "write-cell-ram", .run = write_cell_ram },
+	{ "enable-irq", .run_gic = enable_foreign_irq },
+	{ "route-irq", .run_gic = route_foreign_irq },
+	{ "cpu-on", .run = foreign_cpu_on },
+	{ "root-hypercall", .run = call_root_hypercall },
+	{ "start-sibling", .run = start_sibling },
+	{ "psci-info", .run = psci_info },
+	{ "comm-region", .run = comm_region },
+	{ "deny", .run = deny_shutdown },
+	{ "silent", .run = never_answer },
+	{ "lock", .run = lock_cell },
+	{ "console-race", .run_gic = console_race },
+	{ "wake-stopped", .run = wake_stopped },
+	{ "refusal-flood", .run = refusal_flood },
+	{ "filtered-flood", .run_gic = filtered_flood },
+	{ "gicr-sleep", .run = gicr_sleep },
+	{ "el2-stall", .run = el2_stall },
+	{ "mask-irq", .run_gic = mask_irq },
+	{ "spi-self", .run_gic = spi_self },
+	{ "route-own-irq", .run_gic = route_own_irq },
+	{ "misaligned-gicd", .run_gic = misaligned_gicd },
+	{ "cpu-state", .run = cpu_state },
+	{ "plant-sgi", .run = plant_sgi },
+	{ "actlr", .run = actlr },
+	{ "comm-dirty", .run = comm_dirty },
+	{ "soak", .run_gic = soak },
+};
+
 void inmate_main(void)
 {
 	const char *act = cmdline_str("act", "none");
 	u64 gicd = cmdline_u64("gicd-base", 0x08000000);
+	unsigned int n;
 
 	console_init();
 	print("probe: act=%s\n", act);
-	if (isolation_gic_act(act, gicd)) {
-	} else if (equal(act, "soak")) {
-		soak(gicd);
-	} else if (forbidden_act(act, gicd) || allowed_act(act)) {
-	} else if (equal(act, "el2-stall")) {
-		el2_stall();
-	} else if (consent_act(act)) {
-	} else if (!isolation_core_act(act, gicd)) {
+	for (n = 0; n < sizeof(acts) / sizeof(acts[0]); n++)
+		if (equal(act, acts[n].name))
+			break;
+	if (n == sizeof(acts) / sizeof(acts[0]))
 		print("probe: unknown act; see demos/probe.c\n");
-	}
+	else if (acts[n].run)
+		acts[n].run();
+	else
+		acts[n].run_gic(gicd);
 	print("probe: done\n");
-}
-
-/* The comm-region acts: the cell's say in its own shutdown. */
-static int consent_act(const char *act)
-{
-	if (equal(act, "deny")) {
-		print("probe: denying %lu shutdown request(s)\n",
-		      cmdline_u64("count", 1));
-		serve_requests(cmdline_u64("count", 1), 0);
-	} else if (equal(act, "silent")) {
-		print("probe: never answering\n");
-		for (;;)
-			asm volatile("wfi");
-	} else if (equal(act, "lock")) {
-		comm_set_state(CELL_RUNNING_LOCKED);
-		print("probe: locked (state %u)\n", comm_state());
-		serve_requests(1, 1);
-	} else {
-		return 0;
-	}
-	return 1;
 }

@@ -5,35 +5,16 @@
  * virt's ("gicd-base=", "gicr-base=" override). Under the hypervisor the
  * distributor and redistributor accesses are filtered for the cell.
  */
-#include "inmate.h"
-
-#define GICD_CTLR 0x0000
-#define GICD_CTLR_ENABLE_G1 (1 << 1)
-#define GICD_CTLR_ARE (1 << 4)
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR 0x0c00
-#define GICD_IROUTER 0x6000
-
-#define GICR_STRIDE 0x20000
-#define GICR_TYPER 0x0008
-#define GICR_TYPER_LAST (1 << 4)
-#define GICR_WAKER 0x0014
-#define GICR_WAKER_PROCESSOR_SLEEP (1 << 1)
-#define GICR_WAKER_CHILDREN_ASLEEP (1 << 2)
-#define GICR_SGI_FRAME 0x10000
-#define GICR_IGROUPR0 (GICR_SGI_FRAME + 0x0080)
-#define GICR_ISENABLER0 (GICR_SGI_FRAME + 0x0100)
-#define GICR_IPRIORITYR (GICR_SGI_FRAME + 0x0400)
+#include "gic.h"
 
 static u64 distributor, redistributor;
 
-/* The redistributor whose affinity matches this CPU's MPIDR. */
-static u64 find_redistributor(u64 base)
+u64 gic_find_redistributor(u64 base)
 {
 	u64 mpidr = read_sysreg(mpidr_el1);
-	u32 affinity = (mpidr & 0xffffff) | ((mpidr >> 32) & 0xff) << 24;
+	/* As GICR_TYPER[63:32] holds it: Aff3.Aff2.Aff1.Aff0 */
+	u32 affinity = MPIDR_AFF(mpidr, 0) | MPIDR_AFF(mpidr, 1) << 8 |
+		       MPIDR_AFF(mpidr, 2) << 16 | MPIDR_AFF(mpidr, 3) << 24;
 
 	for (;; base += GICR_STRIDE) {
 		u32 typer_high = mmio_read32(base + GICR_TYPER + 4);
@@ -52,7 +33,7 @@ void gic_init(void)
 	mmio_write32(distributor + GICD_CTLR,
 		     GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
 	redistributor =
-		find_redistributor(cmdline_u64("gicr-base", 0x080a0000));
+		gic_find_redistributor(cmdline_u64("gicr-base", 0x080a0000));
 	if (!redistributor) {
 		print("inmate: no GIC redistributor for this CPU\n");
 		halt();
@@ -103,14 +84,14 @@ void gic_enable_spi(u32 intid)
 			    distributor + GICD_IPRIORITYR, intid);
 	mmio_write32(config, mmio_read32(config) & ~(2u << (intid % 16) * 2));
 	mmio_write64(distributor + GICD_IROUTER + intid * 8,
-		     mpidr & 0xff00fffffful);
+		     mpidr & MPIDR_CPUID_MASK);
 	mmio_write32(distributor + GICD_ISENABLER + intid / 32 * 4,
 		     1u << (intid % 32));
 }
 
 u32 gic_ack(void)
 {
-	return read_sysreg(S3_0_C12_C12_0) & 0xffffff; /* ICC_IAR1_EL1 */
+	return read_sysreg(S3_0_C12_C12_0) & ICC_INTID_MASK; /* ICC_IAR1_EL1 */
 }
 
 void gic_eoi(u32 intid)

@@ -57,6 +57,20 @@ static inline void isb(void)
 	asm volatile("isb" ::: "memory");
 }
 
+/* The hypervisor's hypercall: code in x0, argument in x1, result in x0. */
+static inline s64 hypercall1(u64 code, u64 arg)
+{
+	register u64 x0 asm("x0") = code;
+	register u64 x1 asm("x1") = arg;
+
+	asm volatile("hvc #0x4a48" /* JAILHOUSE_HVC_IMM */
+		     : "+r"(x0)
+		     : "r"(x1)
+		     : "memory");
+	return (s64)x0;
+}
+#define HYPERCALL_DEBUG_CONSOLE_PUTC 8UL
+
 /* console.c */
 void console_init(void);
 void console_putc(char c);

@@ -4,6 +4,7 @@
 #define HV_CONFIG_H
 
 #include <hv/types.h>
+#include <hv/layout.h>
 #include <jailhouse/cell-config.h>
 
 extern struct jailhouse_system *system_config;
@@ -37,6 +38,18 @@ static inline bool cell_has_cpu(const struct jailhouse_cell_desc *cell,
 {
 	return cpu / 8 < cell->cpu_set_size &&
 	       (cell_cpu_set(cell)[cpu / 8] & (1u << (cpu % 8)));
+}
+
+/* The CPUs of @cell's CPU set, as a mask (CPU n is bit n). */
+static inline u64 cell_cpu_mask(const struct jailhouse_cell_desc *cell)
+{
+	u64 mask = 0;
+	unsigned int n;
+
+	for (n = 0; n < HV_MAX_CPUS; n++)
+		if (cell_has_cpu(cell, n))
+			mask |= BIT(n);
+	return mask;
 }
 
 /* Both ranges must end before 2^64 (regions are checked for that). */

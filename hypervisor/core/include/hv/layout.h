@@ -13,6 +13,7 @@
 
 #define HV_PAGE_SIZE 0x1000
 #define HV_PAGE_SHIFT 12
+#define HV_PAGE_OFFSET_MASK (HV_PAGE_SIZE - 1) /* the bits within a page */
 
 /* Per-CPU area: struct per_cpu at the bottom, the stack grows down from top. */
 #define HV_PERCPU_SIZE 0x4000

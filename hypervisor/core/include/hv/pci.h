@@ -6,6 +6,11 @@
 #include <hv/types.h>
 #include <jailhouse/cell-config.h>
 
+/* The parts of a bus/device/function number, as bb:dd.f prints them. */
+#define PCI_BDF_BUS(bdf) ((bdf) >> 8)
+#define PCI_BDF_DEV(bdf) (((bdf) >> 3) & 0x1f)
+#define PCI_BDF_FN(bdf) ((bdf)&7)
+
 struct per_cpu;
 
 u64 pci_config_page(const struct jailhouse_pci_device *dev);

@@ -4,6 +4,7 @@
 
 #include <hv/types.h>
 #include <hv/layout.h>
+#include <hv/cpu-mask.h>
 #include <hv/spinlock.h>
 #include <jailhouse/hypercall.h>
 #include <asm/percpu.h>

@@ -4,15 +4,10 @@
 #define HV_PRINTK_H
 
 #include <hv/types.h>
+#include <hv/format.h>
 #include <jailhouse/console.h>
 
 extern struct jailhouse_virt_console hv_console;
-
-/* What "%pV" prints: a message with its own format, inside another. */
-struct va_format {
-	const char *fmt;
-	__builtin_va_list *ap;
-};
 
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_init(void);

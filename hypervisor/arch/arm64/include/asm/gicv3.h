@@ -37,12 +37,13 @@
 #define GICD_ITARGETSR 0x0800
 #define GICD_ICFGR 0x0c00
 #define GICD_IGRPMODR 0x0d00
+#define GICD_IGRPMODR_END (GICD_IGRPMODR + GIC_MAX_IRQS / 8)
 #define GICD_NSACR 0x0e00
 #define GICD_IROUTER 0x6000
 #define GICD_IROUTER_END 0x7fe0
 #define GICD_ID_START 0xffd0
 #define GICD_IROUTER_IRM (1ULL << 31)
-#define GICD_IROUTER_AFF 0xff00ffffffULL /* Aff3, Aff2.Aff1.Aff0 */
+#define GICD_IROUTER_AFF 0xff00ffffffULL /* as MPIDR_CPUID_MASK */
 
 /* Redistributor, RD_base frame */
 #define GICR_CTLR 0x0000
@@ -58,6 +59,7 @@
 #define GICR_ISPENDR0 0x0200
 #define GICR_ICPENDR0 0x0280
 #define GICR_ISACTIVER0 0x0300
+#define GICR_ICACTIVER0 0x0380
 #define GICR_IGROUPR0 0x0080
 #define GICR_IPRIORITYR 0x0400
 #define GICR_ICFGR0 0x0c00
@@ -66,7 +68,13 @@
 /* CPU interface (ICC_*) and its virtualisation controls (ICH_*) */
 #define ICC_CTLR_CBPR (1ULL << 0)
 #define ICC_CTLR_EOIMODE (1ULL << 1)
-#define ICC_IAR_SPURIOUS_MIN 1020
+#define ICC_IAR_INTID_MASK 0xffffff
+#define ICC_IAR_SPURIOUS_MIN 1020 /* 1020-1023: no interrupt to take */
+#define ICC_IAR_SPURIOUS_END 1024
+#define ICC_PMR_MASK 0xff
+#define ICC_BPR_MASK 7
+
+#define ICH_VTR_LISTREGS_MASK 0x1f /* number of list registers - 1 */
 
 #define ICH_HCR_EN (1ULL << 0)
 #define ICH_HCR_UIE (1ULL << 1)
@@ -87,11 +95,16 @@
 
 /* ICC_SGI1R_EL1 fields */
 #define SGIR_TARGETS_MASK 0xffffULL
+#define SGIR_AFF_MASK 0xff
 #define SGIR_AFF1_SHIFT 16
 #define SGIR_INTID_SHIFT 24
+#define SGIR_INTID_MASK 0xf
 #define SGIR_AFF2_SHIFT 32
 #define SGIR_IRM (1ULL << 40)
 #define SGIR_RS_SHIFT 44
+#define SGIR_RS_MASK 0xf
+/* The target list holds Aff0 values RS * 16 to RS * 16 + 15. */
+#define SGIR_TARGETS_PER_RS 16
 #define SGIR_AFF3_SHIFT 48
 
 /* The priority virtual interrupts get: Linux's default, above its PMR. */
@@ -100,6 +113,9 @@
 #define GIC_HV_PMR 0xf0
 
 #define GIC_MAX_IRQS 1024
+/* INTIDs 0-15 are SGIs, 16-31 PPIs (both private to a CPU), 32 on SPIs. */
+#define GIC_FIRST_PPI 16
+#define GIC_FIRST_SPI 32
 #define GIC_PPI_MASK 0xffff0000u /* INTIDs 16-31 of a redistributor */
 
 /*

@@ -40,6 +40,38 @@
 	 (_U64(1) << 10) | (_U64(1) << 8) | TCR_EL2_T0SZ)
 #define TCR_PS_SHIFT 16
 
+/* VTCR_EL2: inner/outer WB-WA walks, inner shareable, 4 KiB granule */
+#define VTCR_RES1 (_U64(1) << 31)
+#define VTCR_PS_SHIFT 16
+#define VTCR_PS_MASK 7
+#define VTCR_SH0_INNER (_U64(3) << 12)
+#define VTCR_ORGN0_WBWA (_U64(1) << 10)
+#define VTCR_IRGN0_WBWA (_U64(1) << 8)
+#define VTCR_SL0_SHIFT 6
+
+/* VTTBR_EL2: the VMID above the stage-2 table's address */
+#define VTTBR_VMID_SHIFT 48
+
+/* HPFAR_EL2: the faulting IPA's page number, from bit 4 */
+#define HPFAR_FIPA_SHIFT 4
+
+/* ID_AA64MMFR0_EL1 */
+#define ID_AA64MMFR0_PARANGE_MASK 0xf
+
+/* CTR_EL0: log2 of the smallest D-cache line, in words */
+#define CTR_DMINLINE_SHIFT 16
+#define CTR_DMINLINE_MASK 0xf
+
+/*
+ * MPIDR_EL1: Aff3 in bits 39:32, Aff2.Aff1.Aff0 in 23:0; the bits between
+ * (U, MT) do not name a CPU.
+ */
+#define MPIDR_CPUID_MASK _U64(0xff00ffffff)
+#define MPIDR_AFF_MASK 0xff
+#define MPIDR_AFF_SHIFT(level) ((level) == 3 ? 32 : (level)*8)
+#define MPIDR_AFF(mpidr, level)                                                \
+	(((mpidr) >> MPIDR_AFF_SHIFT(level)) & MPIDR_AFF_MASK)
+
 /* ESR_EL2 */
 #define ESR_EC_SHIFT 26
 #define ESR_EC_UNKNOWN 0x00
@@ -53,6 +85,12 @@
 #define ESR_EC_DABT_CUR 0x25
 #define ESR_IL (_U64(1) << 25)
 #define ESR_ISS_MASK _U64(0x1ffffff)
+#define ESR_ISS_HVC_IMM_MASK 0xffff /* the immediate of an HVC or SMC */
+
+/* VBAR_EL1: where the vectors of an exception from each origin start */
+#define VBAR_CURRENT_SP0 0x000
+#define VBAR_CURRENT_SPX 0x200
+#define VBAR_LOWER_A64 0x400
 
 /* SPSR modes */
 #define PSR_MODE_MASK 0xf
@@ -77,38 +115,16 @@
 		asm volatile("msr " #r ", %0" : : "r"(__v));                   \
 	} while (0)
 
-static inline void isb(void)
-{
-	asm volatile("isb" ::: "memory");
-}
-static inline void dsb_sy(void)
-{
-	asm volatile("dsb sy" ::: "memory");
-}
-static inline void dsb_ish(void)
-{
-	asm volatile("dsb ish" ::: "memory");
-}
-static inline void dsb_ishst(void)
-{
-	asm volatile("dsb ishst" ::: "memory");
-}
-static inline void sev(void)
-{
-	asm volatile("sev" ::: "memory");
-}
-static inline void wfe(void)
-{
-	asm volatile("wfe" ::: "memory");
-}
-static inline void wfi(void)
-{
-	asm volatile("wfi" ::: "memory");
-}
-static inline void cpu_relax(void)
-{
-	asm volatile("yield" ::: "memory");
-}
+/* Barriers and hints, each a compiler barrier too ("memory"). */
+#define asm_barrier(insn) asm volatile(insn ::: "memory")
+#define isb() asm_barrier("isb")
+#define dsb_sy() asm_barrier("dsb sy")
+#define dsb_ish() asm_barrier("dsb ish")
+#define dsb_ishst() asm_barrier("dsb ishst")
+#define sev() asm_barrier("sev")
+#define wfe() asm_barrier("wfe")
+#define wfi() asm_barrier("wfi")
+#define cpu_relax() asm_barrier("yield")
 #endif
 
 #endif

@@ -73,14 +73,87 @@ export function liveCpuList(key: string, text: string): number[] {
 }
 
 /** A pool counter as sysfs shows it; an unreadable one (driver busy) reads as empty, and 0 is its honest value then. */
-export function counter(key: string, raw: string): number {
+function counter(key: string, raw: string): number {
     if (raw === "") return 0;
     if (!/^-?\d+$/.test(raw)) throw new LiveStateError(`live state: ${key}='${raw}' is not a whole number`);
     return Number(raw);
 }
 
 /** A cell's sysfs folder name, which is its id. */
-export function cellId(id: string): number {
+function cellId(id: string): number {
     if (!/^\d+$/.test(id)) throw new LiveStateError(`live state: cell id '${id}' is not a number`);
     return Number(id);
+}
+
+/** The driver's files under /sys/devices/jailhouse, as the text they hold. */
+export const SysfsJailhouseSchema = z.strictObject({
+    enabled: z.string(),
+    mem_pool_size: z.string(),
+    mem_pool_used: z.string(),
+    remap_pool_size: z.string(),
+    remap_pool_used: z.string(),
+    last_error: z.string(),
+});
+
+/** One cell's sysfs folder as text: its id is the folder's name. */
+export const SysfsCellSchema = z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    state: z.string(),
+    cpus: z.string(),
+    failed: z.string(),
+});
+
+/** What either reader collected, still the text the host printed, so both are typed by the same code. */
+export const CollectedStateSchema = z.strictObject({
+    hostname: z.string(),
+    kernel: z.string(),
+    online: z.string(),
+    cmdline: z.string(),
+    /** Linux RAM, [start, end), already bounds-checked by the reader's own format. */
+    ram: z.array(z.tuple([z.bigint(), z.bigint()])),
+    /** Undefined when the read skipped the boot log. */
+    boot: z.array(z.string()).optional(),
+    module: z.boolean(),
+    jailhouse: SysfsJailhouseSchema.optional(),
+    cells: z.array(SysfsCellSchema),
+    firmwareSha256: z.string().optional(),
+    systemConfigSha256: z.string().optional(),
+    buildStamp: z.string().optional(),
+});
+export type CollectedState = z.infer<typeof CollectedStateSchema>;
+
+/** `<start>-<end>` in hex, end inclusive, as /proc/iomem prints it, to [start, end); undefined when it is not that. */
+export function iomemRange(text: string): [bigint, bigint] | undefined {
+    const range = /^([0-9a-f]+)-([0-9a-f]+)$/.exec(text);
+    return range ? [BigInt(`0x${range[1]}`), BigInt(`0x${range[2]}`) + 1n] : undefined;
+}
+
+/** The typed live state from what a reader collected; a malformed number or CPU list names its key. */
+export function typedLiveState(collected: CollectedState): LiveHostState {
+    const hv = collected.jailhouse;
+    const state: LiveHostState = {
+        hostname: collected.hostname,
+        kernelRelease: collected.kernel,
+        onlineCpus: liveCpuList("online", collected.online),
+        cmdline: collected.cmdline,
+        bootLog: collected.boot?.join("\n"),
+        systemRam: collected.ram,
+        moduleLoaded: collected.module,
+        jailhouse: hv && {
+            enabled: hv.enabled === "1",
+            memPoolSize: counter("jailhouse.mem_pool_size", hv.mem_pool_size),
+            memPoolUsed: counter("jailhouse.mem_pool_used", hv.mem_pool_used),
+            remapPoolSize: counter("jailhouse.remap_pool_size", hv.remap_pool_size),
+            remapPoolUsed: counter("jailhouse.remap_pool_used", hv.remap_pool_used),
+            lastError: hv.last_error || undefined,
+        },
+        cells: collected.cells
+            .map((cell) => ({ id: cellId(cell.id), name: cell.name, state: cell.state, cpusAssigned: cell.cpus, cpusFailed: cell.failed }))
+            .sort((a, b) => a.id - b.id),
+        firmwareSha256: collected.firmwareSha256,
+        systemConfigSha256: collected.systemConfigSha256,
+        buildStamp: collected.buildStamp,
+    };
+    return LiveHostStateSchema.parse(state);
 }

@@ -5,13 +5,13 @@
 import { z } from "zod";
 import { shellQuote } from "../host";
 import {
-    cellId,
-    counter,
+    iomemRange,
     type LiveHostState,
-    LiveHostStateSchema,
     LiveStateError,
-    liveCpuList,
     type ReadOptions,
+    SysfsCellSchema,
+    SysfsJailhouseSchema,
+    typedLiveState,
 } from "./live-state-schema";
 import { remoteBuildStamp, remoteFirmware, remoteSystemConfig } from "./remote-layout";
 
@@ -27,17 +27,8 @@ export const NativeStateSchema = z.strictObject({
     /** Present only with --boot-log. */
     boot: z.array(z.string()).optional(),
     module: z.boolean(),
-    jailhouse: z
-        .strictObject({
-            enabled: z.string(),
-            mem_pool_size: z.string(),
-            mem_pool_used: z.string(),
-            remap_pool_size: z.string(),
-            remap_pool_used: z.string(),
-            last_error: z.string(),
-        })
-        .nullable(),
-    cells: z.array(z.strictObject({ id: z.string(), name: z.string(), state: z.string(), cpus: z.string(), failed: z.string() })),
+    jailhouse: SysfsJailhouseSchema.nullable(),
+    cells: z.array(SysfsCellSchema),
     /** SHA-256 per file asked for with --hash; null when it is no regular file. */
     hashes: z.record(z.string(), z.string().nullable()),
     /** Contents per file asked for with --text; null when it is no regular file. */
@@ -66,35 +57,14 @@ export function parseNativeOutput(text: string): LiveHostState {
         throw new LiveStateError(
             `the native reader's output is not the state this provider reads: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}; update the CLI on the host (its build is redone when its sources change)`,
         );
-    const raw = parsed.data;
-    const hv = raw.jailhouse;
-    const state: LiveHostState = {
-        hostname: raw.hostname,
-        kernelRelease: raw.kernel,
-        onlineCpus: liveCpuList("online", raw.online),
-        cmdline: raw.cmdline,
-        bootLog: raw.boot?.join("\n"),
-        systemRam: raw.ram.map((range) => {
-            const [start, end] = range.split("-");
-            return [BigInt(`0x${start}`), BigInt(`0x${end}`) + 1n] as [bigint, bigint];
-        }),
-        moduleLoaded: raw.module,
-        jailhouse: hv
-            ? {
-                  enabled: hv.enabled === "1",
-                  memPoolSize: counter("jailhouse.mem_pool_size", hv.mem_pool_size),
-                  memPoolUsed: counter("jailhouse.mem_pool_used", hv.mem_pool_used),
-                  remapPoolSize: counter("jailhouse.remap_pool_size", hv.remap_pool_size),
-                  remapPoolUsed: counter("jailhouse.remap_pool_used", hv.remap_pool_used),
-                  lastError: hv.last_error || undefined,
-              }
-            : undefined,
-        cells: raw.cells
-            .map((cell) => ({ id: cellId(cell.id), name: cell.name, state: cell.state, cpusAssigned: cell.cpus, cpusFailed: cell.failed }))
-            .sort((a, b) => a.id - b.id),
-        firmwareSha256: raw.hashes[remoteFirmware] ?? undefined,
-        systemConfigSha256: raw.hashes[remoteSystemConfig] ?? undefined,
-        buildStamp: raw.texts[remoteBuildStamp] ?? undefined,
-    };
-    return LiveHostStateSchema.parse(state);
+    const { format: _format, ram, jailhouse, hashes, texts, ...sysfs } = parsed.data;
+    return typedLiveState({
+        ...sysfs,
+        // The schema has checked each range's form.
+        ram: ram.map((range) => iomemRange(range) as [bigint, bigint]),
+        jailhouse: jailhouse ?? undefined,
+        firmwareSha256: hashes[remoteFirmware] ?? undefined,
+        systemConfigSha256: hashes[remoteSystemConfig] ?? undefined,
+        buildStamp: texts[remoteBuildStamp] ?? undefined,
+    });
 }

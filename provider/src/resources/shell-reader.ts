@@ -2,15 +2,7 @@
 // The shell reader: a script any host with a POSIX shell runs (also one with
 // upstream's CLI, `stack: "installed"`), printing key=value lines, and the
 // pure parser that turns them into the typed live state.
-import {
-    cellId,
-    counter,
-    type LiveHostState,
-    LiveHostStateSchema,
-    LiveStateError,
-    liveCpuList,
-    type ReadOptions,
-} from "./live-state-schema";
+import { iomemRange, type LiveHostState, LiveStateError, type ReadOptions, typedLiveState } from "./live-state-schema";
 import { jailhouseSysfs, remoteBuildStamp, remoteFirmware, remoteSystemConfig } from "./remote-layout";
 
 // The journal keeps the boot lines after the ring buffer has wrapped.
@@ -72,9 +64,9 @@ export function parseShellOutput(text: string): LiveHostState {
         const key = line.slice(0, eq);
         const value = line.slice(eq + 1);
         if (key === "ram") {
-            const range = /^([0-9a-f]+)-([0-9a-f]+)$/.exec(value);
+            const range = iomemRange(value);
             if (!range) throw new LiveStateError(`live state: RAM line '${line}' is not <start>-<end> in hex, as /proc/iomem prints it`);
-            ram.push([BigInt(`0x${range[1]}`), BigInt(`0x${range[2]}`) + 1n]);
+            ram.push(range);
         } else if (key === "boot") {
             boot.push(value);
             bootLogRead = true;
@@ -93,38 +85,35 @@ export function parseShellOutput(text: string): LiveHostState {
                 : `this is not the output of the live-state script (no livestate= line); it began: ${start || "(empty)"}`,
         );
     }
-    const integer = (key: string) => counter(key, values.get(key) ?? "");
-    const cellIds = [...new Set([...values.keys()].filter((k) => k.startsWith("cell.")).map((k) => k.split(".")[1]))].map(cellId);
-    const state: LiveHostState = {
-        hostname: values.get("hostname") ?? "",
-        kernelRelease: values.get("kernel") ?? "",
-        onlineCpus: liveCpuList("online", values.get("online") ?? ""),
-        cmdline: values.get("cmdline") ?? "",
-        bootLog: bootLogRead ? boot.join("\n") : undefined,
-        systemRam: ram,
-        moduleLoaded: values.get("module") === "1",
+    const valueOf = (key: string) => values.get(key) ?? "";
+    const cellIds = [...new Set([...values.keys()].filter((k) => k.startsWith("cell.")).map((k) => k.split(".")[1]))];
+    return typedLiveState({
+        hostname: valueOf("hostname"),
+        kernel: valueOf("kernel"),
+        online: valueOf("online"),
+        cmdline: valueOf("cmdline"),
+        ram,
+        boot: bootLogRead ? boot : undefined,
+        module: values.get("module") === "1",
         jailhouse: values.has("jailhouse.enabled")
             ? {
-                  enabled: values.get("jailhouse.enabled") === "1",
-                  memPoolSize: integer("jailhouse.mem_pool_size"),
-                  memPoolUsed: integer("jailhouse.mem_pool_used"),
-                  remapPoolSize: integer("jailhouse.remap_pool_size"),
-                  remapPoolUsed: integer("jailhouse.remap_pool_used"),
-                  lastError: values.get("jailhouse.last_error") || undefined,
+                  enabled: valueOf("jailhouse.enabled"),
+                  mem_pool_size: valueOf("jailhouse.mem_pool_size"),
+                  mem_pool_used: valueOf("jailhouse.mem_pool_used"),
+                  remap_pool_size: valueOf("jailhouse.remap_pool_size"),
+                  remap_pool_used: valueOf("jailhouse.remap_pool_used"),
+                  last_error: valueOf("jailhouse.last_error"),
               }
             : undefined,
-        cells: cellIds
-            .sort((a, b) => a - b)
-            .map((id) => ({
-                id,
-                name: values.get(`cell.${id}.name`) ?? "",
-                state: values.get(`cell.${id}.state`) ?? "",
-                cpusAssigned: values.get(`cell.${id}.cpus`) ?? "",
-                cpusFailed: values.get(`cell.${id}.failed`) ?? "",
-            })),
+        cells: cellIds.map((id) => ({
+            id,
+            name: valueOf(`cell.${id}.name`),
+            state: valueOf(`cell.${id}.state`),
+            cpus: valueOf(`cell.${id}.cpus`),
+            failed: valueOf(`cell.${id}.failed`),
+        })),
         firmwareSha256: values.get("firmware"),
         systemConfigSha256: values.get("sysconfig"),
         buildStamp: values.get("stamp"),
-    };
-    return LiveHostStateSchema.parse(state);
+    });
 }

@@ -83,6 +83,8 @@ export const PCICAPS_WRITE = 0x1;
 /** Bits of jailhouse_pci_device's MSI byte (msi_64bits:1, msi_maskable:1). */
 export const PCI_MSI_64BITS = 0x1;
 export const PCI_MSI_MASKABLE = 0x2;
+/** The MSI flag bits with a meaning; the rest are kept as found. */
+export const PCI_MSI_KNOWN = PCI_MSI_64BITS | PCI_MSI_MASKABLE;
 
 export const iommuTypes = { unused: 0, amd: 1, intel: 2, smmuv3: 3, pvu: 4, "arm-mmu500": 5 } as const;
 

@@ -16,6 +16,7 @@ import {
     memIoWidths,
     memoryFlags,
     PCI_MSI_64BITS,
+    PCI_MSI_KNOWN,
     PCI_MSI_MASKABLE,
     pciDeviceTypes,
     SYS_VIRTUAL_DEBUG_CONSOLE,
@@ -26,8 +27,6 @@ import { encodeFlags, numberOf } from "./flags";
 import { compileIrqchips, IrqchipError } from "./irqchips";
 import { zeroHex } from "./layout";
 import type { CellConfig, Console, MemoryRegion, SystemConfig } from "./schema";
-
-const PCI_MSI_KNOWN = PCI_MSI_64BITS | PCI_MSI_MASKABLE;
 
 export class CompileError extends Error {
     constructor(

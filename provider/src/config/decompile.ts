@@ -17,6 +17,7 @@ import {
     memIoWidths,
     memoryFlags,
     PCI_MSI_64BITS,
+    PCI_MSI_KNOWN,
     PCI_MSI_MASKABLE,
     pciDeviceTypes,
     SYS_VIRTUAL_DEBUG_CONSOLE,
@@ -33,8 +34,6 @@ import { formatBdf, formatHex, formatRanges, formatSize } from "./units";
 type Yaml = Record<string, unknown>;
 /** Labels for the memory regions (the .cell format has none): null leaves them unnamed, undefined makes them from the regions. */
 type RegionNames = readonly (string | undefined)[] | null | undefined;
-
-const PCI_MSI_KNOWN = PCI_MSI_64BITS | PCI_MSI_MASKABLE;
 const hexOrZero = (v: bigint) => (v === 0n ? 0 : formatHex(v));
 /** `{ [key]: value }` when the value is set, `{}` otherwise: fields at their default stay out. */
 const unlessZero = (key: string, raw: number | bigint, value: unknown = raw): Yaml => (raw ? { [key]: value } : {});

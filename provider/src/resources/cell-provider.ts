@@ -26,8 +26,10 @@ import {
 } from "./plan";
 import { cellLoadCommand, type ImageLoad, remoteCellConfig, remoteCellImages, remoteSources } from "./remote-layout";
 import {
+    checkConfigInput,
     connectionFailures,
     containsUnknown,
+    diffAnswer,
     type Failure,
     hostOf,
     isKnownHost,
@@ -196,12 +198,10 @@ export const cellProvider: ProviderImplementation = {
                 property: "images",
                 reason: "images: a linux image without dtb has its DTB generated from the system config; pass the Hypervisor to the Cell (hypervisor: hv) or give linux.dtb",
             });
-        if (containsUnknown(news.config)) {
-            inputs.config = news.config;
-            inputs.configSha256 = unknownValue;
-        } else {
-            try {
-                const config = resolveCellConfig(news.config);
+        checkConfigInput(news.config, inputs, failures, {
+            property: "config",
+            resolve: resolveCellConfig,
+            check(config, failures) {
                 const declared = { resourceName: typeof news.resourceName === "string" ? news.resourceName : config.name, config };
                 const host = String(inputs.host);
                 const neighbours = isKnownHost(host) ? declaredOn(host) : { cells: [] };
@@ -214,23 +214,16 @@ export const cellProvider: ProviderImplementation = {
                         system: parseSystemConfig(inputs.systemConfig),
                         initrdSize: linux.initrd && fs.existsSync(linux.initrd) ? fs.statSync(linux.initrd).size : undefined,
                     });
-                const stored = storeCellConfig(config);
-                inputs.onTimeout = onTimeoutOf(config);
-                inputs.config = stored.config;
-                inputs.configSha256 = stored.sha256;
-                inputs.partition = summarizeCell(config);
-            } catch (error) {
-                failures.push(...checkFailures("config", error));
-            }
-        }
+            },
+            store: storeCellConfig,
+            derived: (config) => ({ onTimeout: onTimeoutOf(config), partition: summarizeCell(config) }),
+        });
         return { inputs, failures };
     },
 
     async diff(_id, olds, news) {
         if (news.configSha256 === unknownValue || news.host === unknownValue) return { changes: true };
-        const diff = diffCellResource(olds as CellProps, news as CellProps);
-        diff.reasons.forEach((reason) => log(`${String(news.host)}: ${reason}`));
-        return { changes: diff.changes, replaces: diff.replaces, deleteBeforeReplace: true };
+        return diffAnswer(news.host, diffCellResource(olds as CellProps, news as CellProps));
     },
 
     async create(inputs) {

@@ -9,7 +9,6 @@ import { liveStateOf } from "./host-snapshot";
 import type { LiveHostState } from "./live-state";
 import { preflight } from "./preflight";
 import {
-    checkFailures,
     diffHypervisorResource,
     type HypervisorResourceState,
     issueFailures,
@@ -19,15 +18,7 @@ import {
 } from "./plan";
 import { buildAndInstallScript, disableScript, enableScript, remoteSources, remoteSystemConfig } from "./remote-layout";
 import { treeManifest } from "./tree-manifest";
-import {
-    connectionFailures,
-    containsUnknown,
-    hostOf,
-    isKnownHost,
-    log,
-    type ProviderImplementation,
-    unknownValue,
-} from "./provider-common";
+import { checkConfigInput, connectionFailures, diffAnswer, hostOf, isKnownHost, log, type ProviderImplementation } from "./provider-common";
 
 function bundledSources(): { files: string[]; hash: string } {
     return treeManifest(packageRoot, ["hypervisor", "kmod"]);
@@ -107,29 +98,21 @@ export const hypervisorProvider: ProviderImplementation = {
         if (!["bundled", "installed"].includes(String(inputs.stack)))
             failures.push({ property: "stack", reason: `stack: "${String(inputs.stack)}" is not known; use "bundled" or "installed"` });
         inputs.sourcesSha256 = inputs.stack === "bundled" ? bundledSources().hash : "";
-        if (containsUnknown(news.systemConfig)) {
-            inputs.systemConfig = news.systemConfig;
-            inputs.configSha256 = unknownValue;
-        } else {
-            try {
-                const system = resolveSystemConfig(news.systemConfig);
+        checkConfigInput(news.systemConfig, inputs, failures, {
+            property: "systemConfig",
+            resolve: resolveSystemConfig,
+            check(system, failures) {
                 failures.push(...issueFailures("systemConfig", errorsOf(validateHost(system, []))));
                 if (isKnownHost(inputs.host)) declareSystem(String(inputs.host), system);
-                const stored = storeSystemConfig(system);
-                inputs.systemConfig = stored.config;
-                inputs.configSha256 = stored.sha256;
-                inputs.partition = summarizeSystem(system);
-            } catch (error) {
-                failures.push(...checkFailures("systemConfig", error));
-            }
-        }
+            },
+            store: storeSystemConfig,
+            derived: (system) => ({ partition: summarizeSystem(system) }),
+        });
         return { inputs, failures };
     },
 
     async diff(_id, olds, news) {
-        const diff = diffHypervisorResource(olds as HypervisorResourceState, news as HypervisorResourceState);
-        diff.reasons.forEach((reason) => log(`${String(news.host)}: ${reason}`));
-        return { changes: diff.changes, replaces: diff.replaces, deleteBeforeReplace: true };
+        return diffAnswer(news.host, diffHypervisorResource(olds as HypervisorResourceState, news as HypervisorResourceState));
     },
 
     async create(inputs) {

@@ -2,7 +2,8 @@
 // The provider's decisions, kept pure: config inputs to state-safe form,
 // what a change means for a cell (update in place or replace, and why),
 // what the live host says about drift, and what a Hypervisor update must
-// do. The resource code in providers.ts only does the SSH around these.
+// do. The resource code (cell-provider.ts, hypervisor-provider.ts) only does
+// the SSH around these.
 import * as crypto from "node:crypto";
 import {
     type CellConfig,
@@ -38,25 +39,26 @@ export interface StoredConfig {
 
 const sha256 = (data: Uint8Array) => crypto.createHash("sha256").update(data).digest("hex");
 
+const resourceTaking = { cell: "a Cell", system: "a Hypervisor" } as const;
+
+/** The config in a YAML or .cell file read on the user's machine, refused when it is the other kind. */
+function loadConfigOfKind<K extends keyof typeof resourceTaking>(file: string, kind: K): { cell: CellConfig; system: SystemConfig }[K] {
+    const loaded = loadConfigFile(file);
+    if (loaded.kind !== kind)
+        throw new ConfigValidationError([
+            { path: file, message: `is a ${loaded.kind} config; ${resourceTaking[kind]} needs a ${kind} config` },
+        ]);
+    // TypeScript does not narrow the union by a generic kind; the check above did.
+    return loaded.config as { cell: CellConfig; system: SystemConfig }[K];
+}
+
 /** A typed object, or the path of a YAML or .cell file read on the user's machine. */
 export function resolveCellConfig(input: unknown): CellConfig {
-    if (typeof input === "string") {
-        const loaded = loadConfigFile(input);
-        if (loaded.kind !== "cell")
-            throw new ConfigValidationError([{ path: input, message: "is a system config; a Cell needs a cell config" }]);
-        return loaded.config;
-    }
-    return parseCellConfig(input);
+    return typeof input === "string" ? loadConfigOfKind(input, "cell") : parseCellConfig(input);
 }
 
 export function resolveSystemConfig(input: unknown): SystemConfig {
-    if (typeof input === "string") {
-        const loaded = loadConfigFile(input);
-        if (loaded.kind !== "system")
-            throw new ConfigValidationError([{ path: input, message: "is a cell config; a Hypervisor needs a system config" }]);
-        return loaded.config;
-    }
-    return parseSystemConfig(input);
+    return typeof input === "string" ? loadConfigOfKind(input, "system") : parseSystemConfig(input);
 }
 
 export function storeCellConfig(config: CellConfig): StoredConfig {

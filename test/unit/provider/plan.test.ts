@@ -53,6 +53,13 @@ describe("stored configs", () => {
         assert.equal(storeCellConfig(fromObject).sha256, stored.sha256);
         assert.doesNotThrow(() => JSON.stringify(storeSystemConfig(system)));
     });
+
+    test("a file of the other kind is refused, naming the file and what the resource needs", () => {
+        const systemFile = path.join(repoRoot, "examples", "lab", "system.yaml");
+        const cellFile = path.join(repoRoot, "examples", "lab", "rt-timer.yaml");
+        assert.throws(() => resolveCellConfig(systemFile), /system\.yaml: is a system config; a Cell needs a cell config/);
+        assert.throws(() => resolveSystemConfig(cellFile), /rt-timer\.yaml: is a cell config; a Hypervisor needs a system config/);
+    });
 });
 
 describe("cell diff", () => {

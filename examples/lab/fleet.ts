@@ -7,7 +7,8 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { z } from "zod";
 import { Cell, CellImageSchema, type CellImage, Hypervisor, plan } from "../../provider/src";
-import { labDir, readInventoryFile, type InventoryHost } from "./inventory";
+import { packageRoot } from "../../provider/src/package-root";
+import { hostConnection, labDir, readInventoryFile, type InventoryHost } from "./inventory";
 
 export const FleetSchema = z.strictObject({
     systemConfig: z.string().describe("Path of the hosts' system config (YAML or .cell)."),
@@ -93,38 +94,24 @@ export interface HostOutputs {
     cells: Record<string, pulumi.Output<string>>;
 }
 
+/** A fleet host's name and SSH connection: a lab host's from the inventory, another's as the file gives it. */
+function hostOf(fleet: Fleet, entry: Fleet["hosts"][number], inventory: { hosts: InventoryHost[] } | undefined, file: string) {
+    if (!("inventory" in entry)) {
+        const { name, ...connection } = entry;
+        return { name, connection };
+    }
+    const lab = inventory?.hosts.find((h) => h.name === entry.inventory);
+    if (!lab) throw new Error(`${file}: host ${entry.inventory} is not in the lab inventory; run npm run lab -- up ${fleet.hosts.length}`);
+    return { name: lab.name, connection: hostConnection(lab) };
+}
+
 export function fleetProgram(file: string): Record<string, HostOutputs> {
     const fleet = readFleet(file);
     const dir = path.dirname(file);
     const inventory = fleet.hosts.some((h) => "inventory" in h) ? readInventoryFile<{ hosts: InventoryHost[] }>() : undefined;
     const outputs: Record<string, HostOutputs> = {};
     for (const entry of fleet.hosts) {
-        let name: string;
-        let connection;
-        if ("inventory" in entry) {
-            const lab = inventory!.hosts.find((h) => h.name === entry.inventory);
-            if (!lab)
-                throw new Error(
-                    `${file}: host ${entry.inventory} is not in the lab inventory; run npm run lab -- up ${fleet.hosts.length}`,
-                );
-            name = lab.name;
-            connection = {
-                host: lab.address,
-                port: lab.port,
-                user: lab.user,
-                privateKeyPath: lab.keyPath,
-                hostKey: { fingerprint: lab.hostKeyFingerprint },
-            };
-        } else {
-            name = entry.name;
-            connection = {
-                host: entry.host,
-                port: entry.port,
-                user: entry.user,
-                privateKeyPath: entry.privateKeyPath,
-                hostKey: entry.hostKey,
-            };
-        }
+        const { name, connection } = hostOf(fleet, entry, inventory, file);
         const hypervisor = new Hypervisor(`${name}-hypervisor`, { connection, systemConfig: path.resolve(dir, fleet.systemConfig) });
         const cells: Record<string, pulumi.Output<string>> = {};
         for (const cell of fleet.cells.filter((c) => runsOn(c, name))) {
@@ -140,5 +127,5 @@ export function fleetProgram(file: string): Record<string, HostOutputs> {
 }
 
 export function labFleetProgram(): Record<string, HostOutputs> {
-    return fleetProgram(path.resolve(__dirname, "..", "..", "..", "examples", "lab", "fleet.yaml"));
+    return fleetProgram(path.join(packageRoot, "examples", "lab", "fleet.yaml"));
 }

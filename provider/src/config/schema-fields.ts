@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The field types the config schemas are built from: numbers, addresses,
-// sizes and CPU lists in the forms people write them, each converted to its
+// sizes and lists of CPUs, SPIs and pins in the forms people write them, each converted to its
 // normalised value with a message naming the value and the fix.
 import { z } from "zod";
-import { parseAddress, parseCpuList, parseInteger, parseSize, parseSpiList, UnitError } from "./units";
+import { parseAddress, parseCpuList, parseInteger, parsePinList, parseSize, parseSpiList, UnitError } from "./units";
 
 const numeric = z.union([z.number(), z.bigint(), z.string()]);
 
@@ -53,6 +53,12 @@ export const CpuList = converted(
 export const SpiList = converted(
     parseSpiList,
     'SPI numbers (GIC INTID minus 32) as a list or ranges: "1", "32-35" or [1, 7].',
+    numberOrRangeList,
+);
+
+export const PinList = converted(
+    parsePinList,
+    'Pins as a list or ranges, each 0..127 counted from the chip\'s base: "0-23" or [3, 4].',
     numberOrRangeList,
 );
 

@@ -25,7 +25,7 @@ import { zeroHex } from "./layout";
 import { onTimeoutActions } from "./shutdown";
 
 export { Address, CpuList, Size } from "./schema-fields";
-import { Address, CpuList, flagListSchema, namedOrRaw, Size, SpiList, U8, U16, U32, U64 } from "./schema-fields";
+import { Address, CpuList, flagListSchema, namedOrRaw, PinList, Size, SpiList, U8, U16, U32, U64 } from "./schema-fields";
 
 const ArchitectureName = z
     .enum(Object.keys(architectures) as [keyof typeof architectures, ...(keyof typeof architectures)[]])
@@ -86,8 +86,6 @@ export const MemoryRegionSchema = z
         phys: region.phys ?? 0n,
         virt: region.virt ?? region.phys ?? 0n,
     }));
-
-const PinList = CpuList.describe('Pins as a list or ranges, each 0..127 counted from the chip\'s base: "0-23" or [3, 4].');
 
 export const IrqchipSchema = z
     .strictObject({

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The notations people write in partition configs: sizes ("64 MiB", "0x1000",
 // 4096), addresses (hex strings, numbers or bigints; YAML is read with
-// integers as bigints so 64-bit values survive), and CPU lists ("1", "2-3",
-// [0, "2-3"]). Parsers return undefined or throw UnitError with the fix;
-// the zod schemas turn that into a path-qualified message.
+// integers as bigints so 64-bit values survive), and lists of CPUs, SPIs or
+// irqchip pins ("1", "2-3", [0, "2-3"]). Parsers throw UnitError with the
+// fix; the zod schemas turn that into a path-qualified message.
+import { IRQCHIP_BITMAP_WORDS } from "./abi";
 
 export class UnitError extends Error {}
 
@@ -108,6 +109,16 @@ export const spiListKind: RangeListKind = {
     array: '[1, "32-35"]',
 };
 
+/** Irqchip pins, counted from the chip's base: one bit each in its pin bitmap. */
+export const pinListKind: RangeListKind = {
+    what: "pin",
+    numbered: "pins count from the chip's base and are numbered",
+    max: IRQCHIP_BITMAP_WORDS * 32 - 1,
+    items: '"3", "0-23"',
+    list: '"0-23,25"',
+    array: '[3, "8-11"]',
+};
+
 /** "0-1,3" style list of numbers of one kind, also accepting numbers and arrays of either; sorted, each once. */
 export function parseRangeList(value: unknown, kind: RangeListKind): number[] {
     const parts: unknown[] = Array.isArray(value) ? value : [value];
@@ -150,6 +161,11 @@ export function parseCpuList(value: unknown, maxCpu = cpuListKind.max): number[]
 /** "1,32-35" style SPI list (GIC INTID minus 32), also accepting numbers and arrays of either. */
 export function parseSpiList(value: unknown): number[] {
     return parseRangeList(value, spiListKind);
+}
+
+/** "0-23" style list of irqchip pins, also accepting numbers and arrays of either. */
+export function parsePinList(value: unknown): number[] {
+    return parseRangeList(value, pinListKind);
 }
 
 /**

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigValidationError, parseCellConfig } from "../../../provider/src/config";
-import { parseCpuList, parseCpuListText, parseSpiList, UnitError } from "../../../provider/src/config/units";
+import { parseCpuList, parseCpuListText, parsePinList, parseSpiList, UnitError } from "../../../provider/src/config/units";
 
-describe("CPU and SPI lists", () => {
+describe("CPU, SPI and pin lists", () => {
     test("a CPU list reads ranges, numbers and arrays of either, sorted and each once", () => {
         assert.deepEqual(parseCpuList("0-2,4"), [0, 1, 2, 4]);
         assert.deepEqual(parseCpuList([3, "0-1", 1n]), [0, 1, 3]);
@@ -52,5 +52,30 @@ describe("CPU and SPI lists", () => {
                 error.issues[0].message === "SPI 1000 is out of range; SPIs are numbered (GIC INTID minus 32) 0 to 987",
         );
         assert.throws(() => withSpis("9-3"), /SPI range "9-3" runs backwards; write "3-9"/);
+    });
+
+    test("a config's irqchip pins are checked as pins, counted from the chip's base: never called CPUs", () => {
+        const withPins = (pins: unknown) =>
+            parseCellConfig({ name: "c", cpus: 1, irqchips: [{ address: 0xfec00000, pins: pins as string }] });
+        assert.deepEqual(withPins("0-2,127").irqchips[0].pins, [0, 1, 2, 127]);
+        const issueOf = (pins: unknown) => {
+            try {
+                withPins(pins);
+            } catch (error) {
+                assert.ok(error instanceof ConfigValidationError);
+                assert.equal(error.issues.length, 1);
+                assert.equal(error.issues[0].path, "irqchips[0].pins");
+                return error.issues[0].message;
+            }
+            assert.fail(`pins ${JSON.stringify(pins)} were accepted`);
+        };
+        assert.equal(issueOf(128), "pin 128 is out of range; pins count from the chip's base and are numbered 0 to 127");
+        assert.equal(issueOf("9-3"), 'pin range "9-3" runs backwards; write "3-9"');
+        assert.equal(issueOf("a"), 'pin list "a" is not understood; write e.g. "3", "0-23" or "0-23,25"');
+        for (const bad of [128, "9-3", "a"]) assert.doesNotMatch(String(issueOf(bad)), /CPU/);
+        assert.deepEqual(parsePinList([5, "0-1"]), [0, 1, 5]);
+        assert.throws(() => parsePinList([true]), {
+            message: 'pin list item "true" is neither a number nor a range; write e.g. "3", "0-23" or [3, "8-11"]',
+        });
     });
 });

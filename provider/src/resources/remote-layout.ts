@@ -27,8 +27,8 @@ export function buildAndInstallScript(stamp: string): string {
         "set -e",
         `cd ${remoteSources}`,
         "make -C hypervisor",
+        // kmod's Makefile builds the module and the CLI (kmod/cli).
         "make -C kmod",
-        `make -C ${cliSourceDir}`,
         "make -C hypervisor/inmates",
         `install -D -m 644 hypervisor/jailhouse.bin ${remoteFirmware}`,
         'install -D -m 644 kmod/jailhouse.ko "/lib/modules/$(uname -r)/extra/jailhouse.ko"',

@@ -12,20 +12,18 @@
 // and CLI on the host. Host: PJ_HV_HOST, else the first inventory host; the
 // suite leaves it disabled, module unloaded, all CPUs online.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
 import type { LabHost } from "../../examples/lab/tooling/lab";
+import { cellSession, compileConfig, sysfs, waitFor } from "../support/cell-session";
 import { suiteFolder } from "../support/host-build";
-import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { pickHost, run, sh } from "../support/lab-shell";
 import { cliInTree } from "../../provider/src/resources/remote-layout";
 
-const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-consent";
 const cli = `${remote}/${cliInTree}`;
-const sysfs = "/sys/devices/jailhouse";
 const configs = ["consent-timer", "consent-probe", "consent-spare"];
 // A cell may deny once, lock, or keep silent until it is failed: destroying
 // every cell three times over gets rid of each of them.
@@ -36,62 +34,22 @@ const resetHost =
     "for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 > $c; done; " +
     "rmmod jailhouse 2>/dev/null; true";
 
-function compileConfig(file: string, out: string): void {
-    const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-    execFileSync(process.execPath, [compiler, "compile", file, "-o", out], { cwd: repo, stdio: "pipe" });
-}
-
 describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () => {
     let host: LabHost;
     let work: string;
     const figures: string[] = [];
-    const consentTest = (name: string, fn: () => Promise<void>) =>
-        test(name, async () => {
-            try {
-                await fn();
-            } catch (error) {
-                const message = error instanceof Error ? error.message : String(error);
-                let hv = "";
-                if (host) hv = (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout;
-                throw new Error(`${message}\n--- hypervisor console ---\n${hv}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`, {
-                    cause: error,
-                });
-            }
-        });
-
-    const state = async (name: string): Promise<string> => {
-        const list = JSON.parse(await run(host, `${cli} cell list --json`)) as { name: string; state: string }[];
-        return list.find((c) => c.name === name)?.state ?? "absent";
-    };
-    const cellConsole = async (name: string) =>
-        run(host, `for d in ${sysfs}/cells/*; do [ "$(cat $d/name)" = ${name} ] && cat $d/console; done; true`);
+    const { state, cellConsole, relaunch, refused, labTest: consentTest } = cellSession(() => host, remote);
     // Generous: under emulation with busy neighbours one command can take 20 s.
-    const waitFor = async (what: string, cond: () => Promise<boolean>, timeoutMs = 300_000) => {
-        const deadline = Date.now() + timeoutMs;
-        while (!(await cond())) {
-            if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-            await new Promise((r) => setTimeout(r, 500));
-        }
-    };
-    /** Loads and starts a created cell with an image and its command line. */
-    const launch = (cell: string, image: string, args: string) =>
-        run(host, `${cli} cell load ${cell} ${remote}/${image}.bin -a 0 -s "con=hvc ${args}" -a 0x1000 && ${cli} cell start ${cell}`);
-    /** A CLI command that must fail: its exit code, output and the driver's last_error. */
-    const refused = async (command: string) => {
-        const r = await sh(host, `${cli} ${command}; echo "exit=$?"; echo "last_error=$(cat ${sysfs}/last_error)"`);
-        return {
-            exit: Number(/exit=(\d+)/.exec(r.stdout)?.[1]),
-            stderr: r.stderr,
-            lastError: /last_error=(.*)/.exec(r.stdout)?.[1] ?? "",
-        };
-    };
+    const patiently = (what: string, cond: () => Promise<boolean>) => waitFor(what, cond, 300_000, 500);
+    /** Loads and starts a created cell with an image and its command line, the console on the hypervisor's. */
+    const launch = (cell: string, image: string, args: string) => relaunch(cell, image, `con=hvc ${args}`);
 
     before(async () => {
         host = pickHost();
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-consent-"));
         await sh(host, resetHost);
-        compileConfig(path.join(repo, "examples", "lab", "system.yaml"), path.join(work, "system.cell"));
-        for (const name of configs) compileConfig(path.join(repo, "examples", "consent", `${name}.yaml`), path.join(work, `${name}.cell`));
+        compileConfig("examples/lab/system.yaml", path.join(work, "system.cell"));
+        for (const name of configs) compileConfig(`examples/consent/${name}.yaml`, path.join(work, `${name}.cell`));
 
         await suiteFolder(host, remote, work, ["system.cell", ...configs.map((c) => `${c}.cell`)]);
         const start = [
@@ -114,7 +72,7 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
     consentTest("an approving cell shuts down at its next tick", async () => {
         await launch("consent-timer", "timer", "hz=10");
         // The capture keeps the newest lines only: any tick past the first will do.
-        await waitFor("the timer's second tick", async () =>
+        await patiently("the timer's second tick", async () =>
             [...(await cellConsole("consent-timer")).matchAll(/tick (\d+) /g)].some((m) => Number(m[1]) >= 2),
         );
         assert.equal(await state("consent-timer"), "running");
@@ -137,7 +95,7 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
 
     consentTest("a denying cell: shutdown fails with EPERM, the cell keeps running", async () => {
         await launch("consent-probe", "probe", "act=deny count=1");
-        await waitFor("the probe to listen", async () => /denying 1 shutdown/.test(await cellConsole("consent-probe")));
+        await patiently("the probe to listen", async () => /denying 1 shutdown/.test(await cellConsole("consent-probe")));
         const denied = await refused("cell shutdown consent-probe");
         assert.equal(denied.exit, 1);
         assert.match(denied.stderr, /Operation not permitted/);
@@ -151,7 +109,7 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
 
     consentTest("a silent cell is failed after the reply timeout, then destroyable", async () => {
         await launch("consent-probe", "probe", "act=silent");
-        await waitFor("the probe to fall silent", async () => /never answering/.test(await cellConsole("consent-probe")));
+        await patiently("the probe to fall silent", async () => /never answering/.test(await cellConsole("consent-probe")));
         const started = Date.now();
         const silent = await refused("cell shutdown consent-probe");
         const waited = Date.now() - started;
@@ -172,7 +130,7 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
 
     consentTest("a locked cell holds off create and destroy of other cells with EBUSY until it unlocks", async () => {
         await launch("consent-probe", "probe", "act=lock");
-        await waitFor("the probe to lock", async () => /probe: locked \(state 1\)/.test(await cellConsole("consent-probe")));
+        await patiently("the probe to lock", async () => /probe: locked \(state 1\)/.test(await cellConsole("consent-probe")));
         assert.equal(await state("consent-probe"), "running/locked");
 
         const destroy = await refused("cell destroy consent-timer");
@@ -197,7 +155,7 @@ describe("a cell has a say in its own shutdown", { timeout: 20 * 60_000 }, () =>
         const own = await refused("cell shutdown consent-probe");
         assert.equal(own.exit, 1);
         assert.equal(own.lastError, 'cell "consent-probe" refused shutdown (running/locked); nothing was changed');
-        await waitFor("the probe to unlock", async () => /probe: unlocked/.test(await cellConsole("consent-probe")));
+        await patiently("the probe to unlock", async () => /probe: unlocked/.test(await cellConsole("consent-probe")));
         assert.equal(await state("consent-probe"), "running");
 
         await run(

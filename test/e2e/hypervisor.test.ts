@@ -25,21 +25,20 @@
 // leaves the host as it found it: hypervisor disabled, module unloaded, all
 // CPUs online.
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LabHost, sshArgs } from "../../examples/lab/tooling/lab";
+import { compileConfig, sysfs, waitFor } from "../support/cell-session";
 import { suiteFolder } from "../support/host-build";
 import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 import { bootVariant, type VariantMachine } from "../support/lab-variant";
 import { cliInTree } from "../../provider/src/resources/remote-layout";
 
-const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-hv";
 const cli = `${remote}/${cliInTree}`;
-const sysfs = "/sys/devices/jailhouse";
 // Lab layout (examples/lab/system.yaml): hypervisor memory.
 const hvBase = 0x7f000000;
 // The GICv3 distributor of QEMU's virt machine.
@@ -66,17 +65,6 @@ function shBuffer(host: LabHost, command: string, input?: Buffer): Promise<Buffe
         if (input) child.stdin?.end(input);
         else child.stdin?.end();
     });
-}
-
-/** The lab system config: the provider's compiler when it exists, else the C fixture. */
-function buildSystemConfig(dir: string): string {
-    const out = path.join(dir, "system.cell");
-    const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-    execFileSync(process.execPath, [compiler, "compile", path.join(repo, "examples", "lab", "system.yaml"), "-o", out], {
-        cwd: repo,
-        stdio: "pipe",
-    });
-    return out;
 }
 
 /** Variants of the system config, patched at their rev-14 offsets. */
@@ -144,14 +132,8 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
         const line = (await run(host, "grep arch_timer /proc/interrupts")).trim().split(/\s+/);
         return line.slice(1, 5).map(readNumber);
     };
-    /** Polls a condition on the host every 2 s; fails after timeoutMs. */
-    const waitFor = async (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000) => {
-        const deadline = Date.now() + timeoutMs;
-        while (!(await cond())) {
-            if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-            await new Promise((r) => setTimeout(r, 2000));
-        }
-    };
+    /** Polls a condition on the host every 2 s; fails after a minute. */
+    const waitOnHost = (what: string, cond: () => Promise<boolean>) => waitFor(what, cond, 60_000, 2000);
     const newDmesg = async () => {
         const lines = (await run(host, "dmesg")).split("\n");
         return lines.slice(dmesgMark).join("\n");
@@ -169,7 +151,7 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
                 "rmmod hvpoke_mod 2>/dev/null; rmmod jailhouse 2>/dev/null; true",
         );
 
-        const config = buildSystemConfig(work);
+        const config = compileConfig("examples/lab/system.yaml", path.join(work, "system.cell"));
         writeVariants(config, work);
         const built = await suiteFolder(
             host,
@@ -359,7 +341,7 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
             assert.ok(after.vmexits_mmio >= before.vmexits_mmio + 3, `mmio exits ${before.vmexits_mmio} -> ${after.vmexits_mmio}`);
             // Linux keeps getting its interrupts.
             const ticks = await timerTicks();
-            await waitFor("the timer to tick on every CPU", async () => (await timerTicks()).every((n, cpu) => n > ticks[cpu]));
+            await waitOnHost("the timer to tick on every CPU", async () => (await timerTicks()).every((n, cpu) => n > ticks[cpu]));
         });
 
         hvTest("Linux stays healthy: SSH, 4 CPUs, a CPU and memory workload", async () => {
@@ -434,7 +416,7 @@ describe("hypervisor on a lab host", { timeout: (withVariants ? 30 : 15) * 60_00
             assert.match(peek, /read 0x4c49414a/);
             // Interrupts arrive natively again on every CPU.
             const ticks = await timerTicks();
-            await waitFor("the timer to tick on every CPU", async () => (await timerTicks()).every((n, cpu) => n > ticks[cpu]));
+            await waitOnHost("the timer to tick on every CPU", async () => (await timerTicks()).every((n, cpu) => n > ticks[cpu]));
         });
     });
 

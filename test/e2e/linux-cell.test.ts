@@ -28,15 +28,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildInitramfs, type LabHost } from "../../examples/lab/tooling/lab";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
+import { cellSession, compileConfig, newest, sysfs, waitFor as waitUntil } from "../support/cell-session";
 import { suiteFolder } from "../support/host-build";
 import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
 import { median } from "../support/stats";
 import { cliInTree } from "../../provider/src/resources/remote-layout";
 
-const repo = path.resolve(__dirname, "..", "..", "..");
 const remote = "/root/pj-linux";
 const cli = `${remote}/${cliInTree}`;
-const sysfs = "/sys/devices/jailhouse";
 const pciUart = "0000:00:04.0";
 // examples/lab/system.yaml and linux.yaml
 const hypervisorMemory = 0x7f000000;
@@ -57,16 +57,6 @@ const resetHost =
     // Linux takes the 16550 back only when no cell can own it any more.
     `[ -e ${sysfs} ] || [ -e /sys/bus/pci/devices/${pciUart}/driver ] || echo ${pciUart} > /sys/bus/pci/drivers/serial/bind 2>/dev/null; true`;
 
-function compileConfig(name: string, dir: string): string {
-    const out = path.join(dir, `${name}.cell`);
-    const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
-    execFileSync(process.execPath, [compiler, "compile", path.join(repo, "examples", "lab", `${name}.yaml`), "-o", out], {
-        cwd: repo,
-        stdio: "pipe",
-    });
-    return out;
-}
-
 /** The cell's UART socket: what arrived so far, and typing. */
 async function connectUart(host: LabHost) {
     assert.ok(
@@ -82,13 +72,6 @@ async function connectUart(host: LabHost) {
     // eslint-disable-next-line no-control-regex -- the escape character starts the sequences being dropped
     const received = () => raw.replace(/\x1b(\[[0-9;?]*[A-Za-z]?)?/g, "").replace(/\r/g, "");
     return { received, send: (text: string) => socket.write(text), close: () => socket.destroy() };
-}
-
-interface CellInfo {
-    id: number;
-    name: string;
-    state: string;
-    cpus_assigned: string;
 }
 
 describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
@@ -115,16 +98,9 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
                 );
             }
         });
-    const cells = async (): Promise<CellInfo[]> => JSON.parse(await run(host, `${cli} cell list --json`)) as CellInfo[];
-    const state = async (name: string) => (await cells()).find((c) => c.name === name)?.state;
-    const hvConsole = async () => run(host, `cat ${sysfs}/console`);
-    const waitFor = async (what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000) => {
-        const deadline = Date.now() + timeoutMs;
-        while (!(await cond())) {
-            if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-            await new Promise((r) => setTimeout(r, 500));
-        }
-    };
+    const { cells, state, cellConsole, hvConsole } = cellSession(() => host, remote);
+    /** Polls twice a second: the UART's output arrives on this machine, no round trip needed. */
+    const waitFor = (what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000) => waitUntil(what, cond, timeoutMs, 500);
     /** Boots the cell and waits for its prompt; returns the boot time in ms. */
     const boot = async (): Promise<number> => {
         const mark = uart.received().length;
@@ -160,11 +136,7 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
             .replace(/^[^\n]*\n/, "")
             .replace(prompt, "");
     };
-    const rtTimerTicks = async () => {
-        const id = (await cells()).find((c) => c.name === "rt-timer")?.id;
-        const out = await run(host, `cat ${sysfs}/cells/${id}/console`);
-        return Math.max(-1, ...[...out.matchAll(/tick (\d+) /g)].map((m) => Number(m[1])));
-    };
+    const rtTimerTicks = async () => newest(await cellConsole("rt-timer"), /tick (\d+) /g);
     const rootHealthy = async () => {
         assert.equal((await sh(host, "true")).code, 0, "root answers over SSH");
         assert.equal(await state("rt-timer"), "running");
@@ -176,15 +148,15 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
         host = pickHost();
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pj-linux-"));
         await sh(host, resetHost);
-        for (const name of ["system", "rt-timer", "linux"]) compileConfig(name, work);
-        const compiler = path.join(repo, "dist", "provider", "src", "config", "cli.js");
+        for (const name of ["system", "rt-timer", "linux"]) compileConfig(`examples/lab/${name}.yaml`, path.join(work, `${name}.cell`));
+        const compiler = path.join(repoRoot, "dist", "provider", "src", "config", "cli.js");
         execFileSync(
             process.execPath,
             [
                 compiler,
                 "dtb",
-                path.join(repo, "examples/lab/system.yaml"),
-                path.join(repo, "examples/lab/linux.yaml"),
+                path.join(repoRoot, "examples/lab/system.yaml"),
+                path.join(repoRoot, "examples/lab/linux.yaml"),
                 "-o",
                 path.join(work, "linux.dtb"),
             ],

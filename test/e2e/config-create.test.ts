@@ -15,16 +15,16 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import type { LabHost } from "../../examples/lab/tooling/lab";
+import { repoRoot } from "../../examples/lab/tooling/workbench";
+import { cellSession, newest, sysfs, waitFor } from "../support/cell-session";
 import { resetHostScript, suiteFolder } from "../support/host-build";
-import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { pickHost, run, sh } from "../support/lab-shell";
 import { cliInTree } from "../../provider/src/resources/remote-layout";
 
 const execFileAsync = promisify(execFile);
-const repo = path.resolve(__dirname, "..", "..", "..");
-const configCli = path.join(repo, "dist", "provider", "src", "config", "cli.js");
+const configCli = path.join(repoRoot, "dist", "provider", "src", "config", "cli.js");
 const remote = "/root/pj-create";
 const cli = `${remote}/${cliInTree}`;
-const sysfs = "/sys/devices/jailhouse";
 const resetHost = resetHostScript();
 
 /**
@@ -37,7 +37,7 @@ const expectedDifferences = ["system: root cell region devices: 880 MiB -> 864 M
 
 async function configCommand(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-        const { stdout, stderr } = await execFileAsync(process.execPath, [configCli, ...args], { cwd: repo, timeout: 300_000 });
+        const { stdout, stderr } = await execFileAsync(process.execPath, [configCli, ...args], { cwd: repoRoot, timeout: 300_000 });
         return { code: 0, stdout, stderr };
     } catch (error) {
         const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -50,20 +50,7 @@ describe("create on a lab host", { timeout: 30 * 60_000 }, () => {
     let work: string;
     let created: string;
 
-    const newest = (text: string, pattern: RegExp) => Math.max(-1, ...[...text.matchAll(pattern)].map((m) => Number(m[1])));
-    const cellConsole = async (name: string) => {
-        const list = JSON.parse(await run(host, `${cli} cell list --json`)) as { id: number; name: string }[];
-        const cell = list.find((c) => c.name === name);
-        assert.ok(cell, `no cell ${name}`);
-        return run(host, `cat ${sysfs}/cells/${cell.id}/console`);
-    };
-    const waitFor = async (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000) => {
-        const deadline = Date.now() + timeoutMs;
-        while (!(await cond())) {
-            if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-            await new Promise((r) => setTimeout(r, 1000));
-        }
-    };
+    const { cellConsole, launchCommand: launch, labTest } = cellSession(() => host, remote);
 
     before(async () => {
         host = pickHost();
@@ -93,41 +80,31 @@ describe("create on a lab host", { timeout: 30 * 60_000 }, () => {
         assert.deepEqual(result.stdout.trim().split("\n"), expectedDifferences);
     });
 
-    test("its .cell enables the hypervisor, and rt-timer and uart-hello run under it", async () => {
-        try {
-            for (const [source, out] of [
-                [created, "system.cell"],
-                ["examples/lab/rt-timer.yaml", "rt-timer.cell"],
-                ["examples/lab/uart-hello.yaml", "uart-hello.cell"],
-            ]) {
-                const compiled = await configCommand("compile", source, "-o", path.join(work, out));
-                assert.equal(compiled.code, 0, compiled.stderr);
-            }
-            await suiteFolder(host, remote, work, ["system.cell", "rt-timer.cell", "uart-hello.cell"]);
-            await run(
-                host,
-                `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`,
-            );
-
-            await run(host, `${cli} enable ${remote}/system.cell`);
-            assert.equal((await run(host, `cat ${sysfs}/enabled`)).trim(), "1");
-            const launch = (config: string, image: string, args: string) =>
-                `${cli} cell create ${remote}/${config}.cell && ${cli} cell load ${config} ${remote}/${image}.bin -a 0 -s "${args}" -a 0x1000 && ${cli} cell start ${config}`;
-            await run(host, launch("rt-timer", "timer", "con=hvc hz=10"));
-            await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
-            await waitFor("the timer demo's 10th tick", async () => newest(await cellConsole("rt-timer"), /tick (\d+) /g) >= 10);
-            await waitFor("uart-hello's third line", async () => newest(await cellConsole("uart-hello"), /hello (\d+) from a cell/g) >= 3);
-            assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0,3");
-
-            await run(host, `${cli} cell destroy rt-timer && ${cli} cell destroy uart-hello && ${cli} disable && rmmod jailhouse`);
-            assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
-            assert.equal((await sh(host, `test -e ${sysfs}`)).code, 1);
-        } catch (error) {
-            const hv = host ? (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout : "";
-            throw new Error(
-                `${(error as Error).message}\n--- hypervisor console ---\n${hv}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`,
-                { cause: error },
-            );
+    labTest("its .cell enables the hypervisor, and rt-timer and uart-hello run under it", async () => {
+        for (const [source, out] of [
+            [created, "system.cell"],
+            ["examples/lab/rt-timer.yaml", "rt-timer.cell"],
+            ["examples/lab/uart-hello.yaml", "uart-hello.cell"],
+        ]) {
+            const compiled = await configCommand("compile", source, "-o", path.join(work, out));
+            assert.equal(compiled.code, 0, compiled.stderr);
         }
+        await suiteFolder(host, remote, work, ["system.cell", "rt-timer.cell", "uart-hello.cell"]);
+        await run(
+            host,
+            `mkdir -p /lib/firmware && cp ${remote}/jailhouse.bin /lib/firmware/jailhouse.bin && insmod ${remote}/kmod/jailhouse.ko`,
+        );
+
+        await run(host, `${cli} enable ${remote}/system.cell`);
+        assert.equal((await run(host, `cat ${sysfs}/enabled`)).trim(), "1");
+        await run(host, launch("rt-timer", "timer", "con=hvc hz=10"));
+        await run(host, launch("uart-hello", "uart-hello", "con=hvc period-ms=500"));
+        await waitFor("the timer demo's 10th tick", async () => newest(await cellConsole("rt-timer"), /tick (\d+) /g) >= 10);
+        await waitFor("uart-hello's third line", async () => newest(await cellConsole("uart-hello"), /hello (\d+) from a cell/g) >= 3);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0,3");
+
+        await run(host, `${cli} cell destroy rt-timer && ${cli} cell destroy uart-hello && ${cli} disable && rmmod jailhouse`);
+        assert.equal((await run(host, "cat /sys/devices/system/cpu/online")).trim(), "0-3");
+        assert.equal((await sh(host, `test -e ${sysfs}`)).code, 1);
     });
 });

@@ -26,12 +26,12 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
 import { buildInitramfs, type LabHost } from "../../examples/lab/tooling/lab";
 import { repoRoot } from "../../examples/lab/tooling/workbench";
 import { cellSession, compileConfig, newest, sysfs, waitFor as waitUntil } from "../support/cell-session";
 import { suiteFolder } from "../support/host-build";
-import { consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { pickHost, run, sh } from "../support/lab-shell";
 import { median } from "../support/stats";
 import { cliInTree } from "../../provider/src/resources/remote-layout";
 
@@ -82,23 +82,13 @@ describe("Linux in a cell on a lab host", { timeout: 60 * 60_000 }, () => {
     const bare: Record<string, string> = {};
     const figures: string[] = [];
 
-    const linuxTest = (name: string, fn: () => Promise<void>) =>
-        test(name, async () => {
-            try {
-                await fn();
-            } catch (error) {
-                const message = error instanceof Error ? error.message : String(error);
-                const hv = host ? (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout : "";
-                const cellUart = uart ? uart.received().slice(-2000) : "";
-                throw new Error(
-                    `${message}\n--- hypervisor console ---\n${hv}\n--- cell UART tail ---\n${cellUart}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`,
-                    {
-                        cause: error,
-                    },
-                );
-            }
-        });
-    const { cells, state, cellConsole, hvConsole } = cellSession(() => host, remote);
+    const {
+        cells,
+        state,
+        cellConsole,
+        hvConsole,
+        labTest: linuxTest,
+    } = cellSession(() => host, remote, { evidence: () => ({ "cell UART tail": uart ? uart.received().slice(-2000) : "" }) });
     /** Polls twice a second: the UART's output arrives on this machine, no round trip needed. */
     const waitFor = (what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000) => waitUntil(what, cond, timeoutMs, 500);
     /** Boots the cell and waits for its prompt; returns the boot time in ms. */

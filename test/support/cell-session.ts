@@ -48,6 +48,8 @@ export function compileConfig(yaml: string, out: string): string {
 export interface CellSessionOptions {
     /** Where each test's run time ("name: N s") goes, when the suite reports it. */
     timings?: string[];
+    /** More of what a failing test shows, by title, between the hypervisor console and the host's serial tail. */
+    evidence?: () => Record<string, string>;
 }
 
 /**
@@ -102,9 +104,9 @@ export function cellSession(host: () => LabHost, remote: string, options: CellSe
                 // The host is picked in the suite's `before`, which may have failed first.
                 const h = host() as LabHost | undefined;
                 const hv = h ? (await sh(h, `tail -c 3000 ${sysfs}/console`)).stdout : "";
-                throw new Error(`${message}\n--- hypervisor console ---\n${hv}\n--- ${h?.name} serial tail ---\n${consoleTail(h)}`, {
-                    cause: error,
-                });
+                const sections = { "hypervisor console": hv, ...options.evidence?.(), [`${h?.name} serial tail`]: consoleTail(h) };
+                const shown = Object.entries(sections).map(([title, text]) => `\n--- ${title} ---\n${text}`);
+                throw new Error(`${message}${shown.join("")}`, { cause: error });
             } finally {
                 options.timings?.push(`${name}: ${Math.round((Date.now() - started) / 1000)} s`);
             }

@@ -1,121 +1,102 @@
 // SPDX-License-Identifier: MIT
 // fast-check generators of valid .cell data models (binary.ts), shared by the
-// codec property tests and the benchmarks.
+// codec property tests and the benchmarks. The structs are generated from
+// binary.ts's own field tables, so a field added there is generated here
+// too; only what the tables cannot say (names, CPU sets, section lengths,
+// the architecture) is written out.
 import fc from "fast-check";
-import type { CellDesc, ConsoleDesc, IommuDesc, MemoryDesc, SystemDesc } from "../../../provider/src/config";
+import { z } from "zod";
+import { type CellDesc, MAX_IOMMU_UNITS, type SystemDesc } from "../../../provider/src/config";
+import * as binary from "../../../provider/src/config/binary";
+import { type Field, type Struct, u8, u16, u32, u64 } from "../../../provider/src/config/layout";
 
-const u8 = fc.integer({ min: 0, max: 0xff });
-const u16 = fc.integer({ min: 0, max: 0xffff });
-const u32 = fc.integer({ min: 0, max: 0xffffffff });
-const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+type Fields = Record<string, Field>;
+type Arbitraries = Record<string, fc.Arbitrary<unknown>>;
+
 // Plain objects only: deepStrictEqual tells null-prototype records apart.
 const rec = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> =>
     fc.record(model, { noNullPrototype: true }) as fc.Arbitrary<T>;
 const hexBytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => Buffer.from(b).toString("hex"));
 
-const consoleDesc: fc.Arbitrary<ConsoleDesc> = rec({
-    address: u64,
-    size: u32,
-    type: u16,
-    flags: u16,
-    divider: u32,
-    gateNr: u32,
-    clockReg: u64,
-});
-const memoryDesc: fc.Arbitrary<MemoryDesc> = rec({ physStart: u64, virtStart: u64, size: u64, flags: u64 });
+/** Each integer field by its schema: every value of its width. */
+const integers = new Map<z.ZodType, { size: number; any: fc.Arbitrary<unknown> }>([
+    [u8.schema, { size: u8.size, any: fc.integer({ min: 0, max: 0xff }) }],
+    [u16.schema, { size: u16.size, any: fc.integer({ min: 0, max: 0xffff }) }],
+    [u32.schema, { size: u32.size, any: fc.integer({ min: 0, max: 0xffffffff }) }],
+    [u64.schema, { size: u64.size, any: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) }],
+]);
+
+/** Any value of one field: an integer, a fixed array of integers, raw bytes or a struct. */
+function anyOf(field: Field): fc.Arbitrary<unknown> {
+    const integer = integers.get(field.schema);
+    if (integer) return integer.any;
+    if ("fields" in field) return rec(fieldsOf(field as Struct<Fields>));
+    if (field.schema instanceof z.ZodArray) {
+        const element = integers.get(field.schema.element as z.ZodType);
+        if (!element) throw new Error("arbitraries: an array of a kind of field this generator does not know; add it");
+        const length = field.size / element.size;
+        return fc.array(element.any, { minLength: length, maxLength: length });
+    }
+    if (field.schema instanceof z.ZodString) return hexBytes(field.size);
+    throw new Error("arbitraries: a kind of field this generator does not know; add it");
+}
+
+/** An arbitrary per field of a struct; `given` stands in for the fields the table cannot say. */
+function fieldsOf(struct: Struct<Fields>, given: Arbitraries = {}): Arbitraries {
+    return Object.fromEntries(Object.entries(struct.fields).map(([name, field]) => [name, given[name] ?? anyOf(field)]));
+}
 
 const cellName = fc
     .string({ minLength: 1, maxLength: 31, unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-_.é漢") })
     .filter((name) => Buffer.byteLength(name) <= 31);
 
+/** How many entries of each section a generated cell has at most: enough to cover counts and offsets, few for speed. */
+const sectionMax: Record<binary.CellSection, number> = {
+    memory: 6,
+    cache: 2,
+    irqchips: 3,
+    pio: 3,
+    pciDevices: 2,
+    pciCapabilities: 3,
+    streamIds: 4,
+};
+
 export function cellDesc(signed: fc.Arbitrary<boolean> = fc.constant(true)): fc.Arbitrary<CellDesc> {
-    return fc
-        .record({
-            signed,
-            architecture: fc.integer({ min: 0, max: 2 }),
-            name: cellName,
-            id: u32,
-            flags: u32,
-            cpuSetSize: fc.integer({ min: 0, max: 24 }),
-            cpuBits: fc.array(fc.nat(), { maxLength: 12 }),
-            vpciIrqBase: u32,
-            cpuResetAddress: u64,
-            msgReplyTimeout: u64,
-            console: consoleDesc,
-            memory: fc.array(memoryDesc, { maxLength: 6 }),
-            cache: fc.array(rec({ start: u32, size: u32, type: u8, padding: u8, flags: u16 }), { maxLength: 2 }),
-            irqchips: fc.array(rec({ address: u64, id: u32, pinBase: u32, pinBitmap: fc.tuple(u32, u32, u32, u32) }), { maxLength: 3 }),
-            pio: fc.array(rec({ base: u16, length: u16 }), { maxLength: 3 }),
-            pciDevices: fc.array(
-                rec({
-                    type: u8,
-                    iommu: u8,
-                    domain: u16,
-                    bdf: u16,
-                    barMask: fc.tuple(u32, u32, u32, u32, u32, u32),
-                    capsStart: u16,
-                    numCaps: u16,
-                    numMsiVectors: u8,
-                    msiFlags: u8,
-                    numMsixVectors: u16,
-                    msixRegionSize: u16,
-                    msixAddress: u64,
-                    shmemRegionsStart: u32,
-                    shmemDevId: u8,
-                    shmemPeers: u8,
-                    shmemProtocol: u16,
-                }),
-                { maxLength: 2 },
-            ),
-            pciCapabilities: fc.array(rec({ id: u16, start: u16, len: u16, flags: u16 }), { maxLength: 3 }),
-            streamIds: fc.array(u32, { maxLength: 4 }),
-        })
-        .map(({ cpuBits, ...cell }) => {
-            const bits = cell.cpuSetSize * 8;
-            const cpus = bits ? [...new Set(cpuBits.map((n) => n % bits))].sort((a, b) => a - b) : [];
-            return { ...cell, cpus };
-        });
+    const sections = Object.fromEntries(
+        binary.cellSectionKeys.map((key) => [key, fc.array(anyOf(binary.cellSections[key].entry), { maxLength: sectionMax[key] })]),
+    );
+    const model: Arbitraries = {
+        signed,
+        architecture: fc.integer({ min: 0, max: 2 }),
+        ...fieldsOf(binary.cellIdentity, { name: cellName, cpuSetSize: fc.integer({ min: 0, max: 24 }) }),
+        cpuBits: fc.array(fc.nat(), { maxLength: 12 }),
+        ...fieldsOf(binary.cellTail),
+        ...sections,
+    };
+    return fc.record(model).map((generated) => {
+        const { cpuBits, ...cell } = generated as { cpuBits: number[]; cpuSetSize: number };
+        const bits = cell.cpuSetSize * 8;
+        const cpus = bits ? [...new Set(cpuBits.map((n) => n % bits))].sort((a, b) => a - b) : [];
+        return { ...cell, cpus } as CellDesc;
+    });
 }
 
-const iommuDesc: fc.Arbitrary<IommuDesc> = rec({ type: u32, base: u64, size: u32, vendorData: hexBytes(12) });
+const iommuUnit = anyOf(binary.iommuDesc);
 
 export const systemDesc: fc.Arbitrary<SystemDesc> = fc
     .record({
         architecture: fc.integer({ min: 0, max: 2 }),
-        flags: u32,
-        hypervisorMemory: memoryDesc,
-        debugConsole: consoleDesc,
-        pciMmconfigBase: u64,
-        pciMmconfigEndBus: u8,
-        pciIsVirtual: u8,
-        pciDomain: u16,
-        iommuUnits: fc.array(iommuDesc, { minLength: 8, maxLength: 8 }),
-        arm: rec({
-            kind: fc.constant("arm" as const),
-            maintenanceIrq: u8,
-            gicVersion: u8,
-            padding: u16,
-            gicdBase: u64,
-            giccBase: u64,
-            gichBase: u64,
-            gicvBase: u64,
-            gicrBase: u64,
-        }),
-        x86: rec({
-            kind: fc.constant("x86" as const),
-            pmTimerAddress: u16,
-            apicMode: u8,
-            padding: u8,
-            vtdInterruptLimit: u32,
-            tscKhz: u32,
-            apicKhz: u32,
-            unused: hexBytes(28),
-        }),
+        ...fieldsOf(binary.systemHead, { iommuUnits: fc.array(iommuUnit, { minLength: MAX_IOMMU_UNITS, maxLength: MAX_IOMMU_UNITS }) }),
+        arm: rec({ kind: fc.constant("arm" as const), ...fieldsOf(binary.armPlatform) }),
+        x86: rec({ kind: fc.constant("x86" as const), ...fieldsOf(binary.x86Platform) }),
         rootCell: cellDesc(fc.boolean()),
     })
-    .map(({ arm, x86, rootCell, ...system }) => ({
-        ...system,
-        platform: system.architecture === 0 ? x86 : arm,
-        // An unsigned root header has no architecture byte of its own.
-        rootCell: rootCell.signed ? rootCell : { ...rootCell, architecture: system.architecture },
-    }));
+    .map(({ arm, x86, rootCell, ...system }) => {
+        const cell = rootCell as CellDesc;
+        return {
+            ...system,
+            platform: system.architecture === 0 ? x86 : arm,
+            // An unsigned root header has no architecture byte of its own.
+            rootCell: cell.signed ? cell : { ...cell, architecture: system.architecture as number },
+        } as SystemDesc;
+    });

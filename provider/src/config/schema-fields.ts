@@ -3,7 +3,7 @@
 // sizes and lists of CPUs, SPIs and pins in the forms people write them, each converted to its
 // normalised value with a message naming the value and the fix.
 import { z } from "zod";
-import { parseAddress, parseCpuList, parseInteger, parsePinList, parseSize, parseSpiList, UnitError } from "./units";
+import { parseAddress, parseCpuList, parseInteger, parsePinList, parseSize, parseSpiList, parseU64, UnitError } from "./units";
 
 const numeric = z.union([z.number(), z.bigint(), z.string()]);
 
@@ -42,7 +42,7 @@ export function intField(bits: 8 | 16 | 32, what = "value") {
 export const U8 = intField(8);
 export const U16 = intField(16);
 export const U32 = intField(32);
-export const U64 = converted((v) => parseAddress(v), "A 64-bit integer, decimal or hex string.");
+export const U64 = converted((v) => parseU64(v, "value"), "A 64-bit integer, decimal or hex string.");
 
 export const CpuList = converted(
     (value) => parseCpuList(value),

@@ -46,8 +46,13 @@ export function parseSize(value: unknown): bigint {
     return checkU64(parseInteger(value, "size"), "size");
 }
 
+/** A 64-bit integer; `what` names it in messages (an address, a timeout, a register value). */
+export function parseU64(value: unknown, what: string): bigint {
+    return checkU64(parseInteger(value, what), what);
+}
+
 export function parseAddress(value: unknown): bigint {
-    return checkU64(parseInteger(value, "address"), "address");
+    return parseU64(value, "address");
 }
 
 function checkU64(value: bigint, what: string): bigint {

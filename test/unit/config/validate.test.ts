@@ -433,6 +433,16 @@ describe("schema errors name the path, the value and the fix", () => {
         ]);
     });
 
+    test("a 64-bit field that holds no address is not called one", () => {
+        assert.deepEqual(issues({ name: "x", cpus: 1, msgReplyTimeout: "soon" }), [
+            'msgReplyTimeout: value "soon" is not a number; write decimal (4096) or hex ("0x1000")',
+        ]);
+        assert.deepEqual(issues({ name: "x", cpus: 1, console: { clockReg: "0x1_0000_0000_0000_0000" } }), [
+            "console.clockReg: value 0x10000000000000000 does not fit in 64 bits",
+        ]);
+        assert.match(issues({ name: "x", cpus: 1, cpuResetAddress: "start" })[0], /^cpuResetAddress: address "start" is not a number/);
+    });
+
     test("sizes and CPU ranges are understood", () => {
         const parsed = parseCellConfig({ name: "x", cpus: [0, "2-3"], memory: [{ phys: "0x70000000", size: "64 MiB" }] });
         assert.deepEqual(parsed.cpus, [0, 2, 3]);

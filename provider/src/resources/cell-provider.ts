@@ -11,7 +11,7 @@ import { declareCell, declaredOn } from "./declared-partitions";
 import { cellRuleFailures, cellRuleWarnings } from "./host-rules";
 import { liveStateOf } from "./host-snapshot";
 import { type LinuxImage, linuxImageFailures, planLinuxBoot } from "./linux-image";
-import type { LiveHostState } from "./live-state";
+import { type LiveHostState, liveCpuList } from "./live-state";
 import { stopFailure } from "./refusal";
 import {
     cellDrift,
@@ -146,7 +146,7 @@ async function cellOutputs(host: HostSession, inputs: CellProps, live?: LiveHost
         ...inputs,
         cellId: cell?.id ?? -1,
         liveState: cell ? reportedState(cell.state) : "gone",
-        liveCpus: cell ? formatCpuList(parseCellConfig({ name: "x", cpus: cell.cpusAssigned || [] }).cpus) : "",
+        liveCpus: cell ? formatCpuList(liveCpuList("cpus_assigned_list", cell.cpusAssigned)) : "",
     };
 }
 

@@ -27,7 +27,7 @@ export interface CellArgs {
 export class Cell extends pulumi.dynamic.Resource {
     /** The id the driver gave the cell. */
     declare readonly cellId: pulumi.Output<number>;
-    /** The sysfs state at the last create, update or refresh: "running", "shut down", "failed". */
+    /** The sysfs state at the last create, update or refresh: "running", "shut down", "failed", or "gone" when the host has no such cell. */
     declare readonly liveState: pulumi.Output<string>;
     declare readonly liveCpus: pulumi.Output<string>;
     declare readonly configSha256: pulumi.Output<string>;

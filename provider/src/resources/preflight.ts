@@ -56,7 +56,7 @@ export function preflight(facts: PreflightFacts, desired: PreflightDesired): Pre
             failures.push({
                 reason: "memory-overlap",
                 message: `hypervisor memory ${hex(start)}-${hex(end - 1n)} overlaps Linux RAM ${hex(ramStart)}-${hex(ramEnd - 1n)}`,
-                fix: "keep that range from Linux (mem= on the kernel command line or a reserved-memory node), or move hypervisor_memory outside Linux RAM",
+                fix: "keep that range from Linux (mem= on the kernel command line or a reserved-memory node), or move the system config's hypervisor.memory outside Linux RAM",
             });
             break;
         }

@@ -34,7 +34,7 @@ test("each pre-flight reason is recognised with its fix", () => {
             {},
             { hypervisorMemory: { start: 0x6f000000n, size: 0x2000000n } },
             "memory-overlap",
-            /0x6f000000-0x70ffffff overlaps Linux RAM 0x40000000-0x6fffffff/,
+            /0x6f000000-0x70ffffff overlaps Linux RAM 0x40000000-0x6fffffff.*move the system config's hypervisor\.memory outside/,
         ],
         [{ onlineCpus: [0, 1, 2] }, {}, "cpu-mismatch", /root cell's CPUs \(0,1,2,3\) differ from the CPUs online \(0,1,2\)/],
     ];

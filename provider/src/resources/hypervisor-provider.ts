@@ -7,7 +7,7 @@ import { type HostSession, withHost } from "../host";
 import { declareSystem } from "./declared-partitions";
 import { liveStateOf } from "./host-snapshot";
 import type { LiveHostState } from "./live-state";
-import { preflight } from "./preflight";
+import { formatPreflight, preflight } from "./preflight";
 import {
     diffHypervisorResource,
     type HypervisorResourceState,
@@ -63,10 +63,7 @@ async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, li
                 hypervisorMemory: { start: system.hypervisor.memory.phys, size: system.hypervisor.memory.size },
             },
         );
-        if (failures.length)
-            throw new Error(
-                `${label}: pre-flight checks failed, nothing was changed:\n${failures.map((f) => `  - ${f.message}; fix: ${f.fix}`).join("\n")}`,
-            );
+        if (failures.length) throw new Error(formatPreflight(label, failures));
     }
     if (inputs.stack === "bundled") {
         const sources = bundledSources();

@@ -29,11 +29,12 @@ function onHost(host: LabHost, command: string): string {
     return execFileSync("ssh", [...sshArgs(host), command], { encoding: "utf8", timeout: 120_000 });
 }
 
-/** name -> state of every non-root cell, as sysfs shows it. */
-function liveCells(host: LabHost): Record<string, string> {
+/** name -> one field (its sysfs file, or "id", the folder's name) of every non-root cell. */
+function sysfsCells(host: LabHost, field: "state" | "id"): Record<string, string> {
+    const value = field === "id" ? "${c##*/}" : `$(cat $c/${field})`;
     const out = onHost(
         host,
-        'for c in /sys/devices/jailhouse/cells/*; do [ -d "$c" ] && [ "${c##*/}" != 0 ] && echo "$(cat $c/name)=$(cat $c/state)"; done; true',
+        `for c in /sys/devices/jailhouse/cells/*; do [ -d "$c" ] && [ "\${c##*/}" != 0 ] && echo "$(cat $c/name)=${value}"; done; true`,
     );
     return Object.fromEntries(
         out
@@ -44,16 +45,8 @@ function liveCells(host: LabHost): Record<string, string> {
     );
 }
 
-function cellIds(host: LabHost): Record<string, string> {
-    const out = onHost(host, 'for c in /sys/devices/jailhouse/cells/*; do [ -d "$c" ] && echo "$(cat $c/name)=${c##*/}"; done; true');
-    return Object.fromEntries(
-        out
-            .trim()
-            .split("\n")
-            .filter(Boolean)
-            .map((line) => line.split("=") as [string, string]),
-    );
-}
+const liveCells = (host: LabHost) => sysfsCells(host, "state");
+const cellIds = (host: LabHost) => sysfsCells(host, "id");
 
 /**
  * Copies the default fleet and its cell configs to `dir`, keeping only the

@@ -57,8 +57,9 @@ import { repoRoot as repo } from "../../examples/lab/tooling/workbench";
 import { cliInTree } from "../../provider/src/resources/remote-layout";
 import { CELL_NAME_MAXLEN, HEADER_PREFIX_SIZE } from "../../provider/src/config/abi";
 import { buildInmates, runBare } from "../support/bare-qemu";
+import { cellSession } from "../support/cell-session";
 import { suiteFolder } from "../support/host-build";
-import { connectUart, consoleTail, pickHost, run, sh } from "../support/lab-shell";
+import { connectUart, pickHost, run, sh } from "../support/lab-shell";
 
 const remote = "/root/pj-isolation";
 const cli = `${remote}/${cliInTree}`;
@@ -235,22 +236,7 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
     let dmesgMark = 0;
     const figures: string[] = [];
 
-    const isoTest = (name: string, fn: () => Promise<void>) =>
-        test(name, async () => {
-            const started = Date.now();
-            try {
-                await fn();
-            } catch (error) {
-                const message = error instanceof Error ? error.message : String(error);
-                let hv = "";
-                if (host) hv = (await sh(host, `tail -c 3000 ${sysfs}/console`)).stdout;
-                throw new Error(`${message}\n--- hypervisor console ---\n${hv}\n--- ${host?.name} serial tail ---\n${consoleTail(host)}`, {
-                    cause: error,
-                });
-            } finally {
-                figures.push(`${name}: ${Math.round((Date.now() - started) / 1000)} s`);
-            }
-        });
+    const { labTest: isoTest } = cellSession(() => host, remote, { timings: figures });
 
     const poolUsed = async () => Number((await run(host, `cat ${sysfs}/mem_pool_used`)).trim());
     const cells = async (): Promise<CellInfo[]> => JSON.parse(await run(host, `${cli} cell list --json`)) as CellInfo[];

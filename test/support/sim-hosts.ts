@@ -326,8 +326,6 @@ export async function start(count: number, recordingFile: string): Promise<SimFl
     };
 }
 
-export const startSimHosts = start;
-
 /** The connection input of the provider's host layer (withHost) for a simulated host. */
 export function connectionOf(host: SimHost): Record<string, unknown> {
     return { host: host.host, port: host.port, user: host.user, privateKeyPath: host.privateKeyPath, hostKey: host.hostKey };

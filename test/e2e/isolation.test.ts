@@ -258,6 +258,21 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         const at = mark ? now.lastIndexOf(mark) : -1;
         return at >= 0 ? now.slice(at + mark.length) : now;
     };
+    /**
+     * A line written into the kernel log now, and what the log holds after
+     * it: a host that ran many suites has a full ring, where counting lines
+     * finds nothing new.
+     */
+    const kernelLogMark = async () => {
+        const mark = `pj-isolation-mark-${Date.now()}`;
+        await run(host, `echo ${mark} > /dev/kmsg`);
+        return mark;
+    };
+    const kernelLogSince = async (mark: string) => {
+        const log = await run(host, "dmesg");
+        const at = log.lastIndexOf(mark);
+        return at >= 0 ? log.slice(at + mark.length) : log;
+    };
     const waitFor = async (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000) => {
         const deadline = Date.now() + timeoutMs;
         while (!(await cond())) {
@@ -478,11 +493,11 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         assert.ok(!(await cells()).some((c) => c.name === "wrap"));
         // Had it been created, its region would have mapped the hypervisor;
         // the root's kernel still cannot read or write that memory.
-        const dmesgBefore = (await run(host, "dmesg")).split("\n").length - 1;
+        const kernelMark = await kernelLogMark();
         const hex = `0x${hypervisorRam.toString(16)}`;
         const markPoke = await hvMark();
         await run(host, `insmod ${remote}/test/e2e/fixtures/hvpoke-mod/hvpoke_mod.ko addr=${hex} && rmmod hvpoke_mod`);
-        const log = (await run(host, "dmesg")).split("\n").slice(dmesgBefore).join("\n");
+        const log = await kernelLogSince(kernelMark);
         assert.match(log, new RegExp(`hvpoke: addr ${hex} read 0x00000000, wrote 0xdeadbeef, read back 0x00000000`));
         assert.match(await hvConsoleSince(markPoke), new RegExp(`stage-2 write fault at IPA ${hex} .*access denied, write ignored`));
         await othersCarryOn("0");
@@ -501,15 +516,14 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
 
     isoTest("a cell name without its NUL, handed over around the driver, is refused; the same cell with it is made", async () => {
         const rawCreate = async (file: string) => {
-            const dmesgBefore = (await run(host, "dmesg")).split("\n").length - 1;
+            const kernelMark = await kernelLogMark();
             const mark = await hvMark();
             await run(
                 host,
                 `echo 0 > /sys/devices/system/cpu/cpu3/online && ` +
                     `insmod ${remote}/test/e2e/fixtures/rawcell-mod/rawcell_mod.ko path=${remote}/${file} && rmmod rawcell_mod`,
             );
-            const log = (await run(host, "dmesg")).split("\n").slice(dmesgBefore).join("\n");
-            return { log, hv: await hvConsoleSince(mark) };
+            return { log: await kernelLogSince(kernelMark), hv: await hvConsoleSince(mark) };
         };
         await run(host, `${cli} cell destroy rt-timer`);
         try {

@@ -211,11 +211,11 @@ function spawnCheck(args: string[]) {
 }
 
 /** A cell on CPU 3 whose RAM is uart-hello's; `shared` marks it rootshared. */
-function thiefYaml(shared: boolean): string {
+function thiefYaml(shared: boolean, name = "thief", ram = uartHelloRam): string {
     const flags = shared ? "read, write, rootshared" : "read, write, execute, loadable";
     return (
-        "name: thief\ncpus: 3\nflags: [virtual-console-permitted]\nmemory:\n" +
-        `  - { name: ram, phys: 0x${uartHelloRam.toString(16)}, virt: 0, size: 1 MiB, flags: [${flags}] }\n` +
+        `name: ${name}\ncpus: 3\nflags: [virtual-console-permitted]\nmemory:\n` +
+        `  - { name: ram, phys: 0x${ram.toString(16)}, virt: 0, size: 1 MiB, flags: [${flags}] }\n` +
         "  - { name: comm, virt: 0x80000000, size: 4 KiB, flags: [read, write, comm-region] }\n"
     );
 }
@@ -337,14 +337,11 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         compile(path.join(repo, "examples/review/rt-timer-2cpu.yaml"), path.join(work, "rt-timer.cell"));
         // F3: the review's region, written into a valid cell's bytes, the
         // way a root that skips every offline check would hand it over.
-        const wrapYaml = path.join(work, "wrap.yaml");
-        fs.writeFileSync(
-            wrapYaml,
-            thiefYaml(false)
-                .replace("name: thief", "name: wrap")
-                .replace(`phys: 0x${uartHelloRam.toString(16)}`, "phys: 0x70600000"),
-        );
-        const valid = compile(wrapYaml, path.join(work, "wrap-valid.cell"));
+        const compileYaml = (file: string, yaml: string) => {
+            fs.writeFileSync(path.join(work, `${file}.yaml`), yaml);
+            return compile(path.join(work, `${file}.yaml`), path.join(work, `${file}.cell`));
+        };
+        const valid = compileYaml("wrap-valid", thiefYaml(false, "wrap", 0x70600000));
         fs.writeFileSync(
             path.join(work, "wrap.cell"),
             patchRegion(valid, 0x70600000n, 0n, 0x100000n, { phys: 0xfffffffffffff000n, virt: 0x3ffff000n, size: 0x80001000n }),
@@ -353,21 +350,10 @@ describe("isolation attacks on a lab host: each is blocked, the root and uart-he
         // (which would end it with a NUL), next to the same cell with its NUL.
         // Its RAM shares a 2 MiB block with uart-hello's, which the baseline
         // run split already, so the pool comes back to that baseline.
-        const rawYaml = path.join(work, "rawname.yaml");
-        fs.writeFileSync(
-            rawYaml,
-            thiefYaml(false)
-                .replace("name: thief", "name: rawname")
-                .replace(`phys: 0x${uartHelloRam.toString(16)}`, "phys: 0x70000000"),
-        );
-        const named = compile(rawYaml, path.join(work, "rawname.cell"));
+        const named = compileYaml("rawname", thiefYaml(false, "rawname", 0x70000000));
         fs.writeFileSync(path.join(work, "rawname-full.cell"), fillName(named));
         // F4: a cell over uart-hello's RAM, taken and rootshared.
-        for (const shared of [false, true]) {
-            const yaml = path.join(work, `thief-${shared ? "shared" : "taken"}.yaml`);
-            fs.writeFileSync(yaml, thiefYaml(shared).replace("name: thief", `name: thief-${shared ? "shared" : "taken"}`));
-            compile(yaml, path.join(work, `thief-${shared ? "shared" : "taken"}.cell`));
-        }
+        for (const kind of ["taken", "shared"]) compileYaml(`thief-${kind}`, thiefYaml(kind === "shared", `thief-${kind}`));
 
         await suiteFolder(host, remote, work, [
             "system.cell",

@@ -391,5 +391,6 @@ void arch_cpu_start(struct per_cpu *target, u64 entry)
 	target->on_context = 0;
 	asm volatile("dmb ish" ::: "memory");
 	WRITE_ONCE(target->on_pending, 1);
-	asm volatile("dsb ish; sev" ::: "memory");
+	dsb_ish();
+	gic_send_mgmt_sgi(target);
 }

@@ -510,6 +510,30 @@ static void set_pending_physically(struct per_cpu *pc, unsigned int irq)
 }
 
 /*
+ * What woke a parked CPU from WFI ends here: SGIs, which bring a parked
+ * CPU no message (the management SGI only wakes it; gic_cpu_reset dropped
+ * its last owner's). Anything else is left pending for whoever gets the
+ * CPU next, and is made pending again should it be taken by a race.
+ */
+void gic_park_drain(struct per_cpu *pc)
+{
+	unsigned int irq;
+
+	for (;;) {
+		irq = read_sysreg(icc_hppir1_el1) & ICC_IAR_INTID_MASK;
+		if (irq >= GIC_FIRST_PPI || !take_irq(true, &irq))
+			break;
+		if (irq >= GIC_MAX_IRQS)
+			continue;
+		if (irq >= GIC_FIRST_PPI)
+			set_pending_physically(pc, irq);
+		write_sysreg(irq, icc_dir_el1);
+	}
+	/* Whoever sent the SGI wrote what it wakes us for before it. */
+	isb();
+}
+
+/*
  * Empty the list registers and the queue. Pending SPIs become physically
  * pending again, so their owner still gets them wherever they are routed.
  * Pending SGIs and PPIs belong to this CPU's current owner: they go back
@@ -559,7 +583,9 @@ static void unload_virtual_state(struct per_cpu *pc, bool keep_active,
 /*
  * CPU_OFF or a stop, after which the CPU may change hands: the next CPU_ON
  * starts with a fresh interface, and no SGI or PPI of this owner, virtual
- * or still pending in the redistributor, nor an enabled PPI of it.
+ * or still pending in the redistributor, nor an enabled PPI of it. The
+ * management SGI, which wakes the parked CPU, is on (a root CPU may have
+ * had it off: Linux disables every private interrupt it does not use).
  */
 void gic_cpu_reset(struct per_cpu *pc)
 {
@@ -567,6 +593,7 @@ void gic_cpu_reset(struct per_cpu *pc)
 	mmio_write32(sgi_frame(pc) + GICR_ICENABLER0,
 		     GIC_PPI_MASK & ~(1u << maint_irq));
 	mmio_write32(sgi_frame(pc) + GICR_ICPENDR0, ~0u);
+	mmio_write32(sgi_frame(pc) + GICR_ISENABLER0, 1u << GIC_MGMT_SGI);
 	write_sysreg(ICH_HCR_EN, ich_hcr_el2);
 	write_sysreg(0, ich_vmcr_el2);
 	isb();

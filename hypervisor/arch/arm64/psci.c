@@ -85,8 +85,15 @@ void arch_cpu_park(struct per_cpu *pc, struct frame *f)
 	WRITE_ONCE(pc->power, CPU_PARKED);
 	spin_unlock(&pc->control_lock);
 	for (;;) {
-		while (!READ_ONCE(pc->on_pending))
-			wfe();
+		/*
+		 * WFI, woken by the management SGI that CPU_ON and a cell
+		 * start send: an emulator (QEMU's TCG) spins on WFE, which
+		 * would burn a host core for every parked CPU.
+		 */
+		while (!READ_ONCE(pc->on_pending)) {
+			wfi();
+			gic_park_drain(pc);
+		}
 		spin_lock(&pc->control_lock);
 		if (may_wake(pc))
 			break;
@@ -145,7 +152,10 @@ static long cpu_on(struct per_cpu *caller, u64 mpidr, u64 entry, u64 ctx)
 		WRITE_ONCE(target->on_pending, 1);
 	}
 	spin_unlock(&target->control_lock);
-	asm volatile("dsb ish; sev" ::: "memory");
+	if (ret == PSCI_SUCCESS) {
+		dsb_ish();
+		gic_send_mgmt_sgi(target);
+	}
 	return ret;
 }
 

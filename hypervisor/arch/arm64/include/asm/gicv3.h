@@ -161,6 +161,8 @@ void gic_cpu_shutdown(struct per_cpu *pc);
 void gic_cpu_reset(struct per_cpu *pc);
 void gic_handle_irq(struct per_cpu *pc);
 void gic_handle_fiq(struct per_cpu *pc);
+/* Ends the SGIs that woke a parked CPU; leaves any other interrupt. */
+void gic_park_drain(struct per_cpu *pc);
 void gic_flush_queue(struct per_cpu *pc);
 void gic_send_sgi1r(struct per_cpu *pc, u64 value);
 bool gicd_is_mmio(u64 addr);

@@ -121,8 +121,6 @@
 #define dsb_sy() asm_barrier("dsb sy")
 #define dsb_ish() asm_barrier("dsb ish")
 #define dsb_ishst() asm_barrier("dsb ishst")
-#define sev() asm_barrier("sev")
-#define wfe() asm_barrier("wfe")
 #define wfi() asm_barrier("wfi")
 #define cpu_relax() asm_barrier("yield")
 #endif

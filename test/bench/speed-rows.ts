@@ -15,6 +15,16 @@ export interface SpeedRow {
     met?: boolean;
 }
 
+/**
+ * The two forms of a refreshing deployment: with --run-program (what `npm
+ * start` runs, one provider process per deployment) and without (the
+ * refresh a pass of its own, the provider started again for the update).
+ */
+export const refreshForms = [
+    { flags: "--refresh --run-program", options: { refresh: true, runProgram: true }, goals: true },
+    { flags: "--refresh", options: { refresh: true }, goals: false },
+] as const;
+
 /** "1.23 s (1.10-1.40)" from milliseconds. */
 export const timeText = (ms: number[]) =>
     medianRange(

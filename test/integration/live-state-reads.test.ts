@@ -73,15 +73,39 @@ describe("live-state reads per host (SIMULATED host)", () => {
         });
         after(async () => t?.dispose());
 
-        test("pulumi preview --refresh reads the host once for its three resources", limit, async () => {
-            fleet.resetCounts();
-            const preview = await t.stack.preview({ refresh: true });
-            const reads = fleet.reads(fleet.hosts[0].name);
-            assert.ok(reads <= 1, `a preview of a host with 3 resources read it ${reads} times; at most 1 read per host per deployment`);
-            assert.equal(reads, 1);
-            assert.equal(fleet.roundTrips(fleet.hosts[0].name), 1, "and ran nothing else there");
-            assert.equal(preview.changeSummary.same, 4);
-        });
+        // With --run-program the engine refreshes each resource as the program
+        // declares it, in the provider process that then diffs it; without,
+        // the refresh is a pass of its own with a provider process of its own.
+        for (const form of [{ refresh: true }, { refresh: true, runProgram: true }]) {
+            const flags = form.runProgram ? "--refresh --run-program" : "--refresh";
+            test(`pulumi preview ${flags} reads the host once for its three resources`, limit, async () => {
+                fleet.setLiveState(running);
+                fleet.resetCounts();
+                const preview = await t.stack.preview(form);
+                const reads = fleet.reads(fleet.hosts[0].name);
+                assert.ok(
+                    reads <= 1,
+                    `a preview of a host with 3 resources read it ${reads} times; at most 1 read per host per deployment`,
+                );
+                assert.equal(reads, 1);
+                assert.equal(fleet.roundTrips(fleet.hosts[0].name), 1, "and ran nothing else there");
+                assert.equal(preview.changeSummary.same, 4);
+            });
+
+            test(`pulumi preview ${flags} plans to start a cell that was stopped out of band`, limit, async () => {
+                fleet.setLiveState(convergedState({ rtTimer: "shut down", uartHello: "running" }));
+                fleet.resetCounts();
+                const preview = await t.stack.preview(form);
+                assert.equal(fleet.reads(fleet.hosts[0].name), 1);
+                assert.equal(
+                    preview.changeSummary.update,
+                    1,
+                    `the stopped rt-timer is one update: ${JSON.stringify(preview.changeSummary)}`,
+                );
+                assert.equal(preview.changeSummary.same, 3);
+                fleet.setLiveState(running);
+            });
+        }
 
         test("a change made out of band between two deployments is seen by the second", limit, async () => {
             fleet.setLiveState(running);

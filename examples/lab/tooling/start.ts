@@ -32,7 +32,9 @@ async function main(): Promise<void> {
     if (interrupted.length) console.log(`recovered from an interrupted run: ${interrupted.join(", ")}`);
     // refresh: the hosts may have changed since the last run (rebooted lab,
     // cells destroyed by hand), and up must start from what is really there.
-    const result = await stack.up({ refresh: true, onOutput: (line) => process.stdout.write(line) });
+    // run-program: each resource is refreshed as the program declares it, so
+    // one provider process (and one read per host) serves the whole run.
+    const result = await stack.up({ refresh: true, runProgram: true, onOutput: (line) => process.stdout.write(line) });
     console.log(`\npulumi up: ${result.summary.result}; changes ${JSON.stringify(result.summary.resourceChanges)}`);
     for (const [name, output] of Object.entries(result.outputs)) {
         console.log(`${name}: ${JSON.stringify(output.value)}`);

@@ -26,13 +26,33 @@ export async function cellShell(host: LabHost, prompt = /linux-cell# $/) {
         const text = received().slice(mark);
         return skipEcho ? text.replace(/^[^\n]*\n/, "") : text;
     };
+    /** When (Date.now()) the prompt arrived after `mark`: checked as each chunk arrives, for figures that must not carry a polling step. */
+    const promptArrival = (mark: number, timeoutMs: number) =>
+        new Promise<number>((resolve, reject) => {
+            const stop = () => {
+                clearTimeout(timer);
+                off();
+            };
+            const check = () => {
+                if (!prompt.test(since(mark))) return;
+                stop();
+                resolve(Date.now());
+            };
+            const timer = setTimeout(() => {
+                stop();
+                reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for the cell's shell prompt`));
+            }, timeoutMs);
+            const off = uart.onData(check);
+            check();
+        });
     return {
         received,
         mark: () => received().length,
         send: uart.send,
         close: uart.close,
+        promptArrival,
         /** Waits for the prompt in what arrived since `mark`. */
-        waitForPrompt: (mark: number, timeoutMs: number) => waitFor("the cell's shell prompt", () => prompt.test(since(mark)), timeoutMs),
+        waitForPrompt: async (mark: number, timeoutMs: number) => void (await promptArrival(mark, timeoutMs)),
         /** Types `command` and returns what it printed up to the next prompt, its echo cut off. */
         async type(command: string, timeoutMs = 30_000): Promise<string> {
             const mark = received().length;

@@ -84,6 +84,19 @@ export async function connectUart(host: LabHost) {
     const socket = net.createConnection(host.cellUartSocket);
     await once(socket, "connect");
     let received = "";
-    socket.on("data", (data: Buffer) => (received += data.toString("latin1")));
-    return { received: () => received, send: (text: string) => socket.write(text), close: () => socket.destroy() };
+    const listeners = new Set<() => void>();
+    socket.on("data", (data: Buffer) => {
+        received += data.toString("latin1");
+        for (const listener of listeners) listener();
+    });
+    return {
+        received: () => received,
+        /** Calls `listener` after each chunk that arrives; returns the function that stops it. */
+        onData: (listener: () => void) => {
+            listeners.add(listener);
+            return () => listeners.delete(listener);
+        },
+        send: (text: string) => socket.write(text),
+        close: () => socket.destroy(),
+    };
 }

@@ -38,6 +38,16 @@ async function nativeCli(host: LabHost): Promise<string> {
 export async function readerSpeed(host: LabHost, repeats: number): Promise<SpeedRow[]> {
     const cli = await nativeCli(host);
     const rows: SpeedRow[] = [];
+    try {
+        await readOn(host, cli, repeats, rows);
+    } finally {
+        // The pooled connection would keep this process alive.
+        closeAll();
+    }
+    return rows;
+}
+
+async function readOn(host: LabHost, cli: string, repeats: number, rows: SpeedRow[]): Promise<void> {
     await withHost(hostConnection(host), async (s) => {
         // One read each first: the connection is made and the hash cache filled, as after the first deployment.
         const state = parseLiveState((await s.exec(readerCommand({ reader: "native", cli }))).stdout);
@@ -65,7 +75,6 @@ export async function readerSpeed(host: LabHost, repeats: number): Promise<Speed
             });
         }
     });
-    return rows;
 }
 
 function writeFleetFile(dir: string, hosts: string[]): string {

@@ -31,29 +31,22 @@ export async function fleetSpeed(
     ];
     const rows: SpeedRow[] = [];
     const kept: Array<Array<string | number>> = [];
+    const only = process.env.PJ_BENCH_SPEED_PARTS?.split(",");
+    const readerRows = async () => readerSpeed(labHosts()[0], repeats);
     const parts: Array<[string, () => Promise<SpeedRow[]>]> = [
         ["simulated", () => simulatedSpeed(sizes, repeats)],
         [
             "no-op up",
             async () => {
-                const result = await noopUpSpeed(labHosts(), repeats);
+                // The reader rows need the hosts as the default program leaves them.
+                const reader = (only?.includes("reader") ?? true) ? readerRows : undefined;
+                const result = await noopUpSpeed(labHosts(), repeats, reader);
                 notes.push(...result.notes);
                 return result.rows;
             },
         ],
-        [
-            "reader",
-            async () =>
-                (
-                    await Promise.all(
-                        labHosts()
-                            .slice(0, 1)
-                            .map((h) => readerSpeed(h, repeats)),
-                    )
-                ).flat(),
-        ],
+        ["reader", async () => ((only?.includes("no-op up") ?? true) ? [] : readerRows())],
     ];
-    const only = process.env.PJ_BENCH_SPEED_PARTS?.split(",");
     for (const [name, part] of parts) {
         if (only && !only.includes(name)) {
             const earlier = previous.rows.filter((r) => partOf(r) === name);

@@ -90,7 +90,15 @@ function writeFleetFile(dir: string, hosts: string[]): string {
     return file;
 }
 
-export async function noopUpSpeed(hosts: LabHost[], repeats: number): Promise<{ rows: SpeedRow[]; notes: string[] }> {
+/**
+ * `whileConverged` runs on the hosts as the default program left them,
+ * before the program is destroyed again: the next bench finds them bare.
+ */
+export async function noopUpSpeed(
+    hosts: LabHost[],
+    repeats: number,
+    whileConverged: () => Promise<SpeedRow[]> = async () => [],
+): Promise<{ rows: SpeedRow[]; notes: string[] }> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pj-speed-lab-"));
     const t = await testStack("speed-lab", async () =>
         fleetProgram(
@@ -170,8 +178,10 @@ export async function noopUpSpeed(hosts: LabHost[], repeats: number): Promise<{ 
             `The first \`pulumi up\` (deploying the default program to ${kind}, not in the figures) took ${(converge / 1000).toFixed(1)} s.`,
         ];
         if (notNoop) notes.push(`A timed up --refresh was not a no-op: ${notNoop}.`);
+        rows.push(...(await whileConverged()));
         return { rows, notes };
     } finally {
+        await t.stack.destroy().catch(() => undefined);
         await empty.dispose();
         await t.dispose();
         closeAll();

@@ -5,7 +5,7 @@
 // every CPU is its own, never does. Pinning that vCPU's thread, together
 // with QEMU's other threads (its timers and devices, which raise the
 // vCPU's interrupts), to one host core and the other vCPUs to the rest
-// gives it a core of its own. Figures taken so say so.
+// gives it a core of its own; the figures taken so are labelled as such.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";

@@ -109,14 +109,16 @@ export function loadConfigBytes(bytes: Uint8Array, source: string): LoadedConfig
         : { kind: "cell", config: parseCellConfig(value), source };
 }
 
-export function loadConfigFile(file: string): LoadedConfig {
-    let bytes: Buffer;
+export function readConfigFile(file: string): Buffer {
     try {
-        bytes = fs.readFileSync(file);
+        return fs.readFileSync(file);
     } catch (error) {
         throw new ConfigValidationError([{ path: file, message: `cannot read: ${(error as Error).message}` }]);
     }
-    return loadConfigBytes(bytes, file);
+}
+
+export function loadConfigFile(file: string): LoadedConfig {
+    return loadConfigBytes(readConfigFile(file), file);
 }
 
 function compileChecked<T>(compile: () => T): T {

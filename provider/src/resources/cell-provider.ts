@@ -5,7 +5,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { encodeCellConfig, formatCpuList, parseCellConfig, parseSystemConfig, summarizeCell, type OnTimeout, onTimeoutOf } from "../config";
+import { encodeCellConfig, formatCpuList, summarizeCell, type OnTimeout, onTimeoutOf } from "../config";
 import { type HostSession, shellQuote, withHost } from "../host";
 import { declareCell, declaredOn } from "./declared-partitions";
 import { cellRuleFailures, cellRuleWarnings } from "./host-rules";
@@ -17,6 +17,8 @@ import {
     cellDrift,
     checkFailures,
     diffCellResource,
+    parsedCellConfig,
+    parsedSystemConfig,
     planCellCreate,
     reportedState,
     resolveCellConfig,
@@ -106,9 +108,9 @@ const linuxImageOf = (inputs: CellProps) => inputs.images.find((image) => image.
 
 /** Creates the cell afresh (the loader destroys one of the same name), loads the kernel and starts it. */
 async function bootLinux(host: HostSession, inputs: CellProps, image: LinuxImage) {
-    const cell = parseCellConfig(inputs.config);
+    const cell = parsedCellConfig(inputs.config);
     const plan = planLinuxBoot(cell, image, {
-        system: inputs.systemConfig ? parseSystemConfig(inputs.systemConfig) : undefined,
+        system: inputs.systemConfig ? parsedSystemConfig(inputs.systemConfig) : undefined,
         initrdSize: image.initrd ? fs.statSync(image.initrd).size : undefined,
     });
     for (const upload of plan.uploads) await host.upload(upload.source, upload.target, 0o644);
@@ -183,16 +185,22 @@ export const cellProvider: ProviderImplementation = {
         };
         if (!["running", "stopped"].includes(String(inputs.state)))
             failures.push({ property: "state", reason: `state: "${String(inputs.state)}" is not known; use "running" or "stopped"` });
-        if (containsUnknown(news.systemConfig)) inputs.systemConfig = news.systemConfig;
-        else if (news.systemConfig !== undefined && news.systemConfig !== "") {
+        const linux =
+            Array.isArray(images) && !containsUnknown(images) ? images.find((image) => image.linux !== undefined)?.linux : undefined;
+        // Only a DTB generated at boot reads the system config. Other cells
+        // keep it out of their state, which every deployment carries through
+        // the engine and this process several times per resource.
+        const systemNeeded = containsUnknown(images) || (linux !== undefined && !linux.dtb);
+        if (containsUnknown(news.systemConfig)) {
+            if (systemNeeded) inputs.systemConfig = news.systemConfig;
+        } else if (news.systemConfig !== undefined && news.systemConfig !== "") {
             try {
-                inputs.systemConfig = storeSystemConfig(resolveSystemConfig(news.systemConfig)).config;
+                const stored = storeSystemConfig(resolveSystemConfig(news.systemConfig)).config;
+                if (systemNeeded) inputs.systemConfig = stored;
             } catch (error) {
                 failures.push(...checkFailures("systemConfig", error));
             }
         }
-        const linux =
-            Array.isArray(images) && !containsUnknown(images) ? images.find((image) => image.linux !== undefined)?.linux : undefined;
         if (linux && !linux.dtb && news.systemConfig === undefined)
             failures.push({
                 property: "images",
@@ -211,7 +219,7 @@ export const cellProvider: ProviderImplementation = {
                 // A generated DTB's errors (RAM not loadable, too small) show in preview.
                 if (linux && !linux.dtb && inputs.systemConfig && !containsUnknown(inputs.systemConfig) && typeof linux.kernel === "string")
                     planLinuxBoot(config, linux, {
-                        system: parseSystemConfig(inputs.systemConfig),
+                        system: parsedSystemConfig(inputs.systemConfig),
                         initrdSize: linux.initrd && fs.existsSync(linux.initrd) ? fs.statSync(linux.initrd).size : undefined,
                     });
             },
@@ -228,7 +236,7 @@ export const cellProvider: ProviderImplementation = {
 
     async create(inputs) {
         const props = inputs as CellProps;
-        const config = parseCellConfig(props.config);
+        const config = parsedCellConfig(props.config);
         const outs = await withHost(
             props.connection,
             async (host) => {
@@ -260,7 +268,7 @@ export const cellProvider: ProviderImplementation = {
             async (host) => {
                 const live = await liveStateOf(host);
                 const cell = live.cells.find((c) => c.name === inputs.config.name);
-                const drift = cellDrift(parseCellConfig(inputs.config), inputs.state, cell, linuxImageOf(inputs) !== undefined);
+                const drift = cellDrift(parsedCellConfig(inputs.config), inputs.state, cell, linuxImageOf(inputs) !== undefined);
                 drift.forEach((d) => log(`${host.label}: drift: ${d}`));
                 // Gone: an empty id tells the engine the resource no longer exists.
                 if (!cell) return { id: "", props: {} };

@@ -2,7 +2,7 @@
 // The Hypervisor resource's implementation: checks its inputs, and builds,
 // installs and enables the hypervisor over SSH around the plan's decisions.
 import { packageRoot } from "../package-root";
-import { encodeSystemConfig, parseSystemConfig, summarizeSystem, errorsOf, validateHost } from "../config";
+import { encodeSystemConfig, summarizeSystem, errorsOf, validateHost } from "../config";
 import { type HostSession, withHost } from "../host";
 import { declareSystem } from "./declared-partitions";
 import { liveStateOf } from "./host-snapshot";
@@ -12,6 +12,7 @@ import {
     diffHypervisorResource,
     type HypervisorResourceState,
     issueFailures,
+    parsedSystemConfig,
     planHypervisorUpdate,
     resolveSystemConfig,
     storeSystemConfig,
@@ -20,8 +21,12 @@ import { buildAndInstallScript, disableScript, enableScript, remoteSources, remo
 import { treeManifest } from "./tree-manifest";
 import { checkConfigInput, connectionFailures, diffAnswer, hostOf, isKnownHost, log, type ProviderImplementation } from "./provider-common";
 
+// Like the code itself, the sources are those of the package this process
+// loaded; reading them once spares every Hypervisor of a fleet a walk and
+// hash of the whole tree.
+let bundled: { files: string[]; hash: string } | undefined;
 function bundledSources(): { files: string[]; hash: string } {
-    return treeManifest(packageRoot, ["hypervisor", "kmod"]);
+    return (bundled ??= treeManifest(packageRoot, ["hypervisor", "kmod"]));
 }
 
 interface HypervisorProps {
@@ -52,7 +57,7 @@ const buildStamp = (inputs: HypervisorProps, live: LiveHostState) => `${inputs.s
 
 async function convergeHypervisor(host: HostSession, inputs: HypervisorProps, live: LiveHostState, reenable: boolean) {
     const label = host.label;
-    const system = parseSystemConfig(inputs.systemConfig);
+    const system = parsedSystemConfig(inputs.systemConfig);
     if (!live.jailhouse?.enabled) {
         // Only an enable needs the boot log, so only now is it read.
         const facts = await liveStateOf(host, { bootLog: true });

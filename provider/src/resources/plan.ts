@@ -17,14 +17,16 @@ import {
     encodeCellConfig,
     encodeSystemConfig,
     formatCpuList,
-    loadConfigFile,
+    loadConfigBytes,
     parseCellConfig,
     parseCpuList,
     parseSystemConfig,
+    readConfigFile,
     type SystemConfig,
     type ValidationIssue,
 } from "../config";
 import type { LiveCell, LiveHostState } from "./live-state";
+import { memoizedByContent, memoizedOf } from "./config-memo";
 import { changedConnectionFields, connectionChangeReason } from "./connection-change";
 
 /**
@@ -43,7 +45,7 @@ const resourceTaking = { cell: "a Cell", system: "a Hypervisor" } as const;
 
 /** The config in a YAML or .cell file read on the user's machine, refused when it is the other kind. */
 function loadConfigOfKind<K extends keyof typeof resourceTaking>(file: string, kind: K): { cell: CellConfig; system: SystemConfig }[K] {
-    const loaded = loadConfigFile(file);
+    const loaded = memoizedByContent(`config file ${file}`, readConfigFile(file), (bytes) => loadConfigBytes(bytes, file));
     if (loaded.kind !== kind)
         throw new ConfigValidationError([
             { path: file, message: `is a ${loaded.kind} config; ${resourceTaking[kind]} needs a ${kind} config` },
@@ -52,29 +54,37 @@ function loadConfigOfKind<K extends keyof typeof resourceTaking>(file: string, k
     return loaded.config as { cell: CellConfig; system: SystemConfig }[K];
 }
 
+/** A config given as a typed object or as stored in state, validated. */
+export const parsedCellConfig = (value: unknown): CellConfig => memoizedByContent("cell config", value, parseCellConfig);
+export const parsedSystemConfig = (value: unknown): SystemConfig => memoizedByContent("system config", value, parseSystemConfig);
+
 /** A typed object, or the path of a YAML or .cell file read on the user's machine. */
 export function resolveCellConfig(input: unknown): CellConfig {
-    return typeof input === "string" ? loadConfigOfKind(input, "cell") : parseCellConfig(input);
+    return typeof input === "string" ? loadConfigOfKind(input, "cell") : parsedCellConfig(input);
 }
 
 export function resolveSystemConfig(input: unknown): SystemConfig {
-    return typeof input === "string" ? loadConfigOfKind(input, "system") : parseSystemConfig(input);
+    return typeof input === "string" ? loadConfigOfKind(input, "system") : parsedSystemConfig(input);
 }
 
 export function storeCellConfig(config: CellConfig): StoredConfig {
-    const stored = decompileCell(
-        compileCell(config),
-        config.memory.map((r) => r.name),
-    );
-    return { config: stored, sha256: sha256(encodeCellConfig(config)) };
+    return memoizedOf("stored", config, () => {
+        const stored = decompileCell(
+            compileCell(config),
+            config.memory.map((r) => r.name),
+        );
+        return { config: stored, sha256: sha256(encodeCellConfig(config)) };
+    });
 }
 
 export function storeSystemConfig(config: SystemConfig): StoredConfig {
-    const stored = decompileSystem(
-        compileSystem(config),
-        config.rootCell.memory.map((r) => r.name),
-    );
-    return { config: stored, sha256: sha256(encodeSystemConfig(config)) };
+    return memoizedOf("stored", config, () => {
+        const stored = decompileSystem(
+            compileSystem(config),
+            config.rootCell.memory.map((r) => r.name),
+        );
+        return { config: stored, sha256: sha256(encodeSystemConfig(config)) };
+    });
 }
 
 /** The failures `check()` returns, one per issue, on the given property. */
@@ -167,12 +177,12 @@ export function diffCellResource(olds: CellResourceState, news: CellResourceStat
     }
     if (olds.configSha256 !== news.configSha256) {
         replaces.add("config");
-        const before = parseCellConfig(olds.config);
-        const after = parseCellConfig(news.config);
+        const before = parsedCellConfig(olds.config);
+        const after = parsedCellConfig(news.config);
         const changes = diffCell(before, after);
         reasons.push(`cell ${after.name}: ${changes.length ? changes.join("; ") : "config bytes changed"}`);
     }
-    const newCpus = formatCpuList(parseCellConfig(news.config).cpus);
+    const newCpus = formatCpuList(parsedCellConfig(news.config).cpus);
     if (olds.liveCpus !== undefined && olds.liveState !== "gone" && olds.liveCpus !== newCpus) {
         replaces.add("config");
         reasons.push(`cell ${String(news.config.name)}: live CPUs ${olds.liveCpus} differ from ${newCpus}`);
@@ -298,7 +308,7 @@ export function planHypervisorUpdate(
     if (reenable) reasons.push(`${host}: hypervisor is not enabled`);
     if (olds.configSha256 !== news.configSha256) {
         reenable = true;
-        const changes = diffSystem(parseSystemConfig(olds.config), parseSystemConfig(news.config));
+        const changes = diffSystem(parsedSystemConfig(olds.config), parsedSystemConfig(news.config));
         reasons.push(`${host}: system config: ${changes.join("; ") || "bytes changed"}`);
     }
     if (rebuild && live.jailhouse?.enabled) reenable = true;

@@ -4,6 +4,7 @@
 // state here (the SSH pool and per-host locks of ../host) is shared by every
 // resource of one deployment. Decisions live in plan.ts; this file does the
 // SSH around them and logs each step per host.
+import "./compile-cache";
 import { cellProvider } from "./cell-provider";
 import { hypervisorProvider } from "./hypervisor-provider";
 

@@ -60,27 +60,42 @@ void page_free(struct page_pool *pool, void *page)
 	pool->used--;
 }
 
-void *page_alloc_n(struct page_pool *pool, u64 count)
+static bool page_used(const struct page_pool *pool, u64 n)
 {
-	u64 n, run = 0;
+	return pool->bitmap[n / 64] & (1ULL << (n % 64));
+}
 
-	for (n = 0; n < pool->pages && count; n++) {
-		if (pool->bitmap[n / 64] & (1ULL << (n % 64))) {
-			run = 0;
+void *page_alloc_aligned(struct page_pool *pool, u64 count, u64 align)
+{
+	u64 first = 0, n;
+
+	while (first + count <= pool->pages) {
+		/* The address, not the pool index, must be aligned. */
+		u64 misaligned = (pool->base / HV_PAGE_SIZE + first) % align;
+
+		if (misaligned) {
+			first += align - misaligned;
 			continue;
 		}
-		if (++run == count) {
-			u64 first = n + 1 - count, k;
-			void *p = (void *)(pool->base + first * HV_PAGE_SIZE);
-
-			for (k = first; k <= n; k++)
-				pool->bitmap[k / 64] |= 1ULL << (k % 64);
-			pool->used += count;
-			memset(p, 0, count * HV_PAGE_SIZE);
-			return p;
+		for (n = first; n < first + count && !page_used(pool, n); n++)
+			;
+		if (n < first + count) {
+			first = n + 1;
+			continue;
 		}
+		for (n = first; n < first + count; n++)
+			pool->bitmap[n / 64] |= 1ULL << (n % 64);
+		pool->used += count;
+		memset((void *)(pool->base + first * HV_PAGE_SIZE), 0,
+		       count * HV_PAGE_SIZE);
+		return (void *)(pool->base + first * HV_PAGE_SIZE);
 	}
 	return NULL;
+}
+
+void *page_alloc_n(struct page_pool *pool, u64 count)
+{
+	return page_alloc_aligned(pool, count, 1);
 }
 
 void page_free_n(struct page_pool *pool, void *first, u64 count)

@@ -37,9 +37,7 @@ static void flush_root_s2(void)
 
 static struct page_table root_pt(void)
 {
-	struct page_table pt = { root_cell.s2_root, s2_start_level() };
-
-	return pt;
+	return s2_table(root_cell.s2_root);
 }
 
 /* The root region holding [pa, pa + size), or NULL. */
@@ -136,8 +134,10 @@ static int check_cell_regions(const struct cell *cell)
 		}
 		if (!region_fits(mem)) {
 			printk("Cell create: region %u (0x%llx -> 0x%llx, size "
-			       "0x%llx) is outside the address space\n",
-			       n, mem->phys_start, mem->virt_start, mem->size);
+			       "0x%llx) is outside the %u-bit physical or the "
+			       "%u-bit guest-physical address space\n",
+			       n, mem->phys_start, mem->virt_start, mem->size,
+			       address_bits().pa, address_bits().ipa);
 			return -EINVAL;
 		}
 		if (mem->flags & JAILHOUSE_MEM_COMM_REGION)
@@ -246,11 +246,10 @@ static int unmap_from_root(struct cell *cell)
 int arch_cell_create(struct cell *cell)
 {
 	const struct jailhouse_memory *mem;
-	struct page_table s2 = { NULL, s2_start_level() };
+	struct page_table s2 = s2_table(s2_root_alloc());
 	unsigned int n;
 	int err;
 
-	s2.root = page_alloc(&mem_pool);
 	if (!s2.root)
 		return -ENOMEM;
 	cell->s2_root = s2.root;
@@ -280,7 +279,7 @@ int arch_cell_create(struct cell *cell)
 void arch_cell_destroy(struct cell *cell)
 {
 	const struct jailhouse_memory *mem = cell_mem_regions(cell->config);
-	struct page_table s2 = { cell->s2_root, s2_start_level() };
+	struct page_table s2 = s2_table(cell->s2_root);
 	struct page_table rpt = root_pt();
 	const struct jailhouse_pci_device *dev;
 	unsigned int n;

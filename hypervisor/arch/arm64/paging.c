@@ -27,6 +27,13 @@ static u64 *split_block(u64 *entry, unsigned int level)
 	return table;
 }
 
+/* Entries of the table a walk enters at @level: the root has them all. */
+static unsigned int table_entries(const struct page_table *pt,
+				  unsigned int level)
+{
+	return level == pt->start_level ? 512 * pt->root_pages : 512;
+}
+
 int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs)
 {
 	if ((va | pa | size) & HV_PAGE_OFFSET_MASK)
@@ -39,7 +46,8 @@ int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs)
 		for (;;) {
 			unsigned int shift = level_shift(level);
 			u64 block = 1ULL << shift;
-			u64 *entry = &table[(va >> shift) & 511];
+			u64 *entry = &table[(va >> shift) &
+					    (table_entries(pt, level) - 1)];
 
 			if (level == 3) {
 				*entry = pa | attrs | PTE_TYPE_PAGE;
@@ -87,25 +95,26 @@ static bool table_empty(const u64 *table)
 	return true;
 }
 
-static void free_tables(u64 *table, unsigned int level)
+static void free_tables(u64 *table, unsigned int level, unsigned int entries)
 {
 	unsigned int n;
 
 	if (level < 3)
-		for (n = 0; n < 512; n++)
+		for (n = 0; n < entries; n++)
 			if ((table[n] & 3) == PTE_TYPE_TABLE)
 				free_tables((u64 *)(table[n] & PTE_ADDR_MASK),
-					    level + 1);
-	page_free(&mem_pool, table);
+					    level + 1, 512);
+	page_free_n(&mem_pool, table, entries / 512);
 }
 
-static int unmap_level(u64 *table, unsigned int level, u64 va, u64 end)
+static int unmap_level(u64 *table, unsigned int level, unsigned int entries,
+		       u64 va, u64 end)
 {
 	unsigned int shift = level_shift(level);
 	u64 block = 1ULL << shift;
 
 	while (va < end) {
-		u64 *entry = &table[(va >> shift) & 511];
+		u64 *entry = &table[(va >> shift) & (entries - 1)];
 		u64 start = ALIGN_DOWN(va, block), next = start + block;
 		u64 stop = next < end ? next : end;
 		u64 *sub;
@@ -123,7 +132,7 @@ static int unmap_level(u64 *table, unsigned int level, u64 va, u64 end)
 				sub = NULL;
 			*entry = 0;
 			if (sub)
-				free_tables(sub, level + 1);
+				free_tables(sub, level + 1, 512);
 			va = stop;
 			continue;
 		}
@@ -134,7 +143,7 @@ static int unmap_level(u64 *table, unsigned int level, u64 va, u64 end)
 		} else {
 			sub = (u64 *)(*entry & PTE_ADDR_MASK);
 		}
-		err = unmap_level(sub, level + 1, va, stop);
+		err = unmap_level(sub, level + 1, 512, va, stop);
 		if (err)
 			return err;
 		if (table_empty(sub)) {
@@ -152,7 +161,8 @@ int pt_unmap(struct page_table *pt, u64 va, u64 size)
 
 	if ((va | size) & HV_PAGE_OFFSET_MASK)
 		return -EINVAL;
-	err = unmap_level(pt->root, pt->start_level, va, va + size);
+	err = unmap_level(pt->root, pt->start_level,
+			  table_entries(pt, pt->start_level), va, va + size);
 	asm volatile("dsb ishst" ::: "memory");
 	return err;
 }
@@ -160,6 +170,7 @@ int pt_unmap(struct page_table *pt, u64 va, u64 size)
 void pt_destroy(struct page_table *pt)
 {
 	if (pt->root)
-		free_tables(pt->root, pt->start_level);
+		free_tables(pt->root, pt->start_level,
+			    table_entries(pt, pt->start_level));
 	pt->root = NULL;
 }

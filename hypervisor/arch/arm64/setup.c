@@ -34,17 +34,43 @@ static unsigned int parange_bits(u64 parange)
  */
 bool region_fits(const struct jailhouse_memory *mem)
 {
-	u64 limit = 1ULL << ipa_bits;
-
 	return mem->phys_start + mem->size >= mem->phys_start &&
 	       mem->virt_start + mem->size >= mem->virt_start &&
-	       mem->phys_start + mem->size <= limit &&
-	       mem->virt_start + mem->size <= limit;
+	       mem->phys_start + mem->size <= 1ULL << pa_bits &&
+	       mem->virt_start + mem->size <= 1ULL << ipa_bits;
 }
 
-unsigned int s2_start_level(void)
+struct address_bits address_bits(void)
 {
-	return ipa_bits >= 40 ? 0 : 1;
+	struct address_bits bits = { pa_bits, ipa_bits };
+
+	return bits;
+}
+
+/*
+ * Up to a 40-bit IPA space the stage-2 walk starts at level 1, from two
+ * concatenated tables at 40 bits; beyond, at level 0.
+ */
+static unsigned int s2_start_level(void)
+{
+	return ipa_bits > 40 ? 0 : 1;
+}
+
+static unsigned int s2_root_pages(void)
+{
+	return ipa_bits == 40 ? 2 : 1;
+}
+
+struct page_table s2_table(u64 *root)
+{
+	struct page_table pt = { root, s2_start_level(), s2_root_pages() };
+
+	return pt;
+}
+
+u64 *s2_root_alloc(void)
+{
+	return page_alloc_aligned(&mem_pool, s2_root_pages(), s2_root_pages());
 }
 
 u64 s2_attrs(u64 flags)
@@ -129,7 +155,20 @@ static int map_device_el2(u64 base, u64 size)
 	return err;
 }
 
-/* Every region the hypervisor maps must lie inside the IPA space. */
+static bool root_below(u64 limit)
+{
+	const struct jailhouse_memory *mem =
+		cell_mem_regions(&system_config->root_cell);
+	unsigned int n;
+
+	for (n = 0; n < system_config->root_cell.num_memory_regions; n++, mem++)
+		if (!(mem->flags & JAILHOUSE_MEM_COMM_REGION) &&
+		    mem->virt_start + mem->size > limit)
+			return false;
+	return true;
+}
+
+/* Every region the hypervisor maps must lie inside the address spaces. */
 static int check_memory_fits(void)
 {
 	const struct jailhouse_memory *mem =
@@ -143,7 +182,7 @@ static int check_memory_fits(void)
 			printk("ERROR: root cell region %u (0x%llx, size "
 			       "0x%llx) is not inside the %u-bit physical "
 			       "address space\n",
-			       n, mem->phys_start, mem->size, ipa_bits);
+			       n, mem->phys_start, mem->size, pa_bits);
 			return -ERANGE;
 		}
 	}
@@ -208,8 +247,15 @@ int arch_init_early(void)
 	int err;
 
 	pa_bits = parange_bits(mmfr0 & ID_AA64MMFR0_PARANGE_MASK);
-	/* Stage 2: IPA size = PA size (max 48 bits), 4 KiB granule. */
+	/*
+	 * Stage 2, 4 KiB granule: an IPA space of 40 bits when the root's
+	 * regions all lie below 1 TiB, so that every stage-2 walk (every TLB
+	 * miss of a cell) reads one table fewer than from level 0; else the
+	 * PA size, at most 48 bits. Cells' regions must then fit it too.
+	 */
 	ipa_bits = pa_bits > 48 ? 48 : pa_bits;
+	if (ipa_bits > 40 && root_below(1ULL << 40))
+		ipa_bits = 40;
 	err = check_memory_fits();
 	if (err)
 		return err;
@@ -217,6 +263,7 @@ int arch_init_early(void)
 	/* EL2 stage 1: T0SZ 25, the walk starts at level 1 (see TCR_EL2). */
 	el2_pt.root = page_alloc(&mem_pool);
 	el2_pt.start_level = 1;
+	el2_pt.root_pages = 1;
 	if (!el2_pt.root)
 		return -ENOMEM;
 	err = pt_map(&el2_pt, hv->phys_start, hv->phys_start, hv->size,
@@ -247,7 +294,7 @@ int arch_init_early(void)
 	}
 
 	t0sz = 64 - ipa_bits;
-	sl0 = ipa_bits >= 40 ? 2 : 1; /* start at level 0 : level 1 */
+	sl0 = s2_start_level() == 0 ? 2 : 1; /* VTCR_EL2.SL0 encoding */
 	vtcr_value = VTCR_RES1 | (mmfr0 & VTCR_PS_MASK) << VTCR_PS_SHIFT |
 		     VTCR_SH0_INNER | VTCR_ORGN0_WBWA | VTCR_IRGN0_WBWA |
 		     (u64)sl0 << VTCR_SL0_SHIFT | t0sz;
@@ -306,8 +353,10 @@ int arch_cell_init(struct cell *cell)
 	u64 console;
 	int err;
 
-	s2.root = page_alloc(&mem_pool);
-	s2.start_level = s2_start_level();
+	printk("Stage 2: %u-bit guest-physical, %u-bit physical, walk from "
+	       "level %u\n",
+	       ipa_bits, pa_bits, s2_start_level());
+	s2 = s2_table(s2_root_alloc());
 	if (!s2.root)
 		return -ENOMEM;
 	cell->s2_root = s2.root;

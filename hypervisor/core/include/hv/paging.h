@@ -24,6 +24,8 @@ void *page_alloc(struct page_pool *pool);
 void page_free(struct page_pool *pool, void *page);
 /* @count physically contiguous pages (cell configurations need that). */
 void *page_alloc_n(struct page_pool *pool, u64 count);
+/* ... whose first address is a multiple of @align pages. */
+void *page_alloc_aligned(struct page_pool *pool, u64 count, u64 align);
 void page_free_n(struct page_pool *pool, void *first, u64 count);
 
 #endif

@@ -30,9 +30,16 @@
 #define S2_AP_WRITE (2ULL << 6)
 #define S2_XN (2ULL << 53)
 
+/*
+ * A stage-2 walk may start at level 1 with several level-1 tables
+ * concatenated into one root (physically contiguous, aligned to their
+ * total size): the root then resolves more address bits than a single
+ * table's nine.
+ */
 struct page_table {
 	u64 *root;
 	unsigned int start_level; /* 0 or 1 */
+	unsigned int root_pages; /* 1, or the concatenated tables */
 };
 
 int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs);
@@ -41,12 +48,18 @@ int pt_map(struct page_table *pt, u64 va, u64 pa, u64 size, u64 attrs);
  * go back to the pool. The caller invalidates the TLBs.
  */
 int pt_unmap(struct page_table *pt, u64 va, u64 size);
-/* Stage 2 of this machine: first level, attributes of a config region,
- * whether a region fits the address spaces without wrapping. */
-unsigned int s2_start_level(void);
+/* Stage 2 of this machine: the tables of a cell's root, a new empty root,
+ * attributes of a config region, whether a region fits the address spaces
+ * without wrapping. */
+struct page_table s2_table(u64 *root);
+u64 *s2_root_alloc(void);
 u64 s2_attrs(u64 jailhouse_mem_flags);
 struct jailhouse_memory;
 bool region_fits(const struct jailhouse_memory *mem);
+struct address_bits {
+	unsigned int pa, ipa;
+};
+struct address_bits address_bits(void);
 
 /* Free every table below the root and the root itself. */
 void pt_destroy(struct page_table *pt);

@@ -3,12 +3,8 @@
 // hv/config.h), compiled for this machine with its C compiler and run: every
 // per-CPU loop of the hypervisor walks its mask with them.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../../examples/lab/tooling/workbench";
+import { runHypervisorC } from "../support/hypervisor-c";
 
 // No libc header: the hypervisor's own types.h defines bool, size_t and NULL.
 const program = `
@@ -44,24 +40,8 @@ int main(void)
 }
 `;
 
-function compileAndRun(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cpu-mask-"));
-    try {
-        fs.writeFileSync(path.join(dir, "t.c"), program);
-        const include = ["hypervisor/core/include", "hypervisor/include", "hypervisor/arch/arm64/include"];
-        const args = ["-std=gnu11", "-Wall", "-Wextra", "-Werror", ...include.map((i) => `-I${path.join(repoRoot, i)}`)];
-        const built = spawnSync("cc", [...args, "-o", path.join(dir, "t"), path.join(dir, "t.c")], { encoding: "utf8" });
-        assert.equal(built.status, 0, `cc failed: ${built.stderr}`);
-        const ran = spawnSync(path.join(dir, "t"), { encoding: "utf8" });
-        assert.equal(ran.status, 0, ran.stderr);
-        return ran.stdout;
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
-}
-
 test("for_each_cpu visits exactly the CPUs of a mask, lowest first, up to CPU 63, and cell_cpu_mask reads a CPU set", () => {
-    const lines = compileAndRun().split("\n");
+    const lines = runHypervisorC(program).split("\n");
     assert.equal(lines[0], "empty:");
     assert.equal(lines[1], "sparse: 0 5 63");
     assert.equal(lines[2], `full: ${Array.from({ length: 64 }, (_, n) => n).join(" ")}`);

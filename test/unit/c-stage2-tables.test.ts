@@ -5,12 +5,8 @@
 // tables (a 40-bit IPA space) must put the upper 512 GiB in the second
 // table, not wrap them onto the first, and give every page back.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../../examples/lab/tooling/workbench";
+import { runHypervisorC } from "../support/hypervisor-c";
 
 const program = `
 #include <hv/paging.h>
@@ -74,38 +70,22 @@ int main(void)
 }
 `;
 
-function buildAndRun(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stage2-tables-"));
-    try {
-        fs.writeFileSync(path.join(dir, "t.c"), program);
-        const include = ["hypervisor/core/include", "hypervisor/include", "hypervisor/arch/arm64/include"];
-        const sources = ["hypervisor/core/paging.c", "hypervisor/arch/arm64/paging.c"].map((s) => path.join(repoRoot, s));
-        const args = ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-static"];
-        const built = spawnSync(
-            "aarch64-linux-gnu-gcc",
-            [...args, ...include.map((i) => `-I${path.join(repoRoot, i)}`), "-o", path.join(dir, "t"), path.join(dir, "t.c"), ...sources],
-            { encoding: "utf8" },
-        );
-        assert.equal(built.status, 0, `aarch64-linux-gnu-gcc failed: ${built.stderr}`);
-        const ran = spawnSync("qemu-aarch64-static", [path.join(dir, "t")], { encoding: "utf8" });
-        assert.equal(ran.status, 0, ran.stderr);
-        return ran.stdout;
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
-}
-
 test("a level-1 stage 2 from two concatenated tables maps both halves of a 40-bit IPA space apart and frees every page", () => {
-    assert.deepEqual(buildAndRun().trim().split("\n"), [
-        "root aligned to 8 KiB: 1",
-        "root pages free before: 1",
-        "mapped: 0",
-        "below 512 GiB: 80000000",
-        "above 512 GiB: 90000000",
-        "second table at 1 GiB: 1",
-        "first table untouched by the upper mapping: 0",
-        "unmapped: 0, gone: 1, lower kept: 1",
-        "tables held for the lower mapping after unmap: 1",
-        "pages held after destroy: 0",
-    ]);
+    assert.deepEqual(
+        runHypervisorC(program, { arm64: true, sources: ["hypervisor/core/paging.c", "hypervisor/arch/arm64/paging.c"] })
+            .trim()
+            .split("\n"),
+        [
+            "root aligned to 8 KiB: 1",
+            "root pages free before: 1",
+            "mapped: 0",
+            "below 512 GiB: 80000000",
+            "above 512 GiB: 90000000",
+            "second table at 1 GiB: 1",
+            "first table untouched by the upper mapping: 0",
+            "unmapped: 0, gone: 1, lower kept: 1",
+            "tables held for the lower mapping after unmap: 1",
+            "pages held after destroy: 0",
+        ],
+    );
 });

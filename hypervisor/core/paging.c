@@ -69,6 +69,8 @@ void *page_alloc_aligned(struct page_pool *pool, u64 count, u64 align)
 {
 	u64 first = 0, n;
 
+	if (!count || !align)
+		return NULL;
 	while (first + count <= pool->pages) {
 		/* The address, not the pool index, must be aligned. */
 		u64 misaligned = (pool->base / HV_PAGE_SIZE + first) % align;

@@ -47,6 +47,7 @@ int main(void)
 	root = page_alloc_aligned(&mem_pool, 2, 2);
 	printf("root aligned to 8 KiB: %d\\n", root && !((u64)root & 0x1fff));
 	printf("root pages free before: %d\\n", root != single && root + 512 != single);
+	printf("no pages asked, none given: %d\\n", page_alloc_n(&mem_pool, 0) == NULL);
 	baseline = mem_pool.used;
 
 	s2.root = root;
@@ -78,6 +79,7 @@ test("a level-1 stage 2 from two concatenated tables maps both halves of a 40-bi
         [
             "root aligned to 8 KiB: 1",
             "root pages free before: 1",
+        "no pages asked, none given: 1",
             "mapped: 0",
             "below 512 GiB: 80000000",
             "above 512 GiB: 90000000",

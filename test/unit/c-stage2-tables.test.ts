@@ -79,7 +79,7 @@ test("a level-1 stage 2 from two concatenated tables maps both halves of a 40-bi
         [
             "root aligned to 8 KiB: 1",
             "root pages free before: 1",
-        "no pages asked, none given: 1",
+            "no pages asked, none given: 1",
             "mapped: 0",
             "below 512 GiB: 80000000",
             "above 512 GiB: 90000000",

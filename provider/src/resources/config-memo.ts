@@ -12,7 +12,7 @@ import * as crypto from "node:crypto";
 const capacity = 512;
 
 const byContent = new Map<string, object>();
-const byValue = new WeakMap<object, Map<string, object>>();
+const byObject = new WeakMap<object, object>();
 
 /** Frozen because one answer is shared by every caller: a caller that changed it would change the others'. */
 function deepFreeze<T>(value: T): T {
@@ -49,13 +49,11 @@ export function memoizedByContent<I, V extends object>(kind: string, input: I, c
     return value;
 }
 
-/** `compute(source)` for an object this module returned (or any object), computed once per object. */
-export function memoizedOf<S extends object, V extends object>(kind: string, source: S, compute: (source: S) => V): V {
-    let answers = byValue.get(source);
-    if (!answers) byValue.set(source, (answers = new Map()));
-    const known = answers.get(kind);
+/** `compute(source)` for an object (a config this module returned), computed once per object. */
+export function memoizedOf<S extends object, V extends object>(source: S, compute: (source: S) => V): V {
+    const known = byObject.get(source);
     if (known) return known as V;
     const value = deepFreeze(compute(source));
-    answers.set(kind, value);
+    byObject.set(source, value);
     return value;
 }

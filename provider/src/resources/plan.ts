@@ -68,7 +68,7 @@ export function resolveSystemConfig(input: unknown): SystemConfig {
 }
 
 export function storeCellConfig(config: CellConfig): StoredConfig {
-    return memoizedOf("stored", config, () => {
+    return memoizedOf(config, () => {
         const stored = decompileCell(
             compileCell(config),
             config.memory.map((r) => r.name),
@@ -78,7 +78,7 @@ export function storeCellConfig(config: CellConfig): StoredConfig {
 }
 
 export function storeSystemConfig(config: SystemConfig): StoredConfig {
-    return memoizedOf("stored", config, () => {
+    return memoizedOf(config, () => {
         const stored = decompileSystem(
             compileSystem(config),
             config.rootCell.memory.map((r) => r.name),
